@@ -1,0 +1,23 @@
+"""Theano: define, optimize and evaluate mathematical expressions over arrays.
+
+>>> import theano, theano.tensor as T
+>>> x = T.dscalar('x')
+>>> f = theano.function([x], x * 2)
+>>> float(f(3))
+6.0
+"""
+__version__ = "1.0.0+ng0.1"
+
+from theano.configparser import config, change_flags  # noqa: F401
+from theano.graph.basic import Apply, Constant, Variable  # noqa: F401
+from theano.graph.fg import FunctionGraph  # noqa: F401
+from theano.graph.op import Op  # noqa: F401
+from theano.graph.type import Type, generic  # noqa: F401
+from theano.graph.replace import clone_replace as clone  # noqa: F401
+from theano.compile import (In, Out, Param, SharedVariable, function, Function,  # noqa: F401
+                            shared, Mode)
+from theano import tensor  # noqa: F401
+from theano.tensor.sharedvar import TensorSharedVariable  # noqa: F401,E402
+
+__all__ = ["function", "shared", "In", "Param", "Out", "config", "tensor", "Mode",
+           "FunctionGraph", "Variable", "Apply", "Op", "Type", "clone", "change_flags"]

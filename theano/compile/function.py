@@ -1,0 +1,590 @@
+"""``theano.function``: compile a symbolic graph into a callable.
+
+Data flows one way: user graph -> FunctionGraph -> rewrites (the mode's
+optimizer) -> linker (storage cells + thunks) -> calls.
+"""
+import copy as _copy
+import threading
+
+import numpy as np
+
+from theano.compile.io import In, Out
+from theano.compile.mode import get_mode
+from theano.compile.sharedvalue import Container, SharedVariable
+from theano.configparser import config
+from theano.graph.basic import Constant, Variable, ancestors, user_source_line
+from theano.graph.fg import FunctionGraph
+from theano.graph.replace import clone_replace
+
+__all__ = ["function", "Function", "FunctionMaker", "UnusedInputError", "MissingInputError"]
+
+# Calls of functions that update shared state are serialised, so concurrent
+# callers see each call's updates as one atomic step.
+_UPDATE_LOCK = threading.RLock()
+
+
+class UnusedInputError(Exception):
+    """An explicit input is not needed to compute any output or update."""
+
+
+class MissingInputError(Exception):
+    """The graph depends on a variable that is neither an input nor shared nor constant."""
+
+
+def _as_in(x):
+    if isinstance(x, In):
+        return x
+    if isinstance(x, (list, tuple)) and len(x) == 2 and isinstance(x[0], Variable):
+        # Old-style (variable, default) pairs.
+        return In(x[0], value=x[1])
+    if isinstance(x, SharedVariable):
+        raise TypeError("Shared variable %s cannot be an explicit input of a function: it "
+                        "is used implicitly. To feed a value for it, use givens." % x)
+    if isinstance(x, Constant):
+        raise TypeError("Constant %s cannot be an input of a function: inputs must be "
+                        "symbolic variables (T.scalar(), T.matrix()...)." % x)
+    if not isinstance(x, Variable):
+        raise TypeError("Function inputs must be symbolic variables or In instances, got %r"
+                        % (x,))
+    return In(x)
+
+
+def _normalize_outputs(outputs):
+    """Return (list of Out, kind, keys)."""
+    if outputs is None:
+        return [], "list", None
+    if isinstance(outputs, dict):
+        keys = sorted(outputs)
+        return [o if isinstance(o, Out) else Out(_check_out(outputs[k])) for k, o in
+                zip(keys, [outputs[k] for k in keys])], "dict", keys
+    if isinstance(outputs, (list, tuple)):
+        return [o if isinstance(o, Out) else Out(_check_out(o)) for o in outputs], "list", None
+    return [outputs if isinstance(outputs, Out) else Out(_check_out(outputs))], "single", None
+
+
+def _check_out(o):
+    if isinstance(o, Variable):
+        return o
+    from theano.tensor.basic import as_tensor_variable
+    try:
+        return as_tensor_variable(o)
+    except TypeError:
+        raise TypeError("Function outputs must be symbolic variables, got %r" % (o,)) from None
+
+
+def _normalize_updates(updates):
+    if updates is None:
+        return []
+    if isinstance(updates, dict):
+        pairs = list(updates.items())
+    else:
+        pairs = list(updates)
+        for p in pairs:
+            if not (isinstance(p, (list, tuple)) and len(p) == 2):
+                raise TypeError("updates must be a dict or a list of (shared_variable, "
+                                "new_expression) pairs, got the item %r" % (p,))
+    seen = set()
+    out = []
+    for var, expr in pairs:
+        if not isinstance(var, SharedVariable):
+            raise TypeError("Updates are only allowed on shared variables (theano.shared), "
+                            "not on %s of type %s" % (var, getattr(var, "type", type(var))))
+        if var in seen:
+            raise ValueError("The shared variable %s is updated twice in 'updates': give one "
+                             "update expression per shared variable." % var)
+        seen.add(var)
+        out.append((var, _update_expr(var, expr)))
+    return out
+
+
+def _update_expr(var, expr):
+    if not isinstance(expr, Variable):
+        try:
+            expr = var.type.filter_variable(var.type.filter(expr, allow_downcast=False))
+        except (TypeError, ValueError) as exc:
+            raise TypeError("The update value %r for %s cannot be stored in %s: %s"
+                            % (expr, var, var.type, exc)) from None
+    if expr.type != var.type:
+        conv = var.type.convert_variable(expr)
+        if conv is None:
+            raise TypeError(
+                "An update must have the same type as the original shared variable "
+                "(shared_var=%s, shared_var.type=%s, update_val=%s, update_val.type=%s). If "
+                "the difference is the dtype, cast the update (e.g. expr.astype(%r)); if it is "
+                "the broadcast pattern, use T.unbroadcast/T.patternbroadcast."
+                % (var, var.type, expr, expr.type, getattr(var.type, "dtype", "?")))
+        expr = conv
+    return expr
+
+
+def _normalize_givens(givens):
+    if givens is None:
+        return {}
+    pairs = list(givens.items()) if isinstance(givens, dict) else list(givens)
+    out = {}
+    for pair in pairs:
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
+            raise TypeError("givens must be a dict or a list of (variable, replacement) pairs")
+        old, new = pair
+        if not isinstance(old, Variable):
+            raise TypeError("givens keys must be symbolic variables, got %r" % (old,))
+        if not isinstance(new, Variable):
+            new = old.type.filter_variable(new)
+        if old.type != new.type and old.type.convert_variable(new) is None:
+            raise TypeError(
+                "givens: the replacement %s of %s has type %s, but the type %s is needed. "
+                "Cast it (e.g. .astype(%r)) or build it with the same type."
+                % (new, old, new.type, old.type, getattr(old.type, "dtype", "?")))
+        out[old] = new
+    return out
+
+
+def _may_alias_input(var, fgraph, memo):
+    """True if the value of ``var`` may be (a view of) an input or constant buffer."""
+    if var in memo:
+        return memo[var]
+    if var.owner is None:
+        memo[var] = True
+        return True
+    node = var.owner
+    op = node.op
+    idx = node.outputs.index(var)
+    srcs = list(op.view_map.get(idx, [])) + list(op.destroy_map.get(idx, []))
+    memo[var] = any(_may_alias_input(node.inputs[i], fgraph, memo) for i in srcs)
+    return memo[var]
+
+
+class FunctionMaker:
+    """Turns inputs/outputs/updates/givens into an optimized, linked graph."""
+
+    def __init__(self, inputs, outputs, mode=None, updates=None, givens=None,
+                 no_default_updates=False, accept_inplace=False, name=None,
+                 rebuild_strict=True, allow_input_downcast=None, profile=None,
+                 on_unused_input=None):
+        self.name = name
+        self.mode = get_mode(mode)
+        self.allow_input_downcast = allow_input_downcast
+        self.profile = profile
+        self.inputs = [_as_in(i) for i in inputs]
+        seen = set()
+        for k, i in enumerate(self.inputs):
+            if i.variable in seen:
+                raise ValueError("The input %s (index %d) appears twice in the inputs of "
+                                 "theano.function" % (i.variable, k))
+            seen.add(i.variable)
+        self.outputs, self.output_kind, self.output_keys = _normalize_outputs(outputs)
+        update_pairs = _normalize_updates(updates)
+        givens = _normalize_givens(givens)
+        for i in self.inputs:
+            if i.update is not None:
+                i.update = _update_expr_for_input(i)
+
+        out_vars = [o.variable for o in self.outputs]
+        upd_vars = [u for _, u in update_pairs]
+        in_upd = [i.update for i in self.inputs if i.update is not None]
+        roots = out_vars + upd_vars + in_upd
+        if givens:
+            roots = clone_replace(roots, givens, strict=rebuild_strict)
+        # Default updates (random streams, user-set default_update) are
+        # collected on the rebuilt graph until no new shared variable appears.
+        updated = {v for v, _ in update_pairs}
+        n_explicit = len(roots)
+        if no_default_updates is not True:
+            excluded = set(no_default_updates or ())
+            while True:
+                new = []
+                for v in ancestors(roots):
+                    if (isinstance(v, SharedVariable) and v not in updated and v not in excluded
+                            and getattr(v, "default_update", None) is not None):
+                        new.append(v)
+                if not new:
+                    break
+                for v in new:
+                    upd = _update_expr(v, v.default_update)
+                    if givens:
+                        upd = clone_replace(upd, givens, strict=rebuild_strict)
+                    update_pairs.append((v, upd))
+                    roots.append(upd)
+                    updated.add(v)
+        outs = roots[:len(out_vars)]
+        upds = roots[len(out_vars):len(out_vars) + len(upd_vars)] + roots[n_explicit:]
+        in_upds = roots[len(out_vars) + len(upd_vars):n_explicit]
+        self.update_targets = [v for v, _ in update_pairs]
+
+        explicit = [i.variable for i in self.inputs]
+        needed = ancestors(roots, blockers=explicit)
+        self.shared_vars = []
+        for v in needed:
+            if v.owner is None and v not in explicit and not isinstance(v, Constant):
+                if isinstance(v, SharedVariable):
+                    self.shared_vars.append(v)
+                else:
+                    raise MissingInputError(
+                        "theano.function: the graph needs the variable %s (type %s) to compute "
+                        "the outputs, but it was not given as an input, nor through givens, and "
+                        "it is not shared or constant. Add it to the inputs of the function."
+                        % (v, v.type))
+        for v in self.update_targets:
+            if v not in self.shared_vars:
+                self.shared_vars.append(v)
+        self._check_unused(explicit, needed, on_unused_input)
+
+        fg_inputs = explicit + self.shared_vars
+        fg_outputs = list(outs) + list(upds) + list(in_upds)
+        self.n_outputs = len(outs)
+        self.n_updates = len(upds)
+        self.fgraph = FunctionGraph(fg_inputs, fg_outputs, clone=True)
+        self.fgraph.update_mapping = {
+            self.n_outputs + k: len(explicit) + self.shared_vars.index(v)
+            for k, v in enumerate(self.update_targets)}
+        self.mode.optimize(self.fgraph, self)
+        self._finish()
+
+    @staticmethod
+    def _check_unused(explicit, needed, on_unused_input):
+        policy = on_unused_input or config.on_unused_input
+        needed_set = set(needed)
+        for k, v in enumerate(explicit):
+            if v in needed_set or policy == "ignore":
+                continue
+            msg = ("theano.function was asked to create a function computing outputs given "
+                   "certain inputs, but the provided input variable at index %d is not part of "
+                   "the computational graph needed to compute the outputs: %s.\nTo make this "
+                   "error into a warning, you can pass the parameter on_unused_input='warn' to "
+                   "theano.function. To disable it completely, use on_unused_input='ignore'."
+                   % (k, v))
+            if policy == "warn":
+                import warnings
+                warnings.warn(msg, stacklevel=4)
+            else:
+                raise UnusedInputError(msg)
+
+    def _finish(self):
+        """Link the graph (after rewriting) and precompute per-output copy needs."""
+        fg = self.fgraph
+        memo = {}
+        self.output_needs_copy = [
+            (not o.borrow) and _may_alias_input(v, fg, memo)
+            for o, v in zip(self.outputs, fg.outputs[:self.n_outputs])]
+        self.update_needs_copy = [
+            _may_alias_input(v, fg, memo) for v in fg.outputs[self.n_outputs:]]
+        self.program = self.mode.link(fg)
+
+    def create(self):
+        return Function(self)
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d.pop("program")
+        d["fgraph"] = (self.fgraph.inputs, self.fgraph.outputs, self.fgraph.update_mapping)
+        return d
+
+    def __setstate__(self, d):
+        ins, outs, um = d["fgraph"]
+        d["fgraph"] = FunctionGraph(ins, outs, clone=False, update_mapping=um)
+        self.__dict__.update(d)
+        self.program = self.mode.link(self.fgraph)
+
+
+def _update_expr_for_input(inp):
+    expr = inp.update
+    if not isinstance(expr, Variable):
+        expr = inp.variable.type.filter_variable(expr)
+    if expr.type != inp.variable.type:
+        raise TypeError("In(%s, update=...) has type %s but the update has type %s"
+                        % (inp.variable, inp.variable.type, expr.type))
+    return expr
+
+
+class Function:
+    """A compiled Theano function; call it with values for its inputs.
+
+    Attributes
+    ----------
+    maker : FunctionMaker
+        Holds the optimized graph (``f.maker.fgraph``) and the input specs.
+    """
+
+    def __init__(self, maker, containers=None, shared_vars=None):
+        self.maker = maker
+        self.name = maker.name
+        self.shared_vars = list(shared_vars if shared_vars is not None else maker.shared_vars)
+        self.input_specs = maker.inputs
+        n = len(self.input_specs)
+        if containers is None:
+            containers = [
+                Container(i.variable.type, [self._filter(k, i.value)] if i.has_value
+                          else [None], name=i.name, strict=i.strict,
+                          allow_downcast=self._downcast(i))
+                for k, i in enumerate(self.input_specs)]
+        self.input_containers = containers
+        self._has_default = [i.has_value for i in self.input_specs]
+        self._stateful = [k for k, i in enumerate(self.input_specs) if i.update is not None]
+        self._name_to_index = {}
+        for k, i in enumerate(self.input_specs):
+            if i.name is not None:
+                if i.name in self._name_to_index:
+                    self._name_to_index[i.name] = None  # ambiguous
+                else:
+                    self._name_to_index[i.name] = k
+        self._n_in = n
+        self._frames = []
+        self._uses_updates = bool(maker.n_updates or self._stateful)
+        self.profile = maker.profile
+        self.trust_input = False
+
+    # -- helpers --------------------------------------------------------------
+    def _downcast(self, spec):
+        if spec.allow_downcast is not None:
+            return spec.allow_downcast
+        return self.maker.allow_input_downcast
+
+    def _filter(self, k, value):
+        spec = self.input_specs[k]
+        try:
+            return spec.variable.type.filter(value, strict=spec.strict,
+                                             allow_downcast=self._downcast(spec))
+        except (TypeError, ValueError) as exc:
+            fname = (' with name "%s"' % self.name) if self.name else ""
+            raise type(exc)(
+                'Bad input argument%s to theano function%s at index %d (0-based).\n'
+                'The input is %s (expected %s).\n%s'
+                % ((' with name "%s"' % spec.name) if spec.name else "", fname, k,
+                   spec.variable, spec.variable.type, exc)) from None
+
+    def _new_frame(self):
+        cells = [[None] for _ in range(self._n_in)]
+        for k in self._stateful:
+            cells[k] = self.input_containers[k].storage
+        cells += [v.container.storage for v in self.shared_vars]
+        return self.maker.program.new_frame(cells)
+
+    # -- calling ------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if len(args) > self._n_in:
+            raise TypeError("Tried to provide %d arguments, but function%s takes at most %d "
+                            "(inputs: %s)" % (len(args), self._label(), self._n_in,
+                                              self._input_names()))
+        values = [_MISSING] * self._n_in
+        for k, a in enumerate(args):
+            values[k] = a
+        for key, a in kwargs.items():
+            k = self._name_to_index.get(key, _MISSING)
+            if k is _MISSING:
+                raise TypeError("Unknown input or state: %r. The function%s has the named "
+                                "inputs: %s" % (key, self._label(), self._input_names()))
+            if k is None:
+                raise TypeError("The input name %r is ambiguous: several inputs of function%s "
+                                "have it" % (key, self._label()))
+            if values[k] is not _MISSING:
+                raise TypeError("Multiple values for input %r of function%s"
+                                % (key, self._label()))
+            values[k] = a
+        try:
+            frame = self._frames.pop()
+        except IndexError:
+            frame = self._new_frame()
+        try:
+            cells = frame.cells
+            for k, v in enumerate(values):
+                if k in self._stateful and v is _MISSING:
+                    continue
+                if v is _MISSING:
+                    if not self._has_default[k]:
+                        raise TypeError("Missing required input: %s (index %d) of function%s"
+                                        % (self.input_specs[k].variable, k, self._label()))
+                    cells[k][0] = self.input_containers[k].storage[0]
+                elif self.trust_input:
+                    cells[k][0] = v
+                elif k in self._stateful:
+                    self.input_containers[k].storage[0] = self._filter(k, v)
+                else:
+                    cells[k][0] = self._filter(k, v)
+            if self._uses_updates:
+                with _UPDATE_LOCK:
+                    outputs = self._run(frame)
+            else:
+                outputs = self._run(frame)
+        finally:
+            for k in range(self._n_in):
+                if k not in self._stateful:
+                    frame.cells[k][0] = None
+            self._frames.append(frame)
+        return self._pack(outputs)
+
+    def _run(self, frame):
+        maker = self.maker
+        if self.profile:
+            self.profile.run_frame(frame)
+        else:
+            frame.run()
+        values = frame.outputs()
+        frame.clear()
+        n = maker.n_outputs
+        outs = values[:n]
+        for k in range(n):
+            if maker.output_needs_copy[k] and outs[k] is not None:
+                outs[k] = _copy_value(outs[k])
+        if maker.n_updates or self._stateful:
+            # Every value is computed before any is stored: a call that raises
+            # leaves all shared state unchanged.
+            for k, (var, val) in enumerate(zip(self.shared_vars_for_updates(),
+                                               values[n:n + maker.n_updates])):
+                if maker.update_needs_copy[k]:
+                    val = _copy_value(val)
+                var.container.storage[0] = val
+            for j, k in enumerate(self._stateful):
+                self.input_containers[k].storage[0] = values[n + maker.n_updates + j]
+        return outs
+
+    def shared_vars_for_updates(self):
+        maker = self.maker
+        idx = [maker.shared_vars.index(v) for v in maker.update_targets]
+        return [self.shared_vars[i] for i in idx]
+
+    def _pack(self, outs):
+        kind = self.maker.output_kind
+        if kind == "single":
+            return outs[0]
+        if kind == "dict":
+            return dict(zip(self.maker.output_keys, outs))
+        return outs
+
+    def _label(self):
+        return (' "%s"' % self.name) if self.name else ""
+
+    def _input_names(self):
+        return ", ".join(str(i.name or i.variable) for i in self.input_specs) or "(none)"
+
+    # -- defaults by name: f['y'] ----------------------------------------------------
+    def __getitem__(self, name):
+        k = self._name_to_index[name]
+        return self.input_containers[k].storage[0]
+
+    def __setitem__(self, name, value):
+        k = self._name_to_index[name]
+        self.input_containers[k].storage[0] = self._filter(k, value)
+        self._has_default[k] = True
+
+    # -- copy and pickle ----------------------------------------------------------------
+    def copy(self, share_memory=False, swap=None, delete_updates=False, name=None,
+             profile=None):
+        """A new function computing the same (already optimized) graph.
+
+        Parameters
+        ----------
+        share_memory : bool
+            Share the storage of inputs with defaults (otherwise copied).
+        swap : dict, optional
+            ``{old_shared: new_shared}``: the copy uses ``new_shared`` instead.
+        delete_updates : bool
+            The copy does not apply any update.
+        name : str, optional
+        """
+        maker = _copy.copy(self.maker)
+        fg, equiv = self.maker.fgraph.clone_get_equiv()
+        shared_vars = list(self.shared_vars)
+        if swap:
+            for old, new in swap.items():
+                if old not in shared_vars:
+                    raise ValueError("swap: %s is not a shared variable used by this function"
+                                     % old)
+                if old.type != new.type:
+                    raise TypeError("swap: %s has type %s but %s has type %s"
+                                    % (new, new.type, old, old.type))
+                shared_vars[shared_vars.index(old)] = new
+        maker.shared_vars = list(self.maker.shared_vars)
+        if delete_updates:
+            keep = fg.outputs[:maker.n_outputs]
+            fg = type(fg)(fg.inputs, keep, clone=False)
+            maker.n_updates = 0
+            maker.update_targets = []
+            maker.inputs = [_copy.copy(i) for i in maker.inputs]
+            for i in maker.inputs:
+                i.update = None
+        maker.fgraph = fg
+        maker.name = name if name is not None else self.maker.name
+        maker._finish()
+        containers = self.input_containers if share_memory else [
+            Container(c.type, [_copy_value(c.storage[0])], name=c.name, strict=c.strict,
+                      allow_downcast=c.allow_downcast) for c in self.input_containers]
+        f = Function(maker, containers=containers, shared_vars=shared_vars)
+        f._has_default = list(self._has_default)
+        return f
+
+    def __reduce__(self):
+        return (_rebuild_function, (self.maker, self.input_containers, self.shared_vars,
+                                    self._has_default))
+
+    def free(self):
+        """Drop the cached frames (intermediate storage)."""
+        self._frames = []
+
+    def __str__(self):
+        return "<theano.compile.function.Function %s>" % (self.name or "")
+
+
+def _rebuild_function(maker, containers, shared_vars, has_default):
+    f = Function(maker, containers=containers, shared_vars=shared_vars)
+    f._has_default = has_default
+    return f
+
+
+_MISSING = object()
+
+
+def _copy_value(v):
+    if isinstance(v, np.ndarray):
+        return v.copy()
+    return _copy.deepcopy(v)
+
+
+def function(inputs, outputs=None, mode=None, updates=None, givens=None,
+             no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
+             allow_input_downcast=None, profile=None, on_unused_input=None):
+    """Compile a callable computing ``outputs`` from ``inputs``.
+
+    Parameters
+    ----------
+    inputs : list of Variable or In
+        The arguments, in order.
+    outputs : Variable, list of Variable, or dict of Variable
+        What the function returns (same structure).
+    mode : str or Mode, optional
+        ``'FAST_RUN'`` (default), ``'FAST_COMPILE'``, ``'DebugMode'``...
+    updates : dict or list of (SharedVariable, expression) pairs
+        New values of shared variables, applied after the outputs are
+        computed; if the call raises, none is applied.
+    givens : dict or list of (Variable, Variable) pairs
+        Substitutions made in the graph before compiling.
+    no_default_updates : bool or list of SharedVariable
+        Skip the default updates (e.g. of random streams).
+    allow_input_downcast : bool, optional
+        Accept lossy casts of the arguments (None: only Python floats to floatX).
+    on_unused_input : {'raise', 'warn', 'ignore'}, optional
+
+    Examples
+    --------
+    >>> import theano, theano.tensor as T
+    >>> x = T.dmatrix('x')
+    >>> logistic = theano.function([x], 1 / (1 + T.exp(-x)))
+    >>> logistic([[0, 1]]).round(4)
+    array([[0.5   , 0.7311]])
+    """
+    if name is None:
+        trace = user_source_line()
+        name = "%s:%d" % (trace[0], trace[1]) if trace else None
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError("Input variables of a Theano function should be contained in a list, "
+                        "even when there is a single input (got %r)." % (inputs,))
+    if profile is None:
+        profile = config.profile or None
+    if profile is True or isinstance(profile, str):
+        from theano.compile.profiling import ProfileStats
+        profile = ProfileStats(name=profile if isinstance(profile, str) else name)
+    maker = FunctionMaker(inputs, outputs, mode=mode, updates=updates, givens=givens,
+                          no_default_updates=no_default_updates, accept_inplace=accept_inplace,
+                          name=name, rebuild_strict=rebuild_strict,
+                          allow_input_downcast=allow_input_downcast, profile=profile,
+                          on_unused_input=on_unused_input)
+    return maker.create()

@@ -1,0 +1,1 @@
+"""Graph rewriting: the engine (basic), the databases (db) and the standard passes."""

@@ -1,0 +1,9 @@
+"""Symbolic tensors: types, constructors and the NumPy-like function library."""
+from theano.tensor.type import *  # noqa: F401,F403
+from theano.tensor.type import TensorType, tensor  # noqa: F401
+from theano.tensor.var import TensorVariable, TensorConstant, _tensor_py_operators  # noqa: F401
+from theano.tensor.basic import *  # noqa: F401,F403
+from theano.tensor.elemwise import Elemwise, DimShuffle, CAReduce, Sum, Prod  # noqa: F401
+from theano.tensor.math import *  # noqa: F401,F403
+from theano.tensor.shape import *  # noqa: F401,F403
+from theano.tensor.sharedvar import TensorSharedVariable  # noqa: F401

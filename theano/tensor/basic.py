@@ -1,0 +1,273 @@
+"""Converting values to tensors, casting and dimension shuffling."""
+import numbers
+
+import numpy as np
+
+from theano.configparser import config
+from theano.graph.basic import Constant, Variable
+from theano.scalar.basic import Cast
+from theano.tensor.elemwise import DimShuffle, Elemwise
+from theano.tensor.type import TensorType
+
+__all__ = ["as_tensor_variable", "as_tensor", "constant", "cast", "dimshuffle", "transpose",
+           "swapaxes", "squeeze", "get_scalar_constant_value", "NotScalarConstantError",
+           "fill", "second", "zeros_like", "ones_like", "autocast", "shape_padleft",
+           "shape_padright", "shape_padaxis"]
+
+
+class NotScalarConstantError(Exception):
+    """The variable is not a constant scalar (raised by get_scalar_constant_value)."""
+
+
+def autocast(x):
+    """The array Theano 1.0 builds for a Python number under ``config.cast_policy``.
+
+    With the ``custom`` policy, ints get the narrowest int dtype that holds
+    them and floats the narrowest float dtype (not below float32, and floatX
+    when it is float32) that represents them exactly, so ``fvector * 2.0``
+    stays float32 while ``fvector * 0.1`` is float64.
+    """
+    if isinstance(x, (bool, np.bool_)):
+        return np.asarray(x, dtype="bool")
+    if config.cast_policy == "numpy+floatX":
+        arr = np.asarray(x)
+        if arr.dtype.kind == "f" and not hasattr(x, "dtype"):
+            arr = arr.astype(config.floatX)
+        return arr
+    if isinstance(x, numbers.Integral) and not hasattr(x, "dtype"):
+        for d in ("int8", "int16", "int32", "int64"):
+            if np.iinfo(d).min <= x <= np.iinfo(d).max:
+                return np.asarray(x, dtype=d)
+        return np.asarray(x, dtype="uint64") if x > 0 else np.asarray(x, dtype="float64")
+    if isinstance(x, float):
+        if config.floatX in ("float32", "float16"):
+            return np.asarray(x, dtype=config.floatX)
+        for d in ("float32", "float64"):
+            v = np.asarray(x, dtype=d)
+            # Compare as Python floats: NumPy 2 would compare in float32.
+            if float(v) == x or (np.isnan(x) and np.isnan(v)):
+                return v
+        return np.asarray(x, dtype="float64")
+    if isinstance(x, complex):
+        return np.asarray(x, dtype="complex128")
+    return np.asarray(x)
+
+
+def _as_array(x, dtype=None):
+    if dtype is not None:
+        return np.asarray(x, dtype=dtype)
+    if isinstance(x, np.ndarray) or isinstance(x, np.generic):
+        return np.asarray(x)
+    if isinstance(x, (list, tuple)):
+        arr = np.asarray(x)
+        if arr.dtype.kind == "f" and config.floatX != "float64" and all(
+                isinstance(v, float) for v in np.asarray(x, dtype=object).flat):
+            arr = arr.astype(config.floatX) if np.array_equal(arr.astype(config.floatX), arr) \
+                else arr
+        if arr.dtype.kind == "i" and arr.size:
+            for d in ("int8", "int16", "int32", "int64"):
+                if arr.min() >= np.iinfo(d).min and arr.max() <= np.iinfo(d).max:
+                    return arr.astype(d)
+        return arr
+    return autocast(x)
+
+
+def constant(x, name=None, ndim=None, dtype=None):
+    """A :class:`TensorConstant` holding ``x`` (dtype chosen as Theano 1.0 did)."""
+    arr = _as_array(x, dtype)
+    if arr.dtype == object:
+        raise TypeError("Cannot make a tensor constant of %r" % (x,))
+    if ndim is not None:
+        if arr.ndim < ndim:
+            arr = arr.reshape((1,) * (ndim - arr.ndim) + arr.shape)
+        elif arr.ndim > ndim:
+            raise ValueError("constant %r has more than %d dimensions" % (x, ndim))
+    bcast = tuple(s == 1 for s in arr.shape)
+    return TensorType(arr.dtype, bcast).make_constant(arr, name=name)
+
+
+def as_tensor_variable(x, name=None, ndim=None):
+    """Return ``x`` as a symbolic tensor (variables pass through, values become constants)."""
+    if isinstance(x, Variable):
+        if isinstance(x.type, TensorType):
+            if ndim is None or x.type.ndim == ndim:
+                return x
+            if x.type.ndim > ndim:
+                drop = [i for i in range(x.type.ndim - ndim)]
+                if all(x.type.broadcastable[i] for i in drop):
+                    return dimshuffle(x, list(range(len(drop), x.type.ndim)))
+                raise ValueError("%s has %d dimensions, cannot make it %d-dimensional"
+                                 % (x, x.type.ndim, ndim))
+            return shape_padleft(x, ndim - x.type.ndim)
+        from theano.scalar.basic import ScalarType
+        if isinstance(x.type, ScalarType):
+            from theano.tensor.math import tensor_from_scalar
+            return tensor_from_scalar(x)
+        raise TypeError("Cannot convert %s of type %s to a tensor" % (x, x.type))
+    if hasattr(x, "owner") and isinstance(x, list):
+        raise TypeError("unexpected list of variables")
+    if isinstance(x, (list, tuple)) and any(isinstance(v, Variable) for v in _flat(x)):
+        from theano.tensor.join import stack
+        return stack([as_tensor_variable(v) for v in x])
+    try:
+        return constant(x, name=name, ndim=ndim)
+    except (TypeError, ValueError) as exc:
+        raise TypeError("Cannot convert %r to a TensorType: %s" % (x, exc)) from None
+
+
+as_tensor = as_tensor_variable
+
+
+def _flat(x):
+    for v in x:
+        if isinstance(v, (list, tuple)):
+            yield from _flat(v)
+        else:
+            yield v
+
+
+def get_scalar_constant_value(v, elemwise=True, only_process_constants=False):
+    """The Python/NumPy value of ``v`` if it is a constant scalar, else raise."""
+    if isinstance(v, (numbers.Number, np.number, np.ndarray, np.bool_)):
+        arr = np.asarray(v)
+        if arr.size == 1:
+            return arr.reshape(())
+        raise NotScalarConstantError(v)
+    if isinstance(v, Constant):
+        data = np.asarray(v.data)
+        if data.size == 1:
+            return data.reshape(())
+        if data.size and (data == data.flat[0]).all():
+            return data.flat[0]
+        raise NotScalarConstantError(v)
+    if only_process_constants or getattr(v, "owner", None) is None:
+        raise NotScalarConstantError(v)
+    op = v.owner.op
+    if isinstance(op, Elemwise) and elemwise:
+        if isinstance(op.scalar_op, Cast):
+            return np.asarray(get_scalar_constant_value(v.owner.inputs[0])).astype(
+                op.scalar_op.o_dtype)
+        try:
+            vals = [get_scalar_constant_value(i) for i in v.owner.inputs]
+        except NotScalarConstantError:
+            raise NotScalarConstantError(v) from None
+        return np.asarray(op.scalar_op.impl(*vals)).astype(v.type.dtype)
+    if isinstance(op, DimShuffle):
+        return get_scalar_constant_value(v.owner.inputs[0])
+    hook = getattr(op, "get_scalar_constant_value", None)
+    if hook is not None:
+        return hook(v.owner, get_scalar_constant_value)
+    raise NotScalarConstantError(v)
+
+
+def cast(x, dtype):
+    """Symbolically cast ``x`` to ``dtype`` (``'floatX'`` means config.floatX)."""
+    if dtype == "floatX":
+        dtype = config.floatX
+    x = as_tensor_variable(x)
+    dtype = np.dtype(dtype).name
+    if x.type.dtype == dtype:
+        return x
+    if x.type.dtype.startswith("complex") and not dtype.startswith("complex"):
+        raise TypeError("Casting from complex to real is ambiguous: use T.real(), T.imag(), "
+                        "T.abs_() or T.angle() on %s first" % x)
+    return _cast_op(dtype)(x)
+
+
+_cast_ops = {}
+
+
+def _cast_op(dtype):
+    if dtype not in _cast_ops:
+        _cast_ops[dtype] = Elemwise(Cast(dtype), name="Elemwise{Cast{%s}}" % dtype)
+    return _cast_ops[dtype]
+
+
+def dimshuffle(x, pattern):
+    x = as_tensor_variable(x)
+    pattern = tuple(pattern)
+    if pattern == tuple(range(x.type.ndim)):
+        return x
+    return DimShuffle(x.type.broadcastable, pattern)(x)
+
+
+def transpose(x, axes=None):
+    """Reverse (or permute by ``axes``) the dimensions of ``x``."""
+    x = as_tensor_variable(x)
+    if axes is None:
+        axes = list(range(x.type.ndim))[::-1]
+    out = dimshuffle(x, [int(a) % max(x.type.ndim, 1) for a in axes])
+    if x.name and axes == list(range(x.type.ndim))[::-1]:
+        out.name = x.name + ".T"
+    return out
+
+
+def swapaxes(x, a, b):
+    x = as_tensor_variable(x)
+    order = list(range(x.type.ndim))
+    a, b = a % x.type.ndim, b % x.type.ndim
+    order[a], order[b] = order[b], order[a]
+    return dimshuffle(x, order)
+
+
+def squeeze(x, axis=None):
+    """Remove the broadcastable (size-1) dimensions of ``x`` (or those in ``axis``)."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        drop = [i for i, b in enumerate(x.type.broadcastable) if b]
+    else:
+        drop = [a % x.type.ndim for a in ([axis] if np.isscalar(axis) else axis)]
+        for a in drop:
+            if not x.type.broadcastable[a]:
+                from theano.tensor.shape import specify_broadcastable
+                x = specify_broadcastable(x, a)
+    return dimshuffle(x, [i for i in range(x.type.ndim) if i not in drop])
+
+
+def shape_padleft(x, n_ones=1):
+    x = as_tensor_variable(x)
+    return dimshuffle(x, ["x"] * n_ones + list(range(x.type.ndim)))
+
+
+def shape_padright(x, n_ones=1):
+    x = as_tensor_variable(x)
+    return dimshuffle(x, list(range(x.type.ndim)) + ["x"] * n_ones)
+
+
+def shape_padaxis(x, axis):
+    x = as_tensor_variable(x)
+    nd = x.type.ndim + 1
+    if not -nd <= axis < nd:
+        raise IndexError("axis %d out of range for a %d-d result" % (axis, nd))
+    axis %= nd
+    order = list(range(x.type.ndim))
+    order.insert(axis, "x")
+    return dimshuffle(x, order)
+
+
+def second(a, b):
+    """``b`` broadcast to the shape of ``a`` (Theano's ``fill``)."""
+    from theano.tensor.math import _second
+    return _second(a, b)
+
+
+def fill(model, value):
+    return second(model, value)
+
+
+def zeros_like(model, dtype=None, opt=False):
+    model = as_tensor_variable(model)
+    return fill(model, constant(0, dtype=dtype or model.type.dtype))
+
+
+def ones_like(model, dtype=None, opt=False):
+    model = as_tensor_variable(model)
+    return fill(model, constant(1, dtype=dtype or model.type.dtype))
+
+
+def maximum_shape(cands):
+    """Pick one of several equal symbolic dimension sizes, preferring constants."""
+    for c in cands:
+        if isinstance(c, (int, np.integer)) or isinstance(c, Constant):
+            return c
+    return cands[0]

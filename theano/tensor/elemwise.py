@@ -1,0 +1,305 @@
+"""Elementwise ops, dimension shuffles and reductions over tensors."""
+import numpy as np
+
+from theano.graph.basic import Apply
+from theano.graph.op import Op
+from theano.scalar.basic import Cast, ScalarOp
+from theano.tensor.type import TensorType
+
+__all__ = ["Elemwise", "DimShuffle", "CAReduce"]
+
+
+def _as_tensor(x):
+    from theano.tensor.basic import as_tensor_variable
+    return as_tensor_variable(x)
+
+
+class DimShuffle(Op):
+    """Permute dimensions, insert broadcastable ones (``'x'``) or drop them.
+
+    ``DimShuffle((False, True), [0, 'x'])`` drops axis 1 (it must be
+    broadcastable) and appends a new broadcastable axis.  The output is a view.
+    """
+
+    __props__ = ("input_broadcastable", "new_order")
+    view_map = {0: [0]}
+
+    def __init__(self, input_broadcastable, new_order, inplace=True):
+        self.input_broadcastable = tuple(bool(b) for b in input_broadcastable)
+        self.new_order = tuple(new_order)
+        nd = len(self.input_broadcastable)
+        for o in self.new_order:
+            if o != "x" and not (isinstance(o, (int, np.integer)) and 0 <= o < nd):
+                raise ValueError("DimShuffle: invalid entry %r in new_order %s for an input "
+                                 "with %d dimensions" % (o, self.new_order, nd))
+        kept = [o for o in self.new_order if o != "x"]
+        if len(set(kept)) != len(kept):
+            raise ValueError("DimShuffle: dimension repeated in new_order %s" % (self.new_order,))
+        self.drop = [i for i in range(nd) if i not in kept]
+        for d in self.drop:
+            if not self.input_broadcastable[d]:
+                raise ValueError(
+                    "Cannot drop non-broadcastable dimension %d of an input with broadcastable "
+                    "pattern %s in DimShuffle%s" % (d, self.input_broadcastable, self.new_order))
+        self.shuffle = kept
+        self.augment = [i for i, o in enumerate(self.new_order) if o == "x"]
+
+    def make_node(self, x):
+        x = _as_tensor(x)
+        if x.type.broadcastable != self.input_broadcastable:
+            # Accept inputs whose pattern is more specific in the kept dims.
+            if x.type.ndim != len(self.input_broadcastable) or any(
+                    ib and not xb for ib, xb in zip(self.input_broadcastable, x.type.broadcastable)):
+                raise TypeError("DimShuffle%s expected an input with broadcastable pattern %s, "
+                                "got %s" % (self.new_order, self.input_broadcastable, x.type))
+        bcast = tuple(True if o == "x" else x.type.broadcastable[o] for o in self.new_order)
+        return Apply(self, [x], [TensorType(x.type.dtype, bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        x = inputs[0]
+        res = x.transpose(self.shuffle + self.drop) if self.drop or self.shuffle != list(
+            range(x.ndim)) else x
+        shape = [1 if o == "x" else x.shape[o] for o in self.new_order]
+        output_storage[0][0] = res.reshape(shape) if res.ndim else res.reshape(shape)
+
+    def make_thunk_fn(self, node):
+        perm = self.shuffle + self.drop
+        trivial = perm == list(range(len(perm)))
+        order = self.new_order
+
+        def fn(inputs, out):
+            x = inputs[0]
+            res = x if trivial else x.transpose(perm)
+            out[0][0] = res.reshape([1 if o == "x" else x.shape[o] for o in order])
+
+        return fn
+
+    def infer_shape(self, fgraph, node, shapes):
+        (ish,) = shapes
+        return [tuple(1 if o == "x" else ish[o] for o in self.new_order)]
+
+    def __str__(self):
+        return "DimShuffle{%s}" % ",".join(str(o) for o in self.new_order)
+
+
+class Elemwise(Op):
+    """Apply a scalar op elementwise, with broadcasting.
+
+    Inputs of lower rank are padded on the left with broadcastable dimensions.
+    ``inplace_pattern`` ({output: input}) lets an output reuse an input buffer.
+    """
+
+    __props__ = ("scalar_op", "inplace_pattern")
+
+    def __init__(self, scalar_op, inplace_pattern=None, name=None, nfunc_spec=None):
+        if not isinstance(scalar_op, ScalarOp):
+            raise TypeError("Elemwise needs a ScalarOp, got %r" % (scalar_op,))
+        self.scalar_op = scalar_op
+        self.inplace_pattern = tuple(sorted((inplace_pattern or {}).items()))
+        self.destroy_map = {o: [i] for o, i in self.inplace_pattern}
+        self.name = name
+
+    def make_node(self, *inputs):
+        inputs = [_as_tensor(i) for i in inputs]
+        nd = max((i.type.ndim for i in inputs), default=0)
+        padded = []
+        for i in inputs:
+            if i.type.ndim < nd:
+                from theano.tensor.basic import dimshuffle
+                i = dimshuffle(i, ["x"] * (nd - i.type.ndim) + list(range(i.type.ndim)))
+            padded.append(i)
+        try:
+            dtypes = self.scalar_op.output_dtypes(*[i.type.dtype for i in padded])
+        except TypeError as exc:
+            raise TypeError("%s: %s (inputs: %s)" % (self, exc, ", ".join(
+                "%s %s" % (i, i.type) for i in padded))) from None
+        bcast = tuple(all(bs) for bs in zip(*[i.type.broadcastable for i in padded])) \
+            if padded else ()
+        if not padded:
+            bcast = ()
+        for o, i in self.inplace_pattern:
+            if padded[i].type.broadcastable != bcast or padded[i].type.dtype != dtypes[o]:
+                raise TypeError("%s: input %d cannot be overwritten by output %d" % (self, i, o))
+        return Apply(self, padded, [TensorType(d, bcast)() for d in dtypes])
+
+    def perform(self, node, inputs, output_storage):
+        self.make_thunk_fn(node)(inputs, output_storage)
+
+    def make_thunk_fn(self, node):
+        nfunc = self.scalar_op.nfunc
+        odtypes = [np.dtype(o.type.dtype) for o in node.outputs]
+        nout = len(node.outputs)
+        bcasts = [i.type.broadcastable for i in node.inputs]
+        inplace = dict(self.inplace_pattern)
+        op = self
+
+        def fn(inputs, out):
+            res = nfunc(*inputs)
+            if nout == 1:
+                res = (res,)
+            for k in range(nout):
+                r = res[k]
+                if type(r) is not np.ndarray or r.dtype != odtypes[k]:
+                    r = np.asarray(r, dtype=odtypes[k])
+                if k in inplace:
+                    target = inputs[inplace[k]]
+                    if target.shape == r.shape:
+                        target[...] = r
+                        r = target
+                out[k][0] = r
+            shape = out[0][0].shape
+            for idx, x in enumerate(inputs):
+                if x.shape != shape:
+                    op._check_broadcast(node, inputs, bcasts, shape)
+                    break
+
+        return fn
+
+    def _check_broadcast(self, node, inputs, bcasts, shape):
+        # NumPy broadcasts any size-1 dimension; Theano only broadcasts the
+        # dimensions whose type says so, which keeps gradients correct.
+        for idx, (x, b) in enumerate(zip(inputs, bcasts)):
+            for d, (s, bd) in enumerate(zip(x.shape, b)):
+                if s != shape[d] and not bd:
+                    raise ValueError(
+                        "Input dimension mismatch in %s: input %d has shape %s but the output "
+                        "shape is %s (dimension %d is not broadcastable; all input shapes: %s)"
+                        % (self, idx, x.shape, shape, d, [i.shape for i in inputs]))
+
+    def infer_shape(self, fgraph, node, shapes):
+        nd = node.outputs[0].type.ndim
+        out = []
+        for d in range(nd):
+            cands = [s[d] for s, i in zip(shapes, node.inputs) if not i.type.broadcastable[d]]
+            if not cands:
+                out.append(1)
+            else:
+                # Prefer a constant dimension when one is known.
+                from theano.tensor.basic import maximum_shape
+                out.append(maximum_shape(cands))
+        return [tuple(out)] * len(node.outputs)
+
+    def __str__(self):
+        if self.name:
+            return self.name
+        if self.inplace_pattern:
+            return "Elemwise{%s}%s" % (self.scalar_op, dict(self.inplace_pattern))
+        return "Elemwise{%s,no_inplace}" % self.scalar_op
+
+
+def _normalize_axis(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (int, np.integer)):
+        axis = (int(axis),)
+    out = []
+    for a in axis:
+        a = int(a)
+        if a < -ndim or a >= ndim:
+            raise ValueError("axis %d is out of bounds for a tensor with %d dimensions"
+                             % (a, ndim))
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError("repeated axis in %s" % (tuple(axis),))
+    return tuple(sorted(out))
+
+
+class CAReduce(Op):
+    """Reduce along ``axis`` with a commutative, associative scalar op.
+
+    ``dtype`` is the output dtype, ``acc_dtype`` the accumulator's.
+    """
+
+    __props__ = ("scalar_op", "axis", "dtype", "acc_dtype")
+    _numpy_reducers = {"add": np.sum, "mul": np.prod, "maximum": np.max, "minimum": np.min,
+                       "and": np.all, "or": np.any}
+
+    def __init__(self, scalar_op, axis=None, dtype=None, acc_dtype=None):
+        self.scalar_op = scalar_op
+        self.axis = None if axis is None else tuple(sorted(int(a) for a in axis))
+        self.dtype = dtype
+        self.acc_dtype = acc_dtype
+
+    def _out_dtype(self, in_dtype):
+        return self.dtype or in_dtype
+
+    def make_node(self, x):
+        x = _as_tensor(x)
+        axis = _normalize_axis(self.axis, x.type.ndim)
+        if axis != self.axis:
+            op = type(self).__new__(type(self))
+            op.__dict__.update(self.__dict__)
+            op.axis = axis
+            return op.make_node(x)
+        bcast = tuple(b for i, b in enumerate(x.type.broadcastable) if i not in axis)
+        return Apply(self, [x], [TensorType(self._out_dtype(x.type.dtype), bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        self.make_thunk_fn(node)(inputs, output_storage)
+
+    def make_thunk_fn(self, node):
+        red = self._numpy_reducers[self.scalar_op.name]
+        axis = self.axis
+        odtype = np.dtype(node.outputs[0].type.dtype)
+        acc = np.dtype(self.acc_dtype) if self.acc_dtype else None
+        name = self.scalar_op.name
+        op = self
+
+        def fn(inputs, out):
+            x = inputs[0]
+            if name in ("maximum", "minimum") and x.size == 0 and any(
+                    x.shape[a] == 0 for a in axis):
+                raise ValueError("%s: cannot reduce an empty dimension with %s (input shape %s)"
+                                 % (op, name, x.shape))
+            if acc is not None and name in ("add", "mul"):
+                r = red(x, axis=axis, dtype=acc)
+            else:
+                r = red(x, axis=axis)
+            out[0][0] = np.asarray(r, dtype=odtype)
+
+        return fn
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [tuple(s for i, s in enumerate(shapes[0]) if i not in self.axis)]
+
+    def __str__(self):
+        name = {"add": "Sum", "mul": "Prod", "maximum": "Max", "minimum": "Min",
+                "and": "All", "or": "Any"}.get(self.scalar_op.name, "CAReduce")
+        ax = "" if self.axis is None else "{%s}" % ", ".join(str(a) for a in self.axis)
+        if name == "CAReduce":
+            return "CAReduce{%s}%s" % (self.scalar_op, ax)
+        return name + (ax if ax else "")
+
+
+def _sum_dtype(dtype):
+    if dtype == "bool" or dtype in ("int8", "int16", "int32", "int64"):
+        return "int64"
+    if dtype.startswith("uint"):
+        return "uint64"
+    return dtype
+
+
+class Sum(CAReduce):
+    """Sum over ``axis``; integers accumulate in 64 bits (as in NumPy)."""
+
+    def __init__(self, axis=None, dtype=None, acc_dtype=None):
+        from theano.scalar.basic import add
+        super().__init__(add, axis, dtype, acc_dtype)
+
+    def _out_dtype(self, in_dtype):
+        return self.dtype or _sum_dtype(in_dtype)
+
+
+class Prod(CAReduce):
+    """Product over ``axis``."""
+
+    def __init__(self, axis=None, dtype=None, acc_dtype=None, no_zeros_in_input=False):
+        from theano.scalar.basic import mul
+        super().__init__(mul, axis, dtype, acc_dtype)
+        self.no_zeros_in_input = no_zeros_in_input
+
+    def _out_dtype(self, in_dtype):
+        return self.dtype or _sum_dtype(in_dtype)
+
+
+__all__ += ["Sum", "Prod", "Cast"]

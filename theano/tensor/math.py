@@ -1,0 +1,454 @@
+"""Elementwise math, reductions and products of tensors (NumPy-like functions)."""
+import builtins
+
+import numpy as np
+
+import theano.scalar.basic as ts
+from theano.configparser import config
+from theano.graph.basic import Apply, Variable
+from theano.graph.op import Op
+from theano.tensor.basic import (as_tensor_variable, cast, constant, dimshuffle,
+                                 get_scalar_constant_value, NotScalarConstantError)
+from theano.tensor.elemwise import CAReduce, Elemwise, Prod, Sum, _normalize_axis
+from theano.tensor.type import TensorType
+
+_elemwise_cache = {}
+
+
+def _elemwise(scalar_op, name):
+    op = Elemwise(scalar_op)
+
+    def fn(*args):
+        return op(*args)
+
+    fn.__name__ = name
+    fn.op = op
+    fn.__doc__ = "Elementwise ``%s`` of the inputs (broadcasting as NumPy does)." % name
+    return fn
+
+
+_BINARY_NAMES = {
+    "add": ts.add, "sub": ts.sub, "mul": ts.mul, "true_div": ts.true_div,
+    "int_div": ts.int_div, "mod": ts.mod, "pow": ts.pow, "minimum": ts.minimum,
+    "maximum": ts.maximum, "lt": ts.lt, "gt": ts.gt, "le": ts.le, "ge": ts.ge,
+    "eq": ts.eq, "neq": ts.neq, "and_": ts.and_, "or_": ts.or_, "xor": ts.xor,
+    "arctan2": ts.arctan2, "hypot": ts.hypot, "_second": ts.second,
+}
+_UNARY_NAMES = {
+    "neg": ts.neg, "abs_": ts.abs_, "sgn": ts.sgn, "sqr": ts.sqr, "inv": ts.inv,
+    "invert": ts.invert, "isnan": ts.isnan, "isinf": ts.isinf, "floor": ts.floor,
+    "ceil": ts.ceil, "trunc": ts.trunc, "real": ts.real, "imag": ts.imag,
+    "angle": ts.angle, "conj": ts.conj, "tensor_copy": ts.identity,
+    "round_half_to_even": ts.round_half_to_even,
+    "round_half_away_from_zero": ts.round_half_away_from_zero,
+    "sigmoid": ts.sigmoid, "softplus": ts.softplus,
+}
+for _n in ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "sin", "cos",
+           "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh",
+           "arctanh", "deg2rad", "rad2deg", "erf", "erfc", "erfinv", "erfcinv", "gamma",
+           "gammaln", "psi", "erfcx", "i0", "i1", "j0", "j1"):
+    _UNARY_NAMES[_n] = getattr(ts, _n)
+
+for _name, _sop in {**_BINARY_NAMES, **_UNARY_NAMES}.items():
+    globals()[_name] = _elemwise(_sop, _name)
+switch = _elemwise(ts.switch, "switch")
+_clip = _elemwise(ts.clip, "clip")
+
+floor_div = int_div  # noqa: F821 (defined above)
+div = true_div  # noqa: F821
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert  # noqa: F821
+abs = abs_  # noqa: F821
+where = switch
+gammaln = gammaln  # noqa: F821,PLW0127
+lgamma = gammaln
+digamma = psi  # noqa: F821
+
+
+def clip(x, min, max):
+    """Clip ``x`` to ``[min, max]`` (gradient is zero outside the interval)."""
+    return _clip(x, min, max)
+
+
+def round(a, mode=None):
+    """Round ``a``; ``mode`` is ``'half_to_even'`` (default, as NumPy) or ``'half_away_from_zero'``."""
+    if mode in (None, "half_to_even"):
+        return round_half_to_even(a)  # noqa: F821
+    if mode == "half_away_from_zero":
+        return round_half_away_from_zero(a)  # noqa: F821
+    raise ValueError("round mode %r not supported (half_to_even, half_away_from_zero)" % mode)
+
+
+def iround(a, mode=None):
+    return cast(round(a, mode), "int64")
+
+
+def ifloor(a):
+    return cast(floor(a), "int64")  # noqa: F821
+
+
+def iceil(a):
+    return cast(ceil(a), "int64")  # noqa: F821
+
+
+def not_equal(a, b):
+    return neq(a, b)  # noqa: F821
+
+
+def eq_(a, b):
+    return eq(a, b)  # noqa: F821
+
+
+def logical_not(x):
+    return eq(x, 0)  # noqa: F821
+
+
+def tensor_from_scalar(s):
+    return TensorFromScalar()(s)
+
+
+class TensorFromScalar(Op):
+    """Wrap a scalar-typed variable as a 0-d tensor."""
+
+    __props__ = ()
+
+    def make_node(self, s):
+        return Apply(self, [s], [TensorType(s.type.dtype, ())()])
+
+    def perform(self, node, inputs, out):
+        out[0][0] = np.asarray(inputs[0], dtype=node.outputs[0].type.dtype)
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [()]
+
+
+# -- reductions ---------------------------------------------------------------------
+def _keep(out, x, axis, keepdims):
+    if not keepdims:
+        return out
+    axis = _normalize_axis(axis, x.type.ndim)
+    pattern, k = [], 0
+    for i in range(x.type.ndim):
+        if i in axis:
+            pattern.append("x")
+        else:
+            pattern.append(k)
+            k += 1
+    return dimshuffle(out, pattern)
+
+
+def sum(input, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+    """Sum of ``input`` over ``axis`` (None: all axes; int or tuple)."""
+    x = as_tensor_variable(input)
+    out = Sum(axis=_normalize_axis(axis, x.type.ndim), dtype=dtype, acc_dtype=acc_dtype)(x)
+    return _keep(out, x, axis, keepdims)
+
+
+def prod(input, axis=None, dtype=None, keepdims=False, acc_dtype=None,
+         no_zeros_in_input=False):
+    """Product of ``input`` over ``axis``."""
+    x = as_tensor_variable(input)
+    out = Prod(axis=_normalize_axis(axis, x.type.ndim), dtype=dtype, acc_dtype=acc_dtype,
+               no_zeros_in_input=no_zeros_in_input)(x)
+    return _keep(out, x, axis, keepdims)
+
+
+def _careduce(scalar_op, input, axis, keepdims, cast_bool=False):
+    x = as_tensor_variable(input)
+    if cast_bool and x.type.dtype != "bool":
+        x = neq(x, 0)  # noqa: F821
+    out = CAReduce(scalar_op, axis=_normalize_axis(axis, x.type.ndim))(x)
+    return _keep(out, x, axis, keepdims)
+
+
+def max(x, axis=None, keepdims=False):
+    """Maximum of ``x`` over ``axis``."""
+    return _careduce(ts.maximum, x, axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    """Minimum of ``x`` over ``axis``."""
+    return _careduce(ts.minimum, x, axis, keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    return _careduce(ts.and_, x, axis, keepdims, cast_bool=True)
+
+
+def any(x, axis=None, keepdims=False):
+    return _careduce(ts.or_, x, axis, keepdims, cast_bool=True)
+
+
+class Argmax(Op):
+    """Index of the maximum along ``axis`` (a tuple; several axes are flattened)."""
+
+    __props__ = ("axis",)
+    _fn = staticmethod(np.argmax)
+
+    def __init__(self, axis):
+        self.axis = tuple(axis)
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        bcast = tuple(b for i, b in enumerate(x.type.broadcastable) if i not in self.axis)
+        return Apply(self, [x], [TensorType("int64", bcast)()])
+
+    def perform(self, node, inputs, out):
+        x = inputs[0]
+        keep = [i for i in range(x.ndim) if i not in self.axis]
+        if x.size == 0 and builtins.any(x.shape[a] == 0 for a in self.axis):
+            raise ValueError("%s: attempt to get the arg-extremum of an empty sequence "
+                             "(input shape %s)" % (self, x.shape))
+        y = x.transpose(keep + list(self.axis)).reshape(
+            [x.shape[i] for i in keep] + [-1])
+        out[0][0] = np.asarray(type(self)._fn(y, axis=-1), dtype="int64")
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [tuple(s for i, s in enumerate(shapes[0]) if i not in self.axis)]
+
+
+class Argmin(Argmax):
+    _fn = staticmethod(np.argmin)
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index of the maximum of ``x`` along ``axis`` (int64)."""
+    x = as_tensor_variable(x)
+    ax = _normalize_axis(axis, x.type.ndim)
+    return _keep(Argmax(ax)(x), x, ax, keepdims)
+
+
+def argmin(x, axis=None, keepdims=False):
+    x = as_tensor_variable(x)
+    ax = _normalize_axis(axis, x.type.ndim)
+    return _keep(Argmin(ax)(x), x, ax, keepdims)
+
+
+def max_and_argmax(a, axis=None, keepdims=False):
+    """``[max(a, axis), argmax(a, axis)]``."""
+    return [max(a, axis, keepdims), argmax(a, axis, keepdims)]
+
+
+def _count(x, axis):
+    from theano.tensor.shape import shape_i
+    dims = [shape_i(x, a) for a in _normalize_axis(axis, x.type.ndim)]
+    if not dims:
+        return constant(1, dtype="int64")
+    out = dims[0]
+    for d in dims[1:]:
+        out = out * d
+    return out
+
+
+def mean(input, axis=None, dtype=None, op=False, keepdims=False, acc_dtype=None):
+    """Mean of ``input`` over ``axis``; integer inputs give float64 (as NumPy)."""
+    x = as_tensor_variable(input)
+    sum_dtype = dtype
+    if sum_dtype is None and x.type.dtype in ts.discrete_dtypes:
+        sum_dtype = "float64"
+    if x.type.dtype == "float16" and sum_dtype is None:
+        sum_dtype = "float32"
+    s = sum(x, axis=axis, dtype=sum_dtype, acc_dtype=acc_dtype)
+    n = _count(x, axis)
+    out = true_div(s, cast(n, s.type.dtype if s.type.dtype in ts.float_dtypes else "float64"))  # noqa: F821
+    if dtype is not None and out.type.dtype != dtype:
+        out = cast(out, dtype)
+    elif x.type.dtype == "float16" and dtype is None:
+        out = cast(out, "float16")
+    return _keep(out, x, axis, keepdims)
+
+
+def var(input, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Variance of ``input`` over ``axis`` (``ddof`` as in NumPy)."""
+    x = as_tensor_variable(input)
+    m = mean(x, axis=axis, keepdims=True)
+    centered = x - m
+    sq = sqr(centered) if x.type.dtype not in ts.complex_dtypes else real(centered * conj(centered))  # noqa: F821
+    if ddof:
+        n = _count(x, axis)
+        out = true_div(sum(sq, axis=axis), cast(n - ddof, sq.type.dtype))  # noqa: F821
+    else:
+        out = mean(sq, axis=axis)
+    if corrected:
+        out = out - sqr(mean(centered, axis=axis))  # noqa: F821
+    return _keep(out, x, axis, keepdims)
+
+
+def std(input, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Standard deviation of ``input`` over ``axis``."""
+    return sqrt(var(input, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected))  # noqa: F821
+
+
+# -- products -----------------------------------------------------------------------
+class Dot(Op):
+    """``numpy.dot`` for vectors and matrices (the inner product of Theano)."""
+
+    __props__ = ()
+
+    def make_node(self, x, y):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        if x.type.ndim not in (1, 2) or y.type.ndim not in (1, 2):
+            raise TypeError("Dot takes vectors and matrices, got %s and %s" % (x.type, y.type))
+        bx = x.type.broadcastable[:-1]
+        by = y.type.broadcastable[1:] if y.type.ndim == 2 else ()
+        dtype = ts.upcast(x.type.dtype, y.type.dtype)
+        return Apply(self, [x, y], [TensorType(dtype, bx + by)()])
+
+    def perform(self, node, inputs, out):
+        x, y = inputs
+        if x.shape[-1] != y.shape[0]:
+            raise ValueError(
+                "Shape mismatch in dot: x has shape %s and y has shape %s (x.shape[%d] = %d "
+                "!= y.shape[0] = %d)" % (x.shape, y.shape, x.ndim - 1, x.shape[-1], y.shape[0]))
+        out[0][0] = np.asarray(np.dot(x, y), dtype=node.outputs[0].type.dtype)
+
+    def infer_shape(self, fgraph, node, shapes):
+        xs, ys = shapes
+        return [tuple(xs[:-1]) + tuple(ys[1:])]
+
+    def __str__(self):
+        return "dot"
+
+
+_dot = Dot()
+
+
+def dot(a, b):
+    """NumPy's ``dot``: inner product for vectors/matrices, tensordot over the last/second-to-last axes otherwise."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.type.ndim == 0 or b.type.ndim == 0:
+        return a * b
+    if a.type.ndim <= 2 and b.type.ndim <= 2:
+        return _dot(a, b)
+    return tensordot(a, b, [[a.type.ndim - 1], [builtins.max(0, b.type.ndim - 2)]])
+
+
+class TensorDot(Op):
+    """``numpy.tensordot(a, b, axes)`` with explicit axis lists."""
+
+    __props__ = ("axes",)
+
+    def __init__(self, axes):
+        self.axes = (tuple(axes[0]), tuple(axes[1]))
+
+    def make_node(self, a, b):
+        a, b = as_tensor_variable(a), as_tensor_variable(b)
+        ax, bx = self.axes
+        if len(ax) != len(bx):
+            raise ValueError("tensordot: axes lists %s and %s differ in length" % (ax, bx))
+        for i in ax:
+            if not 0 <= i < a.type.ndim:
+                raise ValueError("tensordot: axis %d out of range for %s" % (i, a.type))
+        for i in bx:
+            if not 0 <= i < b.type.ndim:
+                raise ValueError("tensordot: axis %d out of range for %s" % (i, b.type))
+        bc = tuple(v for i, v in enumerate(a.type.broadcastable) if i not in ax) + tuple(
+            v for i, v in enumerate(b.type.broadcastable) if i not in bx)
+        return Apply(self, [a, b], [TensorType(ts.upcast(a.type.dtype, b.type.dtype), bc)()])
+
+    def perform(self, node, inputs, out):
+        a, b = inputs
+        for i, j in zip(*self.axes):
+            if a.shape[i] != b.shape[j]:
+                raise ValueError("tensordot: shape mismatch: a.shape[%d]=%d but b.shape[%d]=%d "
+                                 "(shapes %s and %s)" % (i, a.shape[i], j, b.shape[j],
+                                                          a.shape, b.shape))
+        out[0][0] = np.asarray(np.tensordot(a, b, self.axes), dtype=node.outputs[0].type.dtype)
+
+    def infer_shape(self, fgraph, node, shapes):
+        sa, sb = shapes
+        ax, bx = self.axes
+        return [tuple(s for i, s in enumerate(sa) if i not in ax)
+                + tuple(s for i, s in enumerate(sb) if i not in bx)]
+
+
+def tensordot(a, b, axes=2):
+    """``numpy.tensordot``: ``axes`` is an int or a pair of axis lists."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if np.isscalar(axes) or (isinstance(axes, np.ndarray) and axes.ndim == 0):
+        n = int(axes)
+        if n > a.type.ndim or n > b.type.ndim:
+            raise ValueError("tensordot: axes=%d is larger than the dimensions of the inputs "
+                             "(%d and %d)" % (n, a.type.ndim, b.type.ndim))
+        axes = [list(range(a.type.ndim - n, a.type.ndim)), list(range(n))]
+    ax, bx = axes
+    ax = [ax] if np.isscalar(ax) else list(ax)
+    bx = [bx] if np.isscalar(bx) else list(bx)
+    ax = [int(i) % a.type.ndim for i in ax]
+    bx = [int(i) % b.type.ndim for i in bx]
+    return TensorDot((ax, bx))(a, b)
+
+
+class BatchedDot(Op):
+    """``out[i] = dot(x[i], y[i])`` over the leading (batch) dimension."""
+
+    __props__ = ()
+
+    def make_node(self, x, y):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        if x.type.ndim not in (2, 3) or y.type.ndim not in (2, 3):
+            raise TypeError("batched_dot takes 2-d or 3-d inputs, got %s and %s"
+                            % (x.type, y.type))
+        bc = (x.type.broadcastable[0] and y.type.broadcastable[0],) + \
+            x.type.broadcastable[1:-1] + y.type.broadcastable[2:]
+        return Apply(self, [x, y], [TensorType(ts.upcast(x.type.dtype, y.type.dtype), bc)()])
+
+    _subscripts = {(2, 2): "bi,bi->b", (3, 2): "bij,bj->bi", (2, 3): "bi,bij->bj",
+                   (3, 3): "bij,bjk->bik"}
+
+    def perform(self, node, inputs, out):
+        x, y = inputs
+        if x.shape[0] != y.shape[0] or x.shape[-1] != y.shape[1]:
+            raise ValueError("batched_dot: incompatible shapes %s and %s" % (x.shape, y.shape))
+        sub = self._subscripts[(x.ndim, y.ndim)]
+        dtype = node.outputs[0].type.dtype
+        if sub == "bij,bjk->bik":
+            r = np.matmul(x, y)
+        else:
+            r = np.einsum(sub, x, y)
+        out[0][0] = np.asarray(r, dtype=dtype)
+
+    def infer_shape(self, fgraph, node, shapes):
+        xs, ys = shapes
+        return [(xs[0],) + tuple(xs[1:-1]) + tuple(ys[2:])]
+
+
+def batched_dot(a, b):
+    """Dot products of matching slices along the first axis: ``out[i] = dot(a[i], b[i])``."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.type.ndim == 1 or b.type.ndim == 1:
+        raise TypeError("batched_dot needs inputs with a batch dimension and at least one more")
+    if a.type.ndim > 3 or b.type.ndim > 3:
+        return batched_tensordot(a, b, [[a.type.ndim - 1], [np.max([1, b.type.ndim - 2])]])
+    return BatchedDot()(a, b)
+
+
+def batched_tensordot(x, y, axes=2):
+    """Batched tensordot, implemented with a Python-level scan-free reshape trick."""
+    raise TypeError("batched_tensordot of inputs with more than 3 dimensions is not "
+                    "supported yet; reshape to 3-d and use batched_dot")
+
+
+def outer(x, y):
+    """Outer product of two vectors (inputs of higher rank are flattened)."""
+    x, y = as_tensor_variable(x), as_tensor_variable(y)
+    if x.type.ndim != 1:
+        x = x.flatten()
+    if y.type.ndim != 1:
+        y = y.flatten()
+    return dot(dimshuffle(x, (0, "x")), dimshuffle(y, ("x", 0)))
+
+
+def sigmoid_(x):
+    return sigmoid(x)  # noqa: F821
+
+
+def _is_constant(x, value):
+    try:
+        return get_scalar_constant_value(x) == value
+    except NotScalarConstantError:
+        return False
+
+
+__all__ = sorted(k for k in list(globals()) if not k.startswith("_")
+                 and k not in ("np", "ts", "config", "builtins", "Apply", "Variable", "Op",
+                               "TensorType", "annotations"))

@@ -1,0 +1,351 @@
+"""TensorVariable and TensorConstant: symbolic arrays with NumPy-like operators."""
+import numpy as np
+
+import theano.tensor.basic as _b
+import theano.tensor.math as _m
+from theano.graph.basic import Constant, Variable
+from theano.tensor.type import TensorType
+
+__all__ = ["TensorVariable", "TensorConstant", "_tensor_py_operators"]
+
+
+def _shape_mod():
+    import theano.tensor.shape as s
+    return s
+
+
+def _sub_mod():
+    import theano.tensor.subtensor as s
+    return s
+
+
+def _extra():
+    import theano.tensor.extra_ops as e
+    return e
+
+
+class _tensor_py_operators:
+    """Operators and methods shared by every symbolic tensor."""
+
+    # Make NumPy defer to our reflected operators (ndarray + var -> var).
+    __array_priority__ = 1000
+
+    # -- arithmetic -----------------------------------------------------------
+    def __add__(self, other):
+        return _m.add(self, other)
+
+    def __radd__(self, other):
+        return _m.add(other, self)
+
+    def __sub__(self, other):
+        return _m.sub(self, other)
+
+    def __rsub__(self, other):
+        return _m.sub(other, self)
+
+    def __mul__(self, other):
+        return _m.mul(self, other)
+
+    def __rmul__(self, other):
+        return _m.mul(other, self)
+
+    def __truediv__(self, other):
+        return _m.true_div(self, other)
+
+    def __rtruediv__(self, other):
+        return _m.true_div(other, self)
+
+    def __floordiv__(self, other):
+        return _m.int_div(self, other)
+
+    def __rfloordiv__(self, other):
+        return _m.int_div(other, self)
+
+    def __mod__(self, other):
+        return _m.mod(self, other)
+
+    def __rmod__(self, other):
+        return _m.mod(other, self)
+
+    def __pow__(self, other):
+        return _m.pow(self, other)
+
+    def __rpow__(self, other):
+        return _m.pow(other, self)
+
+    def __neg__(self):
+        return _m.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _m.abs_(self)
+
+    def __divmod__(self, other):
+        return _m.int_div(self, other), _m.mod(self, other)
+
+    def __matmul__(self, other):
+        return _m.dot(self, other)
+
+    def __rmatmul__(self, other):
+        return _m.dot(other, self)
+
+    # -- comparisons and logic (== and != keep identity semantics, as in Theano)
+    def __lt__(self, other):
+        return _m.lt(self, other)
+
+    def __le__(self, other):
+        return _m.le(self, other)
+
+    def __gt__(self, other):
+        return _m.gt(self, other)
+
+    def __ge__(self, other):
+        return _m.ge(self, other)
+
+    def __and__(self, other):
+        return _m.and_(self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        return _m.or_(self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        return _m.xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __invert__(self):
+        return _m.invert(self)
+
+    def __bool__(self):
+        raise TypeError(
+            "A symbolic variable has no truth value: use theano.ifelse.ifelse or T.switch "
+            "for conditions, and T.eq / T.neq for elementwise comparisons.")
+
+    def __iter__(self):
+        try:
+            n = _b.get_scalar_constant_value(self.shape[0])
+        except Exception:
+            raise TypeError("TensorType does not support iteration: the length of %s is not "
+                            "known when the graph is built." % self) from None
+        for i in range(int(n)):
+            yield self[i]
+
+    def __len__(self):
+        raise TypeError("len() of a symbolic tensor is not defined; use x.shape[0].")
+
+    # -- properties -----------------------------------------------------------
+    @property
+    def ndim(self):
+        return self.type.ndim
+
+    @property
+    def dtype(self):
+        return self.type.dtype
+
+    @property
+    def broadcastable(self):
+        return self.type.broadcastable
+
+    @property
+    def shape(self):
+        return _shape_mod().shape(self)
+
+    @property
+    def size(self):
+        return _m.prod(self.shape) if self.ndim else _b.constant(1, dtype="int64")
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    @property
+    def real(self):
+        return _m.real(self)
+
+    @property
+    def imag(self):
+        return _m.imag(self)
+
+    # -- shape manipulation ----------------------------------------------------
+    def dimshuffle(self, *pattern):
+        if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
+            pattern = pattern[0]
+        return _b.dimshuffle(self, pattern)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
+            axes = axes[0]
+        return _b.transpose(self, axes or None)
+
+    def reshape(self, shape, *args, ndim=None):
+        if args:
+            shape = (shape,) + args
+        return _shape_mod().reshape(self, shape, ndim=ndim)
+
+    def flatten(self, ndim=1, outdim=None):
+        return _shape_mod().flatten(self, outdim if outdim is not None else ndim)
+
+    def ravel(self):
+        return self.flatten()
+
+    def swapaxes(self, a, b):
+        return _b.swapaxes(self, a, b)
+
+    def squeeze(self):
+        return _b.squeeze(self)
+
+    def astype(self, dtype):
+        return _b.cast(self, dtype)
+
+    def copy(self, name=None):
+        out = _m.tensor_copy(self)
+        out.name = name
+        return out
+
+    def repeat(self, repeats, axis=None):
+        return _extra().repeat(self, repeats, axis)
+
+    def nonzero(self, return_matrix=False):
+        return _extra().nonzero(self, return_matrix)
+
+    def nonzero_values(self):
+        return _extra().nonzero_values(self)
+
+    def sort(self, axis=-1, kind="quicksort", order=None):
+        return _extra().sort(self, axis, kind, order)
+
+    def argsort(self, axis=-1, kind="quicksort", order=None):
+        return _extra().argsort(self, axis, kind, order)
+
+    def cumsum(self, axis=None):
+        return _extra().cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        return _extra().cumprod(self, axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return _extra().diagonal(self, offset, axis1, axis2)
+
+    def trace(self):
+        return _extra().trace(self)
+
+    def fill(self, value):
+        return _b.fill(self, value)
+
+    def zeros_like(self, dtype=None):
+        return _b.zeros_like(self, dtype)
+
+    def ones_like(self, dtype=None):
+        return _b.ones_like(self, dtype)
+
+    # -- indexing ----------------------------------------------------------------
+    def __getitem__(self, args):
+        return _sub_mod().get_item(self, args)
+
+    def __setitem__(self, key, value):
+        raise TypeError("Symbolic tensors are immutable: use T.set_subtensor(x[key], value) "
+                        "or T.inc_subtensor(x[key], value) instead of item assignment.")
+
+    def take(self, indices, axis=None, mode="raise"):
+        return _sub_mod().take(self, indices, axis, mode)
+
+    # -- reductions and math -------------------------------------------------------
+    def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _m.sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _m.prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _m.mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def var(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        return _m.var(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+
+    def std(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        return _m.std(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+
+    def max(self, axis=None, keepdims=False):
+        return _m.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _m.min(self, axis, keepdims)
+
+    def argmax(self, axis=None, keepdims=False):
+        return _m.argmax(self, axis, keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        return _m.argmin(self, axis, keepdims)
+
+    def all(self, axis=None, keepdims=False):
+        return _m.all(self, axis, keepdims)
+
+    def any(self, axis=None, keepdims=False):
+        return _m.any(self, axis, keepdims)
+
+    def norm(self, L, axis=None, keepdims=False):
+        if L == 0:
+            raise NotImplementedError("the L0 'norm' is not a norm; use T.neq(x, 0).sum()")
+        if L == 1:
+            return _m.abs_(self).sum(axis=axis, keepdims=keepdims)
+        if L == 2:
+            return _m.sqrt(_m.sqr(self).sum(axis=axis, keepdims=keepdims))
+        return (_m.abs_(self) ** L).sum(axis=axis, keepdims=keepdims) ** (1.0 / L)
+
+    def dot(self, other):
+        return _m.dot(self, other)
+
+    def clip(self, a_min, a_max):
+        return _m.clip(self, a_min, a_max)
+
+    def conj(self):
+        return _m.conj(self)
+
+    conjugate = conj
+
+    def round(self, mode=None):
+        return _m.round(self, mode)
+
+    def __round__(self):
+        return _m.round(self)
+
+    def any_nan(self):
+        return _m.isnan(self).any()
+
+
+class TensorVariable(_tensor_py_operators, Variable):
+    """A symbolic array: the result of a tensor computation or a graph input."""
+
+
+class TensorConstant(_tensor_py_operators, Constant):
+    """A constant array embedded in the graph, printed as ``TensorConstant{2}``."""
+
+    def __str__(self):
+        if self.name is not None:
+            return self.name
+        data = self.data
+        if data.ndim == 0:
+            text = str(data.item() if data.dtype.kind != "f" else data.item())
+            if data.dtype.kind == "f":
+                text = np.format_float_positional(data.item(), trim="-") if np.isfinite(
+                    data) else str(data.item())
+                if "." not in text and "e" not in text and np.isfinite(data):
+                    text += ".0"
+            return "TensorConstant{%s}" % text
+        if data.size and (data == data.flat[0]).all():
+            return "TensorConstant{%s of %s}" % (data.shape, data.flat[0])
+        text = np.array2string(data, threshold=20).replace("\n", "")
+        return "TensorConstant{%s}" % text
+
+    def signature(self):
+        return (self.type, self.type.values_signature(self.data))
+
+
+TensorType.variable_type = TensorVariable
+TensorType.constant_type = TensorConstant
