@@ -16,8 +16,9 @@ from theano.graph.type import Type, generic  # noqa: F401
 from theano.graph.replace import clone_replace as clone  # noqa: F401
 from theano.compile import (In, Out, Param, SharedVariable, function, Function,  # noqa: F401
                             shared, Mode)
+import theano.tensor  # noqa: F401  (also binds `theano`, which `from theano import *` exports)
 from theano import tensor  # noqa: F401
 from theano.tensor.sharedvar import TensorSharedVariable  # noqa: F401,E402
 
-__all__ = ["function", "shared", "In", "Param", "Out", "config", "tensor", "Mode",
+__all__ = ["theano", "function", "shared", "In", "Param", "Out", "config", "tensor", "Mode",
            "FunctionGraph", "Variable", "Apply", "Op", "Type", "clone", "change_flags"]

@@ -5,5 +5,8 @@ from theano.tensor.var import TensorVariable, TensorConstant, _tensor_py_operato
 from theano.tensor.basic import *  # noqa: F401,F403
 from theano.tensor.elemwise import Elemwise, DimShuffle, CAReduce, Sum, Prod  # noqa: F401
 from theano.tensor.math import *  # noqa: F401,F403
+import sys as _sys  # noqa: E402
+
+var = _sys.modules["theano.tensor.var"]  # callable module: T.var(x) and T.var.TensorVariable
 from theano.tensor.shape import *  # noqa: F401,F403
 from theano.tensor.sharedvar import TensorSharedVariable  # noqa: F401

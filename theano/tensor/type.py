@@ -191,10 +191,9 @@ def _generic_constructor(kind):
 
 
 def _typed_constructor(dtype, kind):
-    bcast = _KIND_BCAST[kind]
-
-    def ctor(name=None):
-        return _make(dtype, bcast, name)
+    # As in Theano 1.0, ``T.dmatrix`` is a TensorType: calling it makes a
+    # variable and ``x.type == T.dmatrix`` holds.
+    ctor = TensorType(dtype, _KIND_BCAST[kind])
 
     def plural(*names):
         if len(names) == 1 and isinstance(names[0], int):
@@ -209,7 +208,6 @@ def _install(namespace):
         namespace[kind] = _generic_constructor(kind)
         for prefix, dtype in _PREFIX_DTYPES.items():
             single, plural = _typed_constructor(dtype, kind)
-            single.__name__ = prefix + kind
             plural.__name__ = prefix + kind + "s"
             namespace[prefix + kind] = single
             if kind == "matrix":

@@ -1,4 +1,6 @@
 """TensorVariable and TensorConstant: symbolic arrays with NumPy-like operators."""
+import sys
+
 import numpy as np
 
 import theano.tensor.basic as _b
@@ -349,3 +351,17 @@ class TensorConstant(_tensor_py_operators, Constant):
 
 TensorType.variable_type = TensorVariable
 TensorType.constant_type = TensorConstant
+
+
+class _CallableVarModule(type(sys.modules[__name__])):
+    """``theano.tensor.var`` is both this module and the variance function.
+
+    Theano users import ``theano.tensor.var.TensorVariable`` and call
+    ``T.var(x)``; a callable module keeps both spellings working.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return _m.var(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableVarModule
