@@ -125,6 +125,7 @@ class ScalarOp(Op):
     commutative = False
     associative = False
     identity = None  # for reductions: the neutral element
+    upcast_inputs = False  # cast discrete inputs to the output dtype before nfunc
 
     @property
     def name(self):
@@ -157,6 +158,9 @@ class ScalarOp(Op):
 
 def _ufunc_op(class_name, nfunc, pref=upcast_out, nin=1, **attrs):
     """Create a ScalarOp subclass wrapping ``nfunc`` and return its singleton."""
+    # Float-valued functions of integers compute in the output dtype: NumPy
+    # would evaluate int8 inputs in float16 and lose precision.
+    attrs.setdefault("upcast_inputs", pref in (upgrade_to_float, upgrade_to_float_no_complex))
     cls = type(class_name, (ScalarOp,), dict(
         nfunc=staticmethod(nfunc), nin=nin, output_types_preference=staticmethod(pref), **attrs))
     globals()[class_name] = cls

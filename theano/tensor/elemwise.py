@@ -133,6 +133,13 @@ class Elemwise(Op):
         inplace = dict(self.inplace_pattern)
         op = self
 
+        if self.scalar_op.upcast_inputs:
+            base = nfunc
+            od = odtypes[0]
+
+            def nfunc(*xs):
+                return base(*[x if x.dtype.kind in "fc" else x.astype(od) for x in xs])
+
         def fn(inputs, out):
             res = nfunc(*inputs)
             if nout == 1:
