@@ -22,7 +22,11 @@ class Program:
         Free each intermediate value right after its last use.
     """
 
-    def __init__(self, fgraph, allow_gc=None):
+    def __init__(self, fgraph, allow_gc=None, callback=None):
+        # ``callback(k, node, fn, input_values, output_cells)`` replaces the
+        # plain thunk call when set (DebugMode, NanGuardMode): it must run
+        # ``fn(input_values, output_cells)`` itself.
+        self.callback = callback
         self.fgraph = fgraph
         self.nodes = fgraph.toposort()
         allow_gc = config.allow_gc if allow_gc is None else allow_gc
@@ -98,9 +102,14 @@ class Frame:
     def run(self):
         """Execute every thunk in order; errors are re-raised with the failing node."""
         k = 0
+        callback = self.program.callback
+        nodes = self.program.nodes
         try:
             for fn, ins, outs, gc in self.steps:
-                fn([c[0] for c in ins], outs)
+                if callback is None:
+                    fn([c[0] for c in ins], outs)
+                else:
+                    callback(k, nodes[k], fn, [c[0] for c in ins], outs)
                 for c in gc:
                     c[0] = None
                 k += 1

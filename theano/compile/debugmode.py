@@ -1,0 +1,203 @@
+"""DebugMode: run every node with checks, and raise a named error on any problem.
+
+For each node it checks that
+
+* the fast implementation (``make_thunk_fn``, later C) and the reference
+  (``perform``) agree;
+* no input was modified unless the op declares it in ``destroy_map``;
+* outputs are finite (``config.DebugMode.check_finite``);
+* the shapes predicted by ``infer_shape`` are the real ones;
+
+It is slow: use it to find bugs.
+"""
+import numpy as np
+
+from theano.compile.mode import Mode, register_mode
+from theano.configparser import config
+from theano.graph.basic import Constant, Variable, io_toposort
+from theano.link.py.vm import Program
+
+__all__ = ["DebugMode", "DebugModeError", "InvalidValueError", "BadThunkOutput",
+           "BadDestroyMap", "BadViewMap", "BadShape", "evaluate_constant"]
+
+
+class DebugModeError(Exception):
+    """Base class of the errors DebugMode raises."""
+
+
+def _where(node):
+    # The linker appends the input shapes and the user's source line.
+    return "\n  node: %s" % (node,)
+
+
+class InvalidValueError(DebugModeError):
+    """An output contains NaN or inf (or has the wrong type)."""
+
+    def __init__(self, node, output_idx, value, reason):
+        self.node, self.output_idx, self.value = node, output_idx, value
+        super().__init__("InvalidValueError: output %d of %s is invalid: %s%s"
+                         % (output_idx, node.op, reason, _where(node)))
+
+
+class BadThunkOutput(DebugModeError):
+    """The fast implementation and the reference disagree."""
+
+
+class BadDestroyMap(DebugModeError):
+    """An op modified an input it did not declare in destroy_map."""
+
+
+class BadViewMap(DebugModeError):
+    """An output aliases an input without a view_map/destroy_map entry."""
+
+
+class BadShape(DebugModeError):
+    """infer_shape predicted a different shape than the one computed."""
+
+
+def evaluate_constant(variables):
+    """Evaluate graphs that depend only on constants, with each op's ``perform``."""
+    env = {}
+    for node in io_toposort([], [v for v in variables if isinstance(v, Variable)]):
+        vals = []
+        for i in node.inputs:
+            if i in env:
+                vals.append(env[i])
+            elif isinstance(i, Constant):
+                vals.append(i.data)
+            else:
+                raise ValueError("%s is not constant" % i)
+        cells = [[None] for _ in node.outputs]
+        node.op.perform(node, vals, cells)
+        env.update(zip(node.outputs, (c[0] for c in cells)))
+    out = []
+    for v in variables:
+        if isinstance(v, (int, np.integer)):
+            out.append(int(v))
+        elif isinstance(v, Constant):
+            out.append(v.data)
+        else:
+            out.append(env[v])
+    return out
+
+
+def _copy(v):
+    return v.copy() if isinstance(v, np.ndarray) else v
+
+
+class _Checker:
+    """The per-node callback installed in the program by DebugMode."""
+
+    def __init__(self, fgraph):
+        self.fgraph = fgraph
+
+    def __call__(self, k, node, fn, inputs, out_cells):
+        saved = [_copy(v) for v in inputs]
+        fn(inputs, out_cells)
+        outputs = [c[0] for c in out_cells]
+        destroyed = {i for ins in node.op.destroy_map.values() for i in ins}
+        for i, (before, after) in enumerate(zip(saved, inputs)):
+            if i in destroyed or not isinstance(before, np.ndarray):
+                continue
+            if not np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"):
+                raise BadDestroyMap("%s modified its input %d (%s) without declaring it in "
+                                    "destroy_map%s" % (node.op, i, node.inputs[i], _where(node)))
+        self._check_reference(node, saved, outputs)
+        self._check_values(node, outputs)
+        self._check_aliasing(node, inputs, outputs)
+        self._check_shapes(node, saved, outputs)
+
+    def _check_reference(self, node, inputs, outputs):
+        ref_cells = [[None] for _ in node.outputs]
+        node.op.perform(node, [_copy(v) for v in inputs], ref_cells)
+        for i, (var, a, c) in enumerate(zip(node.outputs, outputs, ref_cells)):
+            b = c[0]
+            if hasattr(var.type, "values_eq_approx") and isinstance(a, np.ndarray):
+                if not var.type.values_eq_approx(a, b):
+                    raise BadThunkOutput(
+                        "output %d of %s differs between the fast implementation and the "
+                        "reference perform:\n  fast: %s\n  reference: %s%s"
+                        % (i, node.op, a, b, _where(node)))
+
+    def _check_values(self, node, outputs):
+        for i, (var, v) in enumerate(zip(node.outputs, outputs)):
+            if not isinstance(v, np.ndarray) or not hasattr(var.type, "dtype"):
+                continue
+            if v.dtype != np.dtype(var.type.dtype) or v.ndim != var.type.ndim:
+                raise InvalidValueError(node, i, v, "expected %s, got an array of dtype %s and "
+                                        "shape %s" % (var.type, v.dtype, v.shape))
+            if (config.DebugMode.check_finite and v.dtype.kind in "fc"
+                    and not np.isfinite(v).all()):
+                what = "NaN" if np.isnan(v).any() else "inf"
+                raise InvalidValueError(node, i, v, "it contains %s (the input shapes were %s)"
+                                        % (what, [getattr(x, "shape", None)
+                                                  for x in outputs]))
+
+    def _check_aliasing(self, node, inputs, outputs):
+        allowed = {}
+        for o, ins in list(node.op.view_map.items()) + list(node.op.destroy_map.items()):
+            allowed.setdefault(o, set()).update(ins)
+        for o, v in enumerate(outputs):
+            if not isinstance(v, np.ndarray):
+                continue
+            for i, x in enumerate(inputs):
+                if (isinstance(x, np.ndarray) and i not in allowed.get(o, ())
+                        and x.size and np.shares_memory(v, x)):
+                    raise BadViewMap("output %d of %s shares memory with input %d, which is "
+                                     "not declared in view_map/destroy_map%s"
+                                     % (o, node.op, i, _where(node)))
+
+    def _check_shapes(self, node, inputs, outputs):
+        infer = getattr(node.op, "infer_shape", None)
+        if infer is None:
+            return
+        from theano.tensor.basic import constant
+
+        in_shapes = [tuple(constant(s, dtype="int64") for s in np.shape(x))
+                     if hasattr(i.type, "ndim") else None for i, x in zip(node.inputs, inputs)]
+        try:
+            predicted = infer(self.fgraph, node, in_shapes)
+        except NotImplementedError:
+            return
+        for o, (shp, v) in enumerate(zip(predicted, outputs)):
+            if shp is None or not isinstance(v, np.ndarray):
+                continue
+            got = tuple(int(s) for s in evaluate_constant(list(shp)))
+            if got != v.shape:
+                raise BadShape("infer_shape of %s predicts shape %s for output %d, but the "
+                               "computed value has shape %s%s"
+                               % (node.op, got, o, v.shape, _where(node)))
+
+
+class DebugMode(Mode):
+    """A mode that checks every node as it runs (see the module docstring).
+
+    Parameters
+    ----------
+    optimizer : str
+        Rewrites to apply (default: config.optimizer).
+    check_py_code, check_isfinite : bool
+        Kept for Theano 1.0 compatibility; ``check_isfinite=False`` disables
+        the NaN/inf check.
+    """
+
+    def __init__(self, optimizer="default", linker="py", check_py_code=True,
+                 check_isfinite=None, require_matching_strides=0, stability_patience=None):
+        super().__init__(linker="py", optimizer=optimizer)
+        self.check_isfinite = (config.DebugMode.check_finite if check_isfinite is None
+                               else check_isfinite)
+
+    def link(self, fgraph):
+        program = Program(fgraph, callback=_Checker(fgraph))
+        if not self.check_isfinite:
+            program.callback = _NoFiniteChecker(fgraph)
+        return program
+
+
+class _NoFiniteChecker(_Checker):
+    def _check_values(self, node, outputs):
+        with config.change_flags(DebugMode__check_finite=False):
+            super()._check_values(node, outputs)
+
+
+register_mode("DebugMode", DebugMode())
