@@ -320,6 +320,7 @@ class Function:
         self.input_containers = containers
         self._has_default = [i.has_value for i in self.input_specs]
         self._stateful = [k for k, i in enumerate(self.input_specs) if i.update is not None]
+        self._plain_inputs = [k for k in range(n) if k not in self._stateful]
         self._name_to_index = {}
         for k, i in enumerate(self.input_specs):
             if i.name is not None:
@@ -361,6 +362,40 @@ class Function:
 
     # -- calling ------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        if kwargs or len(args) != self._n_in or self._stateful:
+            values = self._bind(args, kwargs)
+        else:
+            values = args
+        try:
+            frame = self._frames.pop()
+        except IndexError:
+            frame = self._new_frame()
+        cells = frame.cells
+        try:
+            for k, v in enumerate(values):
+                if v is _MISSING:
+                    if k in self._stateful:
+                        continue
+                    cells[k][0] = self.input_containers[k].storage[0]
+                elif self.trust_input:
+                    cells[k][0] = v
+                elif k in self._stateful:
+                    self.input_containers[k].storage[0] = self._filter(k, v)
+                else:
+                    cells[k][0] = self._filter(k, v)
+            if self._uses_updates:
+                with _UPDATE_LOCK:
+                    outputs = self._run(frame)
+            else:
+                outputs = self._run(frame)
+        finally:
+            for k in self._plain_inputs:
+                cells[k][0] = None
+            self._frames.append(frame)
+        return self._pack(outputs)
+
+    def _bind(self, args, kwargs):
+        """Map positional and keyword arguments to input positions (with checks)."""
         if len(args) > self._n_in:
             raise TypeError("Tried to provide %d arguments, but function%s takes at most %d "
                             "(inputs: %s)" % (len(args), self._label(), self._n_in,
@@ -380,37 +415,11 @@ class Function:
                 raise TypeError("Multiple values for input %r of function%s"
                                 % (key, self._label()))
             values[k] = a
-        try:
-            frame = self._frames.pop()
-        except IndexError:
-            frame = self._new_frame()
-        try:
-            cells = frame.cells
-            for k, v in enumerate(values):
-                if k in self._stateful and v is _MISSING:
-                    continue
-                if v is _MISSING:
-                    if not self._has_default[k]:
-                        raise TypeError("Missing required input: %s (index %d) of function%s"
-                                        % (self.input_specs[k].variable, k, self._label()))
-                    cells[k][0] = self.input_containers[k].storage[0]
-                elif self.trust_input:
-                    cells[k][0] = v
-                elif k in self._stateful:
-                    self.input_containers[k].storage[0] = self._filter(k, v)
-                else:
-                    cells[k][0] = self._filter(k, v)
-            if self._uses_updates:
-                with _UPDATE_LOCK:
-                    outputs = self._run(frame)
-            else:
-                outputs = self._run(frame)
-        finally:
-            for k in range(self._n_in):
-                if k not in self._stateful:
-                    frame.cells[k][0] = None
-            self._frames.append(frame)
-        return self._pack(outputs)
+        for k, v in enumerate(values):
+            if v is _MISSING and not self._has_default[k] and k not in self._stateful:
+                raise TypeError("Missing required input: %s (index %d) of function%s"
+                                % (self.input_specs[k].variable, k, self._label()))
+        return values
 
     def _run(self, frame):
         maker = self.maker

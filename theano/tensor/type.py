@@ -31,6 +31,9 @@ class TensorType(Type):
         self.dtype = np.dtype(dtype).name if dtype != "floatX" else config.floatX
         self.broadcastable = tuple(bool(b) for b in broadcastable)
         self.name = name
+        # Precomputed for filter(), which runs on every function argument.
+        self._np_dtype = np.dtype(self.dtype)
+        self._bcast_dims = tuple(i for i, b in enumerate(self.broadcastable) if b)
 
     @property
     def ndim(self):
@@ -38,7 +41,12 @@ class TensorType(Type):
 
     @property
     def numpy_dtype(self):
-        return np.dtype(self.dtype)
+        return self._np_dtype
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._np_dtype = np.dtype(self.dtype)
+        self._bcast_dims = tuple(i for i, b in enumerate(self.broadcastable) if b)
 
     def clone(self, dtype=None, broadcastable=None):
         return TensorType(dtype or self.dtype,
@@ -52,17 +60,17 @@ class TensorType(Type):
         accepted; a lossy one raises TypeError unless ``allow_downcast``
         (``None`` allows only Python floats to floatX).
         """
-        if isinstance(data, np.ndarray) and data.dtype == self.numpy_dtype:
+        if type(data) is np.ndarray and data.dtype == self._np_dtype:
             arr = data
         elif strict:
             raise TypeError("%s expected an ndarray of dtype %s, got %s"
                             % (self, self.dtype, _value_summary(data)))
         else:
             arr = self._convert(data, allow_downcast)
-        if arr.ndim != self.ndim:
+        if arr.ndim != len(self.broadcastable):
             raise TypeError("Wrong number of dimensions: expected %d, got %d with shape %s."
                             % (self.ndim, arr.ndim, arr.shape))
-        if arr.ndim and any(b and s != 1 for b, s in zip(self.broadcastable, arr.shape)):
+        if self._bcast_dims and any(arr.shape[i] != 1 for i in self._bcast_dims):
             raise ValueError(
                 "Non-unit value on shape on a broadcastable dimension: %s has shape %s but "
                 "broadcastable pattern %s" % (self, arr.shape, self.broadcastable))

@@ -82,7 +82,7 @@ class Program:
 class Frame:
     """One set of storage cells with the thunks bound to them."""
 
-    __slots__ = ("program", "cells", "steps")
+    __slots__ = ("program", "cells", "steps", "_clearable")
 
     def __init__(self, program, input_cells):
         cells = [[None] for _ in range(program.n_cells)]
@@ -93,6 +93,11 @@ class Frame:
             cells[i][0] = data
         self.program = program
         self.cells = cells
+        n_in = len(program.fgraph.inputs)
+        const = {i for i, _ in program.constants}
+        # Only cells that can hold a value after a run need clearing.
+        written = {i for outs in program.out_idx for i in outs}
+        self._clearable = [cells[i] for i in sorted(written) if i >= n_in and i not in const]
         self.steps = [
             (fn, tuple(cells[i] for i in ins), [cells[i] for i in outs],
              tuple(cells[i] for i in gc))
@@ -124,9 +129,6 @@ class Frame:
         return [cells[i][0] for i in self.program.output_idx]
 
     def clear(self):
-        """Drop intermediate values (keeps inputs' shared cells intact)."""
-        n_in = len(self.program.fgraph.inputs)
-        const = {i for i, _ in self.program.constants}
-        for i, c in enumerate(self.cells):
-            if i >= n_in and i not in const:
-                c[0] = None
+        """Drop intermediate values (keeps inputs' shared cells and constants)."""
+        for c in self._clearable:
+            c[0] = None
