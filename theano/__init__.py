@@ -18,7 +18,12 @@ from theano.compile import (In, Out, Param, SharedVariable, function, Function, 
                             shared, Mode)
 import theano.tensor  # noqa: F401  (also binds `theano`, which `from theano import *` exports)
 from theano import tensor  # noqa: F401
+from theano import gradient  # noqa: F401,E402
+from theano.gradient import grad, subgraph_grad  # noqa: F401,E402
 from theano.tensor.sharedvar import TensorSharedVariable  # noqa: F401,E402
+from theano import printing  # noqa
+from theano.printing import pp  # noqa
 
 __all__ = ["theano", "function", "shared", "In", "Param", "Out", "config", "tensor", "Mode",
-           "FunctionGraph", "Variable", "Apply", "Op", "Type", "clone", "change_flags"]
+           "FunctionGraph", "Variable", "Apply", "Op", "Type", "clone", "change_flags",
+           "pp", "printing"]
