@@ -23,6 +23,9 @@ from theano.gradient import grad, subgraph_grad  # noqa: F401,E402
 from theano.tensor.sharedvar import TensorSharedVariable  # noqa: F401,E402
 from theano import printing  # noqa
 from theano.printing import pp  # noqa
+# `theano.scan` is both the scan package and, being a callable module, the function.
+from theano import scan  # noqa: F401,E402
+from theano.scan import map, reduce, foldl, foldr  # noqa: F401,E402
 
 __all__ = ["theano", "function", "shared", "In", "Param", "Out", "config", "tensor", "Mode",
            "FunctionGraph", "Variable", "Apply", "Op", "Type", "clone", "change_flags",

@@ -234,6 +234,9 @@ class FunctionMaker:
         self.n_outputs = len(outs)
         self.n_updates = len(upds)
         self.fgraph = FunctionGraph(fg_inputs, fg_outputs, clone=True)
+        # In-place rewrites may only overwrite inputs declared In(..., mutable=True).
+        self.fgraph.mutable_inputs = {v for spec, v in zip(self.inputs, self.fgraph.inputs)
+                                      if spec.mutable}
         self.fgraph.update_mapping = {
             self.n_outputs + k: len(explicit) + self.shared_vars.index(v)
             for k, v in enumerate(self.update_targets)}

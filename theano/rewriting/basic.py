@@ -3,35 +3,77 @@
 A *node rewriter* looks at one Apply node and returns replacements for its
 outputs (a list, or a dict ``{old_var: new_var}``), or ``None``/``False``.
 A *graph rewriter* transforms a whole FunctionGraph in place.
+
+Drivers:
+
+* :class:`WalkingGraphRewriter` (``in2out``/``out2in``) applies node rewriters
+  once to every node, in topological (or reverse) order, also visiting the
+  nodes that rewrites create;
+* :class:`EquilibriumGraphRewriter` applies node and graph rewriters until
+  none of them changes the graph.  It keeps a work queue fed by the graph's
+  import events, so each pass only revisits what changed.
+
+Every replacement is checked (the new variable must have the old one's type)
+and validated by the graph's features; a rewrite that raises is handled as
+``config.on_opt_error`` says.
 """
+import sys
 import time
+import warnings
+from collections import deque
 
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, io_toposort
-from theano.graph.fg import InconsistencyError
+from theano.graph.fg import Feature, InconsistencyError
 
 __all__ = ["GraphRewriter", "NodeRewriter", "node_rewriter", "WalkingGraphRewriter",
            "in2out", "out2in", "EquilibriumGraphRewriter", "SequentialGraphRewriter",
            "MergeRewriter", "PatternNodeRewriter", "FromFunctionGraphRewriter",
-           "graph_rewriter"]
+           "graph_rewriter", "rewrite_stats", "reset_rewrite_stats", "apply_node_rewriter"]
+
+# name -> [number of successful applications, seconds spent in the rewriter]
+rewrite_stats = {}
+
+
+def reset_rewrite_stats():
+    """Forget the per-rewrite application counts and times."""
+    rewrite_stats.clear()
+
+
+def _record(name, applied, seconds):
+    st = rewrite_stats.get(name)
+    if st is None:
+        st = rewrite_stats[name] = [0, 0.0]
+    st[0] += applied
+    st[1] += seconds
 
 
 class GraphRewriter:
-    """Transforms a whole FunctionGraph in place."""
+    """Transforms a whole FunctionGraph in place (``rewrite(fgraph)``)."""
 
     name = None
 
     def rewrite(self, fgraph):
+        t0 = time.perf_counter()
         self.apply(fgraph)
+        _record(str(self), 0, time.perf_counter() - t0)
 
     def apply(self, fgraph):
         raise NotImplementedError
 
+    # Theano's spelling
+    def optimize(self, fgraph):
+        return self.rewrite(fgraph)
+
     def __str__(self):
         return self.name or type(self).__name__
 
+    __repr__ = __str__
+
 
 class FromFunctionGraphRewriter(GraphRewriter):
+    """A graph rewriter made from a function ``fn(fgraph)``."""
+
     def __init__(self, fn, name=None):
         self.fn = fn
         self.name = name or fn.__name__
@@ -41,15 +83,26 @@ class FromFunctionGraphRewriter(GraphRewriter):
 
 
 def graph_rewriter(fn):
+    """Decorator: ``fn(fgraph)`` becomes a :class:`GraphRewriter`."""
     return FromFunctionGraphRewriter(fn)
 
 
 class NodeRewriter:
-    """Rewrites single nodes; ``tracks()`` lists the Op classes/instances it handles."""
+    """Rewrites single nodes.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(fgraph, node)`` returning replacements or None/False.
+    tracks : list, optional
+        Op classes or Op instances the rewriter looks at (None: every node).
+        Drivers only call the rewriter on matching nodes.
+    name : str, optional
+    """
 
     def __init__(self, fn, tracks=None, name=None):
         self.fn = fn
-        self._tracks = tracks
+        self._tracks = list(tracks) if tracks else None
         self.name = name or getattr(fn, "__name__", type(self).__name__)
 
     def tracks(self):
@@ -58,14 +111,19 @@ class NodeRewriter:
     def transform(self, fgraph, node):
         return self.fn(fgraph, node)
 
+    def __call__(self, fgraph, node):
+        return self.transform(fgraph, node)
+
     def __str__(self):
         return self.name
 
+    __repr__ = __str__
 
-def node_rewriter(tracks=None):
+
+def node_rewriter(tracks=None, name=None):
     """Decorator: ``@node_rewriter([Elemwise])`` turns ``fn(fgraph, node)`` into a NodeRewriter."""
     def deco(fn):
-        return NodeRewriter(fn, tracks, fn.__name__)
+        return NodeRewriter(fn, tracks, name or fn.__name__)
     return deco
 
 
@@ -83,39 +141,63 @@ def _matches(rewriter, node):
     return False
 
 
-def _apply_replacements(fgraph, node, repl, rewriter):
-    """Validate and perform one node rewriter result; True if the graph changed."""
-    if repl is None or repl is False:
-        return False
-    if isinstance(repl, dict):
-        pairs = list(repl.items())
-    else:
-        if len(repl) != len(node.outputs):
-            raise ValueError("%s returned %d replacements for %d outputs"
-                             % (rewriter, len(repl), len(node.outputs)))
-        pairs = list(zip(node.outputs, repl))
-    pairs = [(o, n) for o, n in pairs if o is not n and o in fgraph.clients]
-    if not pairs:
-        return False
-    for old, new in pairs:
-        if not isinstance(new, Variable):
-            raise TypeError("%s returned a non-variable %r" % (rewriter, new))
-        if old.type != new.type:
-            conv = old.type.convert_variable(new)
-            if conv is None:
-                raise TypeError(
-                    "Rewrite %s tried to replace %s (type %s) by %s (type %s): types must "
-                    "match" % (rewriter, old, old.type, new, new.type))
-    for old, new in pairs:
-        _copy_trace(old, new)
-        fgraph.replace(old, new, reason=str(rewriter))
-    try:
-        fgraph.validate()
-    except InconsistencyError:
-        for old, new in pairs:
-            fgraph.replace(new, old, reason="revert %s" % rewriter)
-        return False
-    return True
+class _Dispatch:
+    """Finds the node rewriters that track a node's op, by op class and instance."""
+
+    def __init__(self, rewriters):
+        self.rewriters = list(rewriters)
+        self.generic = []
+        self.by_class = {}
+        self.by_op = {}
+        for r in self.rewriters:
+            tracks = r.tracks()
+            if not tracks:
+                self.generic.append(r)
+                continue
+            for t in tracks:
+                if isinstance(t, type):
+                    self.by_class.setdefault(t, []).append(r)
+                else:
+                    self.by_op.setdefault(t, []).append(r)
+        self._cache = {}
+
+    def get(self, op):
+        key = type(op)
+        res = self._cache.get(key)
+        if res is None:
+            found = set(self.generic)
+            for cls in key.__mro__:
+                found.update(self.by_class.get(cls, ()))
+            # Keep registration order so results are deterministic.
+            res = self._cache[key] = [r for r in self.rewriters if r in found]
+        if self.by_op:
+            try:
+                extra = self.by_op.get(op)
+            except TypeError:  # unhashable op
+                extra = None
+            if extra:
+                found = set(res) | set(extra)
+                res = [r for r in self.rewriters if r in found]
+        return res
+
+
+# ---------------------------------------------------------------------------
+# Applying one replacement
+# ---------------------------------------------------------------------------
+def _convert(rewriter, old, new):
+    """``new`` as a variable of ``old.type``, or raise TypeError."""
+    if not isinstance(new, Variable):
+        raise TypeError("Rewrite %s returned %r (a %s) as the replacement of %s; replacements "
+                        "must be Variables" % (rewriter, new, type(new).__name__, old))
+    if old.type == new.type:
+        return new
+    conv = old.type.convert_variable(new)
+    if conv is None:
+        raise TypeError(
+            "Rewrite %s tried to replace %s (type %s) by %s (type %s): a replacement must "
+            "have the type of the variable it replaces" % (rewriter, old, old.type, new,
+                                                            new.type))
+    return conv
 
 
 def _copy_trace(old, new):
@@ -124,91 +206,240 @@ def _copy_trace(old, new):
             new.owner.tag.trace = old.owner.tag.trace
 
 
-def _run_node_rewriter(rewriter, fgraph, node):
+def _replace_validate(fgraph, pairs, reason):
+    """Replace each (old, new) pair, validate, and undo everything if validation fails."""
+    done = []
+    try:
+        for old, new in pairs:
+            if old not in fgraph.clients:
+                continue
+            clients = list(fgraph.clients[old])
+            _copy_trace(old, new)
+            done.append((old, new, clients))
+            for node, i in clients:
+                fgraph.change_input(node, i, new, reason)
+        fgraph.validate()
+    except InconsistencyError:
+        for old, new, clients in reversed(done):
+            for node, i in clients:
+                cur = fgraph.outputs[i] if node == "output" else (
+                    node.inputs[i] if node in fgraph.apply_nodes else None)
+                if cur is new:
+                    fgraph.change_input(node, i, old, "revert " + reason)
+        return False
+    return True
+
+
+def _apply_replacements(fgraph, node, repl, rewriter):
+    """Validate and perform one node rewriter result; True if the graph changed."""
+    if repl is None or repl is False:
+        return False
+    if isinstance(repl, dict):
+        pairs = list(repl.items())
+    else:
+        if len(repl) != len(node.outputs):
+            raise ValueError("Rewrite %s returned %d replacements for the %d outputs of %s"
+                             % (rewriter, len(repl), len(node.outputs), node))
+        pairs = list(zip(node.outputs, repl))
+    pairs = [(o, n) for o, n in pairs if n is not None and o is not n and o in fgraph.clients
+             and fgraph.clients[o]]
+    if not pairs:
+        return False
+    pairs = [(o, _convert(rewriter, o, n)) for o, n in pairs]
+    if config.optimizer_verbose:
+        for o, n in pairs:
+            print("rewriting: rewrite %s replaces %s of %s with %s of %s"
+                  % (rewriter, o, o.owner, n, n.owner), file=sys.stderr)
+    return _replace_validate(fgraph, pairs, str(rewriter))
+
+
+def _handle_error(rewriter, node, exc):
+    mode = config.on_opt_error
+    if mode == "raise":
+        raise exc
+    if mode == "pdb":
+        import pdb
+        pdb.post_mortem(exc.__traceback__)
+        return
+    if mode == "warn":
+        warnings.warn("Rewrite %s failed on node %s with %s: %s (the rewrite was skipped; set "
+                      "config.on_opt_error='raise' to see the traceback)"
+                      % (rewriter, node, type(exc).__name__, exc), stacklevel=4)
+
+
+def apply_node_rewriter(rewriter, fgraph, node):
+    """Run one node rewriter on ``node`` and apply its result; True if the graph changed."""
+    t0 = time.perf_counter()
+    changed = False
     try:
         repl = rewriter.transform(fgraph, node)
-        return _apply_replacements(fgraph, node, repl, rewriter)
+        changed = _apply_replacements(fgraph, node, repl, rewriter)
+    except InconsistencyError:
+        changed = False
     except Exception as exc:
-        if config.on_opt_error == "raise":
-            raise
-        if config.on_opt_error == "pdb":
-            import pdb
-            pdb.post_mortem(exc.__traceback__)
-        if config.on_opt_error == "warn":
-            import warnings
-            warnings.warn("Rewrite %s failed on node %s: %s: %s (the rewrite was skipped)"
-                          % (rewriter, node, type(exc).__name__, exc))
-        return False
+        _handle_error(rewriter, node, exc)
+        changed = False
+    _record(str(rewriter), int(changed), time.perf_counter() - t0)
+    return changed
+
+
+_run_node_rewriter = apply_node_rewriter
+
+
+class _NodeQueue(Feature):
+    """Listens to the graph and collects the nodes a rewrite imported or touched."""
+
+    def __init__(self, track_changes=True):
+        self.new = []
+        self.touched = []
+        self.track_changes = track_changes
+        self.events = 0
+
+    def on_import(self, fgraph, node, reason):
+        self.new.append(node)
+        self.events += 1
+
+    def on_prune(self, fgraph, node, reason):
+        self.events += 1
+
+    def on_change_input(self, fgraph, node, i, old, new, reason):
+        self.events += 1
+        if self.track_changes and node != "output":
+            self.touched.append(node)
+
+    def take(self):
+        """New nodes (in import order, which is topological) then touched clients."""
+        out = self.new + self.touched
+        self.new = []
+        self.touched = []
+        return out
 
 
 class WalkingGraphRewriter(GraphRewriter):
-    """Apply node rewriters to every node once, inputs-to-outputs or the reverse."""
+    """Apply node rewriters to every node once, inputs-to-outputs or the reverse.
 
-    def __init__(self, rewriters, order="in_to_out", ignore_newtrees=True, name=None):
+    With ``ignore_newtrees=False`` the nodes created by a rewrite are visited
+    too (right away, before going on).
+    """
+
+    def __init__(self, rewriters, order="in_to_out", ignore_newtrees=False, name=None):
         self.rewriters = list(rewriters) if isinstance(rewriters, (list, tuple)) else [rewriters]
+        if order not in ("in_to_out", "out_to_in"):
+            raise ValueError("order must be 'in_to_out' or 'out_to_in', got %r" % (order,))
         self.order = order
+        self.ignore_newtrees = ignore_newtrees
         self.name = name or "+".join(str(r) for r in self.rewriters)
 
     def apply(self, fgraph):
+        dispatch = _Dispatch(self.rewriters)
         nodes = io_toposort(fgraph.inputs, fgraph.outputs)
         if self.order == "out_to_in":
-            nodes = nodes[::-1]
-        for node in nodes:
-            if node not in fgraph.apply_nodes:
-                continue
-            for r in self.rewriters:
-                if _matches(r, node) and _run_node_rewriter(r, fgraph, node):
-                    break
+            nodes.reverse()
+        queue = deque(nodes)
+        listener = _NodeQueue(track_changes=False)
+        fgraph.attach_feature(listener)
+        try:
+            while queue:
+                node = queue.popleft()
+                if node not in fgraph.apply_nodes:
+                    continue
+                for r in dispatch.get(node.op):
+                    if apply_node_rewriter(r, fgraph, node):
+                        break
+                    if node not in fgraph.apply_nodes:
+                        break
+                new = listener.take()
+                if new and not self.ignore_newtrees:
+                    if self.order == "out_to_in":
+                        new.reverse()
+                    queue.extendleft(reversed(new))
+        finally:
+            fgraph.remove_feature(listener)
 
 
-def in2out(*rewriters, name=None, **kw):
-    return WalkingGraphRewriter(list(rewriters), "in_to_out", name=name)
+def in2out(*rewriters, name=None, ignore_newtrees=False, **kw):
+    """Walk the graph from inputs to outputs applying ``rewriters``."""
+    return WalkingGraphRewriter(list(rewriters), "in_to_out", ignore_newtrees, name=name)
 
 
-def out2in(*rewriters, name=None, **kw):
-    return WalkingGraphRewriter(list(rewriters), "out_to_in", name=name)
+def out2in(*rewriters, name=None, ignore_newtrees=False, **kw):
+    """Walk the graph from outputs to inputs applying ``rewriters``."""
+    return WalkingGraphRewriter(list(rewriters), "out_to_in", ignore_newtrees, name=name)
 
 
 class EquilibriumGraphRewriter(GraphRewriter):
-    """Apply node rewriters (and graph rewriters) repeatedly until nothing changes."""
+    """Apply node rewriters (and graph rewriters) repeatedly until nothing changes.
 
-    def __init__(self, rewriters, max_use_ratio=20, name=None, final_rewriters=()):
+    Each pass walks a queue that starts with every node in topological order;
+    the nodes a rewrite creates and the clients whose inputs it changed are
+    put at the front of the queue, so local simplifications cascade within
+    one pass.  Graph rewriters run at the start of each pass, and
+    ``final_rewriters`` at its end; passes repeat until one changes nothing.
+    The total number of node rewrites is bounded by ``max_use_ratio`` times
+    the size of the graph (a warning says when the bound stops the loop).
+    """
+
+    def __init__(self, rewriters, max_use_ratio=None, name=None, final_rewriters=()):
+        rewriters = list(rewriters)
         self.node_rewriters = [r for r in rewriters if isinstance(r, NodeRewriter)]
         self.graph_rewriters = [r for r in rewriters if isinstance(r, GraphRewriter)]
+        others = [r for r in rewriters if not isinstance(r, (NodeRewriter, GraphRewriter))]
+        if others:
+            raise TypeError("EquilibriumGraphRewriter takes node and graph rewriters, got %r"
+                            % (others,))
         self.final_rewriters = list(final_rewriters)
         self.max_use_ratio = max_use_ratio
         self.name = name or "equilibrium"
+        self.last_passes = 0
 
     def apply(self, fgraph):
-        budget = max(1, len(fgraph.apply_nodes)) * self.max_use_ratio
-        changed = True
-        while changed and budget > 0:
-            changed = False
-            for gr in self.graph_rewriters:
-                n0 = _graph_signature(fgraph)
-                gr.rewrite(fgraph)
-                changed |= _graph_signature(fgraph) != n0
-            for node in io_toposort(fgraph.inputs, fgraph.outputs):
-                if node not in fgraph.apply_nodes:
-                    continue
-                for r in self.node_rewriters:
+        ratio = self.max_use_ratio or config.optdb__max_use_ratio
+        budget = max(1, len(fgraph.apply_nodes)) * ratio
+        dispatch = _Dispatch(self.node_rewriters)
+        listener = _NodeQueue()
+        fgraph.attach_feature(listener)
+        passes = 0
+        try:
+            changed = True
+            while changed:
+                passes += 1
+                changed = False
+                for gr in self.graph_rewriters:
+                    before = listener.events
+                    gr.rewrite(fgraph)
+                    changed |= listener.events != before
+                listener.take()
+                queue = deque(io_toposort(fgraph.inputs, fgraph.outputs))
+                while queue:
+                    node = queue.popleft()
                     if node not in fgraph.apply_nodes:
-                        break
-                    if _matches(r, node) and _run_node_rewriter(r, fgraph, node):
-                        changed = True
-                        budget -= 1
-                        break
-            for gr in self.final_rewriters:
-                gr.rewrite(fgraph)
-
-
-def _graph_signature(fgraph):
-    return (len(fgraph.apply_nodes), tuple(id(o) for o in fgraph.outputs),
-            frozenset(id(n) for n in fgraph.apply_nodes))
+                        continue
+                    for r in dispatch.get(node.op):
+                        if apply_node_rewriter(r, fgraph, node):
+                            changed = True
+                            budget -= 1
+                            break
+                        if node not in fgraph.apply_nodes:
+                            break
+                    new = listener.take()
+                    if new:
+                        queue.extendleft(reversed(new))
+                    if budget <= 0:
+                        warnings.warn("%s stopped after reaching its limit of rewrites "
+                                      "(config.optdb__max_use_ratio=%s); the graph may not be "
+                                      "fully rewritten" % (self, ratio), stacklevel=3)
+                        return
+                for gr in self.final_rewriters:
+                    before = listener.events
+                    gr.rewrite(fgraph)
+                    changed |= listener.events != before
+        finally:
+            fgraph.remove_feature(listener)
+            self.last_passes = passes
 
 
 class SequentialGraphRewriter(GraphRewriter):
-    """Run graph rewriters one after the other (optionally timing each)."""
+    """Run graph rewriters one after the other, timing each (``self.timings``)."""
 
     def __init__(self, rewriters, name=None):
         self.rewriters = list(rewriters)
@@ -223,60 +454,74 @@ class SequentialGraphRewriter(GraphRewriter):
 
 
 class MergeRewriter(GraphRewriter):
-    """Common-subexpression elimination: merge equal constants and equal nodes."""
+    """Common-subexpression elimination: merge equal constants, then equal nodes.
+
+    Two nodes are merged when they apply equal ops to the same inputs.  Nodes
+    whose op destroys an input are never merged.  One walk in topological
+    order suffices: merging a node updates its clients' inputs before they are
+    visited.
+    """
 
     name = "merge"
 
     def apply(self, fgraph):
         consts = {}
         for v in list(fgraph.variables):
-            if isinstance(v, Constant) and v in fgraph.clients:
+            if isinstance(v, Constant) and fgraph.clients.get(v):
                 try:
                     sig = v.signature()
                     hash(sig)
                 except TypeError:
                     continue
                 other = consts.setdefault(sig, v)
-                if other is not v and fgraph.clients.get(v):
+                if other is not v and v.type == other.type:
                     fgraph.replace(v, other, reason="merge")
         seen = {}
         for node in io_toposort(fgraph.inputs, fgraph.outputs):
-            if node not in fgraph.apply_nodes:
+            if node not in fgraph.apply_nodes or node.op.destroy_map:
                 continue
             key = (node.op, tuple(node.inputs))
             try:
                 other = seen.setdefault(key, node)
             except TypeError:
                 continue
-            if other is node or node.op.destroy_map:
+            if other is node:
                 continue
-            for old, new in zip(node.outputs, other.outputs):
-                if old.type == new.type and old in fgraph.clients:
-                    fgraph.replace(old, new, reason="merge")
+            pairs = [(o, n) for o, n in zip(node.outputs, other.outputs)
+                     if o.type == n.type and fgraph.clients.get(o)]
+            if not _replace_validate(fgraph, pairs, "merge"):
+                seen[key] = node
 
 
 class PatternNodeRewriter(NodeRewriter):
     """``PatternNodeRewriter((T.add, 'x', 0), 'x')``: rewrite by a small pattern language.
 
     A pattern is a variable name (string, binds anything), a constant value,
-    or a tuple ``(op, *sub_patterns)``; ``{'pattern': p, 'constraint': fn}``
-    adds a check on what it binds.  The replacement uses the same syntax.
+    or a tuple ``(op, *sub_patterns)`` (``op`` an Op or a function with an
+    ``op`` attribute); ``{'pattern': p, 'constraint': fn}`` adds a check on
+    what it binds.  The replacement uses the same syntax, with callables
+    building the new graph.  With ``allow_multiple_clients=False`` the inner
+    nodes of a match must have no other client.
     """
 
     def __init__(self, in_pattern, out_pattern, name=None, allow_multiple_clients=True):
         self.in_pattern = in_pattern
         self.out_pattern = out_pattern
+        self.allow_multiple_clients = allow_multiple_clients
         op = in_pattern[0]
-        super().__init__(None, [getattr(op, "op", op)], name or "pattern")
+        super().__init__(None, [getattr(op, "op", op)], name or _pattern_name(in_pattern,
+                                                                              out_pattern))
 
     def transform(self, fgraph, node):
         binding = {}
-        if not _match(self.in_pattern, node.outputs[0], binding):
+        clients = None if self.allow_multiple_clients else fgraph.clients
+        if not _match(self.in_pattern, node.outputs[0], binding, clients, True):
             return False
         new = _build(self.out_pattern, binding)
         if new.type != node.outputs[0].type:
-            from theano.tensor.basic import cast
-            new = cast(new, node.outputs[0].type.dtype)
+            if getattr(new.type, "dtype", None) != node.outputs[0].type.dtype:
+                from theano.tensor.basic import cast
+                new = cast(new, node.outputs[0].type.dtype)
             conv = node.outputs[0].type.convert_variable(new)
             if conv is None:
                 return False
@@ -284,21 +529,40 @@ class PatternNodeRewriter(NodeRewriter):
         return [new]
 
 
-def _match(pattern, var, binding):
-    from theano.tensor.basic import get_scalar_constant_value, NotScalarConstantError
+def _pattern_name(pin, pout):
+    def fmt(p):
+        if isinstance(p, tuple):
+            return "%s(%s)" % (getattr(p[0], "__name__", p[0]), ", ".join(fmt(x) for x in p[1:]))
+        if isinstance(p, dict):
+            return fmt(p["pattern"])
+        return str(p)
+    return "%s -> %s" % (fmt(pin), fmt(pout))
+
+
+def _match(pattern, var, binding, clients, top):
+    from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
     if isinstance(pattern, str):
         if pattern in binding:
             return binding[pattern] is var
         binding[pattern] = var
         return True
     if isinstance(pattern, dict):
-        ok = _match(pattern["pattern"], var, binding)
+        ok = _match(pattern["pattern"], var, binding, clients, top)
         return ok and pattern.get("constraint", lambda v: True)(var)
     if isinstance(pattern, tuple):
         op = getattr(pattern[0], "op", pattern[0])
-        if var.owner is None or var.owner.op != op or len(var.owner.inputs) != len(pattern) - 1:
+        node = var.owner
+        if node is None or len(node.inputs) != len(pattern) - 1:
             return False
-        return all(_match(p, i, binding) for p, i in zip(pattern[1:], var.owner.inputs))
+        if isinstance(op, type):
+            if not isinstance(node.op, op):
+                return False
+        elif node.op != op:
+            return False
+        if clients is not None and not top and len(clients.get(var, ())) > 1:
+            return False
+        return all(_match(p, i, binding, clients, False)
+                   for p, i in zip(pattern[1:], node.inputs))
     try:
         return get_scalar_constant_value(var) == pattern
     except NotScalarConstantError:

@@ -383,6 +383,12 @@ class Composite(ScalarOp):
         env = dict(zip(self.inputs, values))
         for node in self._nodes:
             args = [env[i] if i in env else i.data for i in node.inputs]
+            if node.op.upcast_inputs:
+                # As Elemwise does: discrete inputs of float functions are
+                # converted to the output dtype first (NumPy would use float16).
+                od = node.outputs[0].type.dtype
+                args = [a if np.asarray(a).dtype.kind in "fc" else np.asarray(a).astype(od)
+                        for a in args]
             outs = node.op.impl(*args)
             if node.op.nout == 1:
                 outs = (outs,)
@@ -394,8 +400,89 @@ class Composite(ScalarOp):
     def nfunc(self, *values):
         return self.impl(*values)
 
+    def impl_into(self, out, *values):
+        """Evaluate a one-output Composite writing the result into the array ``out``.
+
+        The last inner op writes into ``out`` directly when it is a ufunc (see
+        :func:`inplace_ufunc`); returns False (``out`` untouched) when the
+        result cannot be stored there.
+        """
+        last = self._nodes[-1] if self._nodes else None
+        if self.nout != 1 or last is None or last.outputs[0] is not self.outputs[0]:
+            return False
+        uf = inplace_ufunc(last.op)
+        if uf is None:
+            return False
+        env = dict(zip(self.inputs, values))
+        for node in self._nodes[:-1]:
+            args = [env[i] if i in env else i.data for i in node.inputs]
+            if node.op.upcast_inputs:
+                od = node.outputs[0].type.dtype
+                args = [a if np.asarray(a).dtype.kind in "fc" else np.asarray(a).astype(od)
+                        for a in args]
+            outs = node.op.impl(*args)
+            if node.op.nout == 1:
+                outs = (outs,)
+            for o, v in zip(node.outputs, outs):
+                env[o] = np.asarray(v).astype(o.type.dtype, copy=False)
+        args = [env[i] if i in env else i.data for i in last.inputs]
+        od = np.dtype(last.outputs[0].type.dtype)
+        if od != out.dtype:
+            return False
+        args = [a if np.asarray(a).dtype.kind in "fc" else np.asarray(a).astype(od)
+                for a in args] if last.op.upcast_inputs else args
+        return call_ufunc_into(uf, args, out)
+
     def __str__(self):
         return self.name
+
+
+# NumPy ufuncs computing what a scalar op's array implementation computes (up to
+# floating-point warnings); in-place elementwise ops call them with ``out=``.
+_INPLACE_UFUNCS = {
+    "Add": np.add, "Mul": np.multiply, "Sub": np.subtract, "TrueDiv": np.true_divide,
+    "IntDiv": np.floor_divide, "Mod": np.mod, "Minimum": np.minimum, "Maximum": np.maximum,
+    "Neg": np.negative, "Sqr": np.square, "Sgn": np.sign, "Identity": np.positive,
+    "Exp": np.exp, "Exp2": np.exp2, "Expm1": np.expm1, "Log": np.log, "Log2": np.log2,
+    "Log10": np.log10, "Log1p": np.log1p, "Sqrt": np.sqrt, "Sin": np.sin, "Cos": np.cos,
+    "Tan": np.tan, "ArcSin": np.arcsin, "ArcCos": np.arccos, "ArcTan": np.arctan,
+    "Sinh": np.sinh, "Cosh": np.cosh, "Tanh": np.tanh, "ArcSinh": np.arcsinh,
+    "ArcCosh": np.arccosh, "ArcTanh": np.arctanh, "ScalarSigmoid": sps.expit,
+    "Erf": sps.erf, "Erfc": sps.erfc, "ArcTan2": np.arctan2, "Hypot": np.hypot,
+    "Floor": np.floor, "Ceil": np.ceil, "Trunc": np.trunc, "Inv": np.reciprocal,
+}
+
+
+def inplace_ufunc(op):
+    """The ufunc that computes scalar op ``op`` into an ``out=`` array, or None."""
+    return _INPLACE_UFUNCS.get(type(op).__name__)
+
+
+def call_ufunc_into(uf, args, out):
+    """``uf`` applied to ``args`` (n-ary ops pairwise) writing into ``out``; False on failure.
+
+    Nothing is written when False is returned.  An argument that *is* ``out``
+    is consumed first, so n-ary (commutative) ops never read it after
+    overwriting it.
+    """
+    try:
+        arrs = [np.asarray(a) for a in args]
+        if np.broadcast_shapes(*[a.shape for a in arrs]) != out.shape or not np.can_cast(
+                np.result_type(*arrs), out.dtype, "same_kind"):
+            return False
+        with np.errstate(all="ignore"):
+            if len(arrs) <= uf.nin:
+                uf(*arrs, out=out)
+            else:
+                first = [k for k, a in enumerate(arrs) if a is out][:1]
+                if first:
+                    arrs.insert(0, arrs.pop(first[0]))
+                uf(arrs[0], arrs[1], out=out)
+                for a in arrs[2:]:
+                    uf(out, a, out=out)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 class ScalarConstant(Constant):

@@ -78,6 +78,15 @@ class DimShuffle(Op):
         (ish,) = shapes
         return [tuple(1 if o == "x" else ish[o] for o in self.new_order)]
 
+    # Gradients live in theano.tensor.math_grad.
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.math_grad import dimshuffle_L_op
+        return dimshuffle_L_op(self, inputs, outputs, output_grads)
+
+    def R_op(self, inputs, eval_points):
+        from theano.tensor.math_grad import dimshuffle_R_op
+        return dimshuffle_R_op(self, inputs, eval_points)
+
     def __str__(self):
         return "DimShuffle{%s}" % ",".join(str(o) for o in self.new_order)
 
@@ -140,7 +149,42 @@ class Elemwise(Op):
             def nfunc(*xs):
                 return base(*[x if x.dtype.kind in "fc" else x.astype(od) for x in xs])
 
-        def fn(inputs, out):
+        if nout == 1 and 0 in inplace:
+            # Truly in place: the ufunc (or a Composite's last ufunc) writes
+            # into the destroyed input; anything else falls back to a copy.
+            from theano.scalar.basic import Composite, call_ufunc_into, inplace_ufunc
+            target_idx = inplace[0]
+            sop = self.scalar_op
+            uf = None if isinstance(sop, Composite) else inplace_ufunc(sop)
+            od0 = odtypes[0]
+            cast_in = sop.upcast_inputs
+            general = None
+
+            def fn(inputs, out):
+                target = inputs[target_idx]
+                if type(target) is np.ndarray and target.flags.writeable \
+                        and target.dtype == od0:
+                    shape = target.shape
+                    for x in inputs:
+                        if x.shape != shape:
+                            op._check_broadcast(node, inputs, bcasts, shape)
+                            break
+                    if uf is not None:
+                        args = [x if not cast_in or x.dtype.kind in "fc" else x.astype(od0)
+                                for x in inputs]
+                        done = call_ufunc_into(uf, args, target)
+                    elif isinstance(sop, Composite):
+                        done = sop.impl_into(target, *inputs)
+                    else:
+                        done = False
+                    if done:
+                        out[0][0] = target
+                        return
+                general(inputs, out)
+        else:
+            fn = None
+
+        def general_fn(inputs, out):
             res = nfunc(*inputs)
             if nout == 1:
                 res = (res,)
@@ -160,6 +204,9 @@ class Elemwise(Op):
                     op._check_broadcast(node, inputs, bcasts, shape)
                     break
 
+        if fn is None:
+            return general_fn
+        general = general_fn  # noqa: F841  (bound in fn's closure)
         return fn
 
     def _check_broadcast(self, node, inputs, bcasts, shape):
@@ -185,6 +232,19 @@ class Elemwise(Op):
                 from theano.tensor.basic import maximum_shape
                 out.append(maximum_shape(cands))
         return [tuple(out)] * len(node.outputs)
+
+    # Gradients: one rule per scalar op class, in theano.tensor.elemwise_grad.
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.elemwise_grad import elemwise_L_op
+        return elemwise_L_op(self, inputs, outputs, output_grads)
+
+    def R_op(self, inputs, eval_points):
+        from theano.tensor.elemwise_grad import elemwise_R_op
+        return elemwise_R_op(self, inputs, eval_points)
+
+    def connection_pattern(self, node):
+        from theano.tensor.elemwise_grad import elemwise_connection_pattern
+        return elemwise_connection_pattern(self, node)
 
     def __str__(self):
         if self.name:
@@ -268,6 +328,15 @@ class CAReduce(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [tuple(s for i, s in enumerate(shapes[0]) if i not in self.axis)]
+
+    # Gradients live in theano.tensor.math_grad.
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.math_grad import careduce_L_op
+        return careduce_L_op(self, inputs, outputs, output_grads)
+
+    def R_op(self, inputs, eval_points):
+        from theano.tensor.math_grad import careduce_R_op
+        return careduce_R_op(self, inputs, eval_points)
 
     def __str__(self):
         name = {"add": "Sum", "mul": "Prod", "maximum": "Max", "minimum": "Min",

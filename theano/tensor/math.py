@@ -120,6 +120,14 @@ class TensorFromScalar(Op):
     def infer_shape(self, fgraph, node, shapes):
         return [()]
 
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.math_grad import tensor_from_scalar_L_op
+        return tensor_from_scalar_L_op(self, inputs, outputs, output_grads)
+
+    def R_op(self, inputs, eval_points):
+        from theano.tensor.math_grad import tensor_from_scalar_R_op
+        return tensor_from_scalar_R_op(self, inputs, eval_points)
+
 
 # -- reductions ---------------------------------------------------------------------
 def _keep(out, x, axis, keepdims):
@@ -204,6 +212,14 @@ class Argmax(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [tuple(s for i, s in enumerate(shapes[0]) if i not in self.axis)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.math_grad import argmax_L_op
+        return argmax_L_op(self, inputs, outputs, output_grads)
+
+    def R_op(self, inputs, eval_points):
+        from theano.tensor.math_grad import argmax_R_op
+        return argmax_R_op(self, inputs, eval_points)
 
 
 class Argmin(Argmax):
@@ -305,6 +321,14 @@ class Dot(Op):
         xs, ys = shapes
         return [tuple(xs[:-1]) + tuple(ys[1:])]
 
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.math_grad import dot_L_op
+        return dot_L_op(self, inputs, outputs, output_grads)
+
+    def R_op(self, inputs, eval_points):
+        from theano.tensor.math_grad import dot_R_op
+        return dot_R_op(self, inputs, eval_points)
+
     def __str__(self):
         return "dot"
 
@@ -360,6 +384,14 @@ class TensorDot(Op):
         return [tuple(s for i, s in enumerate(sa) if i not in ax)
                 + tuple(s for i, s in enumerate(sb) if i not in bx)]
 
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.math_grad import tensordot_L_op
+        return tensordot_L_op(self, inputs, outputs, output_grads)
+
+    def R_op(self, inputs, eval_points):
+        from theano.tensor.math_grad import tensordot_R_op
+        return tensordot_R_op(self, inputs, eval_points)
+
 
 def tensordot(a, b, axes=2):
     """``numpy.tensordot``: ``axes`` is an int or a pair of axis lists."""
@@ -410,6 +442,14 @@ class BatchedDot(Op):
     def infer_shape(self, fgraph, node, shapes):
         xs, ys = shapes
         return [(xs[0],) + tuple(xs[1:-1]) + tuple(ys[2:])]
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.tensor.math_grad import batched_dot_L_op
+        return batched_dot_L_op(self, inputs, outputs, output_grads)
+
+    def R_op(self, inputs, eval_points):
+        from theano.tensor.math_grad import batched_dot_R_op
+        return batched_dot_R_op(self, inputs, eval_points)
 
 
 def batched_dot(a, b):

@@ -117,7 +117,7 @@ class TensorType(Type):
             return var
         if (isinstance(t, TensorType) and t.dtype == self.dtype and t.ndim == self.ndim
                 and all(sb or not vb for sb, vb in zip(self.broadcastable, t.broadcastable))):
-            from theano.tensor.basic import patternbroadcast  # same layer
+            from theano.tensor.shape import patternbroadcast  # noqa: layering (lazy)
             return patternbroadcast(var, self.broadcastable)
         return None
 

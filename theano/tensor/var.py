@@ -12,8 +12,10 @@ __all__ = ["TensorVariable", "TensorConstant", "_tensor_py_operators"]
 
 
 def _shape_mod():
-    import theano.tensor.shape as s
-    return s
+    # ``theano.tensor.shape`` is also a function re-exported by the package,
+    # which shadows the submodule attribute: fetch the module itself.
+    import theano.tensor.shape  # noqa: F401
+    return sys.modules["theano.tensor.shape"]
 
 
 def _sub_mod():

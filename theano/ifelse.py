@@ -1,0 +1,270 @@
+"""``ifelse``: a lazy conditional that computes only the branch it returns.
+
+Unlike ``T.switch`` (elementwise, computes both sides), ``ifelse`` takes a
+scalar condition and evaluates either the ``then`` or the ``else`` branch.
+
+The linker runs every node of a graph, so laziness comes from the op itself:
+an ``IfElse`` node holds its two branches as inner graphs over the branch's
+free variables (its inputs) and, at run time, executes only the compiled
+graph of the branch that is taken.
+"""
+import numpy as np
+
+from theano.configparser import config
+from theano.graph.basic import Apply, Constant, Variable, ancestors
+from theano.graph.op import Op
+from theano.graph.replace import clone_replace
+from theano.tensor.type import TensorType
+
+__all__ = ["IfElse", "ifelse"]
+
+
+def _free_variables(outputs):
+    """Non-constant leaves the ``outputs`` depend on, in a stable order."""
+    seen, free = set(), []
+    for v in ancestors(outputs):
+        if v.owner is None and not isinstance(v, Constant) and v not in seen:
+            seen.add(v)
+            free.append(v)
+    return free
+
+
+def _placeholder(v):
+    p = v.type()
+    p.name = v.name
+    return p
+
+
+class IfElse(Op):
+    """``IfElse(n_outs)(cond, then_1..then_n, else_1..else_n)``: lazy conditional.
+
+    Applying the op captures both branches; the resulting node's inputs are
+    the condition and the free variables of the branches, and its op (a bound
+    copy of this one) owns the two inner graphs.
+    """
+
+    __props__ = ("n_outs", "as_view", "gpu", "name")
+
+    def __init__(self, n_outs, as_view=False, gpu=False, name=None):
+        self.n_outs = int(n_outs)
+        self.as_view = as_view
+        self.gpu = gpu
+        self.name = name
+        self.branches = None  # (placeholders, then outputs, else outputs) once bound
+        self._fns = {}
+
+    # A bound op owns its graphs: it is only equal to itself.
+    def __eq__(self, other):
+        if self.branches is not None or getattr(other, "branches", None) is not None:
+            return self is other
+        return super().__eq__(other)
+
+    def __hash__(self):
+        if self.branches is not None:
+            return id(self)
+        return super().__hash__()
+
+    def __str__(self):
+        args = [a for a in (self.name, "inplace" if self.as_view else None) if a]
+        return "if{%s}" % ",".join(args)
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d["_fns"] = {}
+        return d
+
+    def make_node(self, c, *args):
+        from theano.tensor.basic import as_tensor_variable
+
+        c = as_tensor_variable(c)
+        if c.ndim != 0:
+            raise TypeError("ifelse: the condition must be a scalar (0 means False, anything "
+                            "else True), got %s with %d dimensions" % (c, c.ndim))
+        if self.branches is not None:
+            phs, t_outs, _ = self.branches
+            if len(args) != len(phs):
+                raise ValueError("%s expects %d branch inputs, got %d"
+                                 % (self, len(phs), len(args)))
+            args = [as_tensor_variable(a) if isinstance(p.type, TensorType) else a
+                    for a, p in zip(args, phs)]
+            for a, p in zip(args, phs):
+                if a.type != p.type and p.type.convert_variable(a) is None:
+                    raise TypeError("ifelse: input %s has type %s, expected %s"
+                                    % (a, a.type, p.type))
+            return Apply(self, [c] + list(args), [o.type() for o in t_outs])
+        if len(args) != 2 * self.n_outs:
+            raise ValueError("IfElse(%d) expects the condition, %d then-values and %d "
+                             "else-values; got %d values"
+                             % (self.n_outs, self.n_outs, self.n_outs, len(args)))
+        args = [a if isinstance(a, Variable) else as_tensor_variable(a) for a in args]
+        ts, fs = args[:self.n_outs], args[self.n_outs:]
+        for k, (t, f) in enumerate(zip(ts, fs)):
+            if t.type != f.type:
+                raise TypeError(
+                    "ifelse: the two branches must have identical types, but output %d is "
+                    "%s (%s) on the `then` branch and %s (%s) on the `else` branch. This can "
+                    "happen if you gave a one-element list on one side and a tensor on the "
+                    "other, or if the dtypes or broadcastable patterns differ (use .astype() "
+                    "or T.patternbroadcast)." % (k, t, t.type, f, f.type))
+        free = _free_variables(ts + fs)
+        phs = [_placeholder(v) for v in free]
+        rep = dict(zip(free, phs))
+        inner = clone_replace(ts + fs, rep, strict=True) if rep else list(ts + fs)
+        bound = IfElse(self.n_outs, self.as_view, self.gpu, self.name)
+        bound.branches = (phs, inner[:self.n_outs], inner[self.n_outs:])
+        return Apply(bound, [c] + free, [t.type() for t in ts])
+
+    # -- execution ------------------------------------------------------------------
+    def _branch_fn(self, which):
+        fn = self._fns.get(which)
+        if fn is None:
+            from theano.compile.function import function
+
+            phs, t_outs, f_outs = self.branches
+            outs = t_outs if which else f_outs
+            fn = function(phs, list(outs), on_unused_input="ignore",
+                          name="ifelse_%s:%s" % ("then" if which else "else", self.name or ""))
+            fn.trust_input = True
+            self._fns[which] = fn
+        return fn
+
+    def perform(self, node, inputs, output_storage):
+        if self.branches is None:  # test values: Op.__call__ runs the unbound op
+            return node.op.perform(node, inputs, output_storage)
+        which = bool(inputs[0])
+        outs = self._branch_fn(which)(*inputs[1:])
+        for cell, v, o in zip(output_storage, outs, node.outputs):
+            if isinstance(o.type, TensorType) and not (isinstance(v, np.ndarray)
+                                                       and v.dtype == o.type.numpy_dtype):
+                v = np.asarray(v, dtype=o.type.dtype)
+            cell[0] = v
+
+    # -- differentiation -----------------------------------------------------------------
+    def _outer_branches(self, inputs):
+        phs, t_outs, f_outs = self.branches
+        rep = dict(zip(phs, inputs[1:]))
+        if not rep:
+            return list(t_outs), list(f_outs)
+        both = clone_replace(list(t_outs) + list(f_outs), rep, strict=False)
+        return both[:self.n_outs], both[self.n_outs:]
+
+    def connection_pattern(self, node):
+        rows = [[True] * len(node.outputs)]
+        for v in node.inputs[1:]:
+            rows.append([isinstance(v.type, TensorType)] * len(node.outputs))
+        return rows
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano import gradient
+        from theano.tensor.basic import cast, zeros_like
+
+        cond, vals = inputs[0], list(inputs[1:])
+        t_outer, f_outer = self._outer_branches(inputs)
+        diff = [k for k, v in enumerate(vals) if isinstance(v.type, TensorType)
+                and v.type.dtype in ("float16", "float32", "float64", "complex64",
+                                     "complex128")]
+        wrt = [vals[k] for k in diff]
+
+        def branch_grads(outs):
+            known = {}
+            for o, g in zip(outs, output_grads):
+                if isinstance(g.type, (gradient.DisconnectedType, gradient.NullType)):
+                    continue
+                if getattr(o.type, "dtype", "int")[:3] in ("int", "uin", "boo"):
+                    continue
+                known[o] = g
+            if not known or not wrt:
+                return [zeros_like(w) for w in wrt]
+            gs = gradient.grad(None, wrt, known_grads=known, disconnected_inputs="ignore",
+                               return_disconnected="zero")
+            return [g if g.type == w.type else cast(g, w.type.dtype) for g, w in zip(gs, wrt)]
+
+        then_g, else_g = branch_grads(t_outer), branch_grads(f_outer)
+        name = (self.name + "_grad") if self.name else None
+        picked = ifelse(cond, then_g, else_g, name=name) if wrt else []
+        result = [zeros_like(cond, dtype=config.floatX)]
+        for k, v in enumerate(vals):
+            if k in diff:
+                result.append(picked[diff.index(k)])
+            elif isinstance(v.type, TensorType):
+                result.append(zeros_like(v, dtype=config.floatX))
+            else:
+                result.append(gradient.disconnected_type())
+        return result
+
+    def R_op(self, inputs, eval_points):
+        from theano import gradient
+
+        t_outer, f_outer = self._outer_branches(inputs)
+        pairs = [(v, e) for v, e in zip(inputs[1:], eval_points[1:])
+                 if e is not None and isinstance(v.type, TensorType)]
+        if not pairs:
+            return [None] * self.n_outs
+        wrt, evs = [p[0] for p in pairs], [p[1] for p in pairs]
+        t_r = gradient.Rop(list(t_outer), wrt, evs)
+        f_r = gradient.Rop(list(f_outer), wrt, evs)
+        return ifelse(inputs[0], list(t_r), list(f_r), name=self.name)
+
+
+def ifelse(condition, then_branch, else_branch, name=None):
+    """Return ``then_branch`` if ``condition`` is true, else ``else_branch``; lazily.
+
+    Parameters
+    ----------
+    condition : scalar
+        0 (or False) selects ``else_branch``, anything else ``then_branch``.
+    then_branch, else_branch : variable or list/tuple of variables
+        The same number of values on both sides, with identical types.
+    name : str, optional
+
+    Returns
+    -------
+    A variable, or a list/tuple (as ``then_branch`` was given). Only the
+    selected branch is computed.
+
+    Examples
+    --------
+    >>> import theano, theano.tensor as T
+    >>> from theano.ifelse import ifelse
+    >>> a, b = T.dscalars('a', 'b')
+    >>> f = theano.function([a, b], ifelse(T.lt(a, b), a, b))
+    >>> float(f(1., 2.))
+    1.0
+    """
+    from theano.tensor.basic import as_tensor_variable
+
+    rtype = list if isinstance(then_branch, list) else (
+        tuple if isinstance(then_branch, tuple) else None)
+    ts = list(then_branch) if isinstance(then_branch, (list, tuple)) else [then_branch]
+    fs = list(else_branch) if isinstance(else_branch, (list, tuple)) else [else_branch]
+    if len(ts) != len(fs):
+        raise ValueError("ifelse: the `then` branch has %d values but the `else` branch has %d; "
+                         "both need the same number" % (len(ts), len(fs)))
+    new_ts, new_fs = [], []
+    for t, f in zip(ts, fs):
+        if not isinstance(t, Variable):
+            t = as_tensor_variable(t)
+        if not isinstance(f, Variable):
+            f = as_tensor_variable(f)
+        if t.type != f.type:
+            # Literal values and more specific broadcast patterns adapt to the other side.
+            if isinstance(t.type, TensorType) and isinstance(f.type, TensorType):
+                if isinstance(f, Constant) and t.type.dtype != f.type.dtype:
+                    f = as_tensor_variable(np.asarray(f.data, dtype=t.type.dtype))
+                elif isinstance(t, Constant) and t.type.dtype != f.type.dtype:
+                    t = as_tensor_variable(np.asarray(t.data, dtype=f.type.dtype))
+                conv = t.type.convert_variable(f)
+                if conv is not None:
+                    f = conv
+                else:
+                    conv = f.type.convert_variable(t)
+                    if conv is not None:
+                        t = conv
+        new_ts.append(t)
+        new_fs.append(f)
+    if not new_ts:
+        return rtype() if rtype else None
+    outs = IfElse(len(new_ts), name=name)(condition, *(new_ts + new_fs), return_list=True)
+    if rtype is None:
+        return outs[0]
+    return rtype(outs)

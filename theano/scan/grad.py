@@ -1,0 +1,426 @@
+"""Differentiating scan: back-propagation through time (L_op) and forward mode (R_op).
+
+The backward pass is a :class:`ScanGrad` node: a loop running from the last
+step to the first (or to ``n_steps - truncate_gradient``) that calls, at each
+step, the compiled vector-Jacobian product of the step function.  Gradients
+reaching a past value of a state (taps ``-1``, ``-2``...) are accumulated in a
+buffer and added to the gradient of that state when the loop reaches it.
+
+The forward mode (R_op) is a new scan whose states carry the tangents next to
+the values.
+"""
+import numpy as np
+
+from theano.configparser import config
+from theano.graph.basic import Apply
+from theano.graph.op import Op
+from theano.scan.op import Scan, _add_context, is_sit_sot, seq_span
+from theano.tensor.type import TensorType
+
+__all__ = ["ScanGrad", "scan_L_op", "scan_R_op"]
+
+_DIFF_DTYPES = ("float16", "float32", "float64", "complex64", "complex128")
+
+
+def _differentiable(t):
+    return isinstance(t, TensorType) and t.dtype in _DIFF_DTYPES
+
+
+def _vjp_graph(op):
+    """The step's vector-Jacobian product, built once per Scan op.
+
+    Returns ``(out_positions, g_placeholders, wrt_positions, grads)``: the
+    inner outputs that receive a gradient, their gradient placeholders, the
+    inner inputs differentiated and their gradients.
+    """
+    cached = getattr(op, "_vjp", None)
+    if cached is not None:
+        return cached
+    from theano import gradient
+
+    n_diff_out = op.n_states + op.n_nit
+    out_types = list(op.state_types) + list(op.nit_types)
+    out_pos = [k for k in range(n_diff_out)
+               if _differentiable(out_types[k]) and _differentiable(op.inner_outputs[k].type)]
+    g_phs = []
+    known = {}
+    for k in out_pos:
+        o = op.inner_outputs[k]
+        g = o.type()
+        g.name = "g_out%d" % k
+        g_phs.append(g)
+        known[o] = known[o] + g if o in known else g
+    wrt_pos = [p for p, v in enumerate(op.inner_inputs) if _differentiable(v.type)]
+    wrt = [op.inner_inputs[p] for p in wrt_pos]
+    if wrt and known:
+        grads = gradient.grad(None, wrt, known_grads=known, disconnected_inputs="ignore",
+                              return_disconnected="zero")
+    else:
+        from theano.tensor.basic import zeros_like
+        grads = [zeros_like(w) for w in wrt]
+    from theano.tensor.basic import cast
+    grads = [g if g.type.dtype == w.type.dtype else cast(g, w.type.dtype)
+             for g, w in zip(grads, wrt)]
+    op._vjp = (out_pos, g_phs, wrt_pos, list(grads))
+    return op._vjp
+
+
+class ScanGrad(Op):
+    """Back-propagation through the loop of a :class:`Scan` op.
+
+    Inputs: ``[n_done] + sequences + initial states + non-sequences + state
+    histories + output gradients`` (one per differentiable output of the
+    forward op).  Outputs: the gradients of the differentiable sequences,
+    initial states and non-sequences, in that order.
+    """
+
+    def __init__(self, fwd):
+        self.fwd = fwd
+        self.out_pos, self.g_phs, self.wrt_pos, self.vjp_outs = _vjp_graph(fwd)
+        info = fwd.info
+        # Which outer inputs get a gradient (1-based outer position of the forward node).
+        ns, nst = fwd.n_seqs, fwd.n_states
+        in_seqs, in_states, in_nonseq = fwd.inner_slices()
+        self.diff_outer = ([1 + i for i, phs in enumerate(in_seqs)
+                            if _differentiable(phs[0].type)]
+                           + [1 + ns + j for j in range(nst)
+                              if _differentiable(fwd.state_types[j])]
+                           + [1 + ns + nst + k for k, ph in enumerate(in_nonseq)
+                              if _differentiable(ph.type)])
+        self.truncate = info.truncate_gradient
+        self._fn = None
+        self._frames = []
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def __str__(self):
+        return "grad_of_%s" % self.fwd
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d["_fn"] = None
+        d["_frames"] = []
+        return d
+
+    def make_node(self, *inputs):
+        fwd = self.fwd
+        n_fwd_in = 1 + fwd.n_seqs + fwd.n_states + fwd.info.n_nonseq
+        expected = n_fwd_in + fwd.n_states + len(self.out_pos)
+        if len(inputs) != expected:
+            raise ValueError("%s expects %d inputs, got %d" % (self, expected, len(inputs)))
+        outs = [inputs[p].type() for p in self.diff_outer]
+        return Apply(self, list(inputs), outs)
+
+    def infer_shape(self, fgraph, node, input_shapes):
+        return [tuple(input_shapes[p]) for p in self.diff_outer]
+
+    def L_op(self, inputs, outputs, output_grads):
+        from theano.gradient import grad_not_implemented
+        return [grad_not_implemented(self, i, x, "Second derivatives through scan (the "
+                                     "gradient of a scan gradient) are not supported.")
+                for i, x in enumerate(inputs)]
+
+    def _inner_function(self):
+        if self._fn is None:
+            from theano.compile.function import function
+
+            fwd = self.fwd
+            self._fn = function(list(fwd.inner_inputs) + list(self.g_phs), self.vjp_outs,
+                                mode=fwd.info.mode, on_unused_input="ignore",
+                                name="grad_of_scan_fn:%s" % (fwd.info.name or "scan_fn"))
+            self._fn.trust_input = True
+        return self._fn
+
+    def perform(self, node, inputs, output_storage):
+        fn = self._inner_function()
+        try:
+            frame = self._frames.pop()
+        except IndexError:
+            frame = fn._new_frame()
+        try:
+            self._loop(node, inputs, output_storage, fn, frame)
+        finally:
+            frame.clear()
+            for k in range(len(fn.maker.inputs)):
+                frame.cells[k][0] = None
+            self._frames.append(frame)
+
+    def _loop(self, node, inputs, output_storage, fn, frame):
+        fwd = self.fwd
+        info = fwd.info
+        ns, nst, nnit = fwd.n_seqs, fwd.n_states, fwd.n_nit
+        n_fwd_in = 1 + ns + nst + info.n_nonseq
+        n_done = int(inputs[0])
+        _, seqs, inits, nonseqs = fwd.outer_slices(inputs[:n_fwd_in])
+        hists = inputs[n_fwd_in:n_fwd_in + nst]
+        ograds = inputs[n_fwd_in + nst:]
+        cells = frame.cells
+        n_inner = len(fwd.inner_inputs)
+
+        # Gradient accumulators of the outer inputs.
+        acc = {}
+        for p in self.diff_outer:
+            x = inputs[p]
+            acc[p] = np.zeros(np.shape(x), dtype=node.inputs[p].type.dtype)
+
+        # pend[j][L + s]: gradient accumulated so far for the value of state j at step s.
+        Ls = [-min(t) for t in info.state_taps]
+        pend = [None] * nst
+        g_cells = {}
+        for q, k in enumerate(self.out_pos):
+            g_cells[k] = cells[n_inner + q]
+        nit_g = {}
+        for q, k in enumerate(self.out_pos):
+            g = ograds[q]
+            if k < nst:
+                j, L = k, Ls[k]
+                row = np.shape(g)[1:] if info.state_store[j] == "all" else np.shape(g)
+                pend[j] = np.zeros((L + n_done,) + tuple(row), dtype=fwd.state_types[j].dtype)
+                if info.state_store[j] == "all":
+                    pend[j][L:] += g
+                else:
+                    pend[j][L + n_done - 1] += g
+            else:
+                m = k - nst
+                if info.nit_store[m] == "all":
+                    nit_g[k] = (g, None)
+                else:
+                    nit_g[k] = (None, g)
+
+        # Where each inner input comes from.
+        plan_seq, plan_state = [], []
+        pos = 0
+        for i, (seq, taps) in enumerate(zip(seqs, info.seq_taps)):
+            lo, hi = seq_span(taps)
+            for k in taps:
+                if info.go_backwards:
+                    plan_seq.append((pos, 1 + i, seq, seq.shape[0] - 1 - hi + k, -1))
+                else:
+                    plan_seq.append((pos, 1 + i, seq, k - lo, 1))
+                pos += 1
+        for j, taps in enumerate(info.state_taps):
+            for k in taps:
+                plan_state.append((pos, j, k))
+                pos += 1
+        for x in nonseqs:
+            cells[pos][0] = x
+            pos += 1
+        first_nonseq_inner = sum(len(t) for t in info.seq_taps) + sum(
+            len(t) for t in info.state_taps)
+
+        def state_value(j, s):
+            """Value of state j at step s (negative s: the initial steps)."""
+            if s >= 0:
+                return hists[j][s]
+            init = inits[j]
+            if is_sit_sot(info.state_taps[j]):
+                return init
+            return init[Ls[j] + s]
+
+        wrt_dest = list(self.wrt_pos)
+        out_idx = fn.maker.program.output_idx
+        run = frame.run
+        t_stop = 0 if self.truncate == -1 else max(0, n_done - self.truncate)
+        t = n_done
+        try:
+            for t in range(n_done - 1, t_stop - 1, -1):
+                for cpos, _, seq, base, sign in plan_seq:
+                    cells[cpos][0] = seq[base + sign * t]
+                for cpos, j, k in plan_state:
+                    cells[cpos][0] = state_value(j, t + k)
+                for k, cell in g_cells.items():
+                    if k < nst:
+                        cell[0] = pend[k][Ls[k] + t]
+                    else:
+                        full, last = nit_g[k]
+                        if full is not None:
+                            cell[0] = full[t]
+                        else:
+                            cell[0] = last if t == n_done - 1 else np.zeros_like(last)
+                run()
+                for p, oi in zip(wrt_dest, out_idx):
+                    d = cells[oi][0]
+                    self._accumulate(p, d, t, acc, pend, Ls, plan_seq, plan_state,
+                                     first_nonseq_inner, ns, nst)
+        except Exception as exc:
+            if not getattr(exc, "_scan_context", False):
+                _add_context(exc, "This error happened in the gradient of scan%s, at step %d."
+                             % (fwd._label(), t))
+                exc._scan_context = True
+            raise
+
+        for j in range(nst):
+            p = 1 + ns + j
+            if p in acc and pend[j] is not None:
+                L = Ls[j]
+                if is_sit_sot(info.state_taps[j]):
+                    acc[p] += pend[j][0]
+                else:
+                    acc[p][:L] += pend[j][:L]
+        for q, p in enumerate(self.diff_outer):
+            output_storage[q][0] = acc[p]
+
+    def _accumulate(self, p, d, t, acc, pend, Ls, plan_seq, plan_state, first_nonseq, ns,
+                    nst):
+        """Add the gradient ``d`` of inner input ``p`` (at step ``t``) where it belongs."""
+        if p < len(plan_seq):
+            _, outer, _, base, sign = plan_seq[p]
+            if outer in acc:
+                acc[outer][base + sign * t] += d
+        elif p < first_nonseq:
+            _, j, k = plan_state[p - len(plan_seq)]
+            if pend[j] is not None:
+                pend[j][Ls[j] + t + k] += d
+        else:
+            outer = 1 + ns + nst + (p - first_nonseq)
+            if outer in acc:
+                acc[outer] += d
+
+
+def _zeros_for(v):
+    from theano.tensor.basic import zeros_like
+    return zeros_like(v)
+
+
+def scan_L_op(op, inputs, outputs, output_grads):
+    """Gradients of a Scan node's inputs given its outputs' gradients."""
+    from theano import gradient
+    from theano.tensor.basic import cast, zeros_like
+    from theano.tensor.shape import shape_i
+
+    info = op.info
+    node = outputs[0].owner
+    pattern = op.connection_pattern(node)
+    out_conn = [not isinstance(g.type, (gradient.DisconnectedType,)) for g in output_grads]
+    in_conn = [any(p and c for p, c in zip(row, out_conn)) for row in pattern]
+
+    result = [gradient.disconnected_type() for _ in inputs]
+    if not any(in_conn):
+        return result
+
+    stores = info.state_store + info.nit_store
+    if any(s == "last" for s in stores):
+        replay = Scan(op.inner_inputs, op.inner_outputs,
+                      info._replace(state_store=("all",) * op.n_states,
+                                    nit_store=("all",) * op.n_nit))
+        replay.__dict__["_vjp"] = getattr(op, "_vjp", None)
+        full = replay(*inputs, return_list=True)
+    else:
+        full = list(outputs)
+    hists = full[:op.n_states]
+    if info.as_while:
+        n_done = shape_i(full[0], 0) if full else inputs[0]
+    else:
+        n_done = inputs[0]
+
+    gop = ScanGrad(op)
+    ograds = []
+    for k in gop.out_pos:
+        o, g = outputs[k], output_grads[k]
+        if isinstance(g.type, (gradient.DisconnectedType, gradient.NullType)):
+            g = zeros_like(o)
+        elif g.type.dtype != o.type.dtype:
+            g = cast(g, o.type.dtype)
+        ograds.append(g)
+    grads = gop(*([n_done] + list(inputs[1:]) + hists + ograds), return_list=True)
+    by_pos = dict(zip(gop.diff_outer, grads))
+    for i, x in enumerate(inputs):
+        if i == 0 or not in_conn[i]:
+            continue
+        if i in by_pos:
+            result[i] = by_pos[i]
+        else:
+            result[i] = zeros_like(x, dtype=config.floatX)
+    return result
+
+
+def scan_R_op(op, inputs, eval_points):
+    """Forward-mode derivative: a scan carrying tangents next to the values."""
+    from theano import gradient
+    from theano.tensor.basic import cast, zeros_like
+    from theano.scan.utils import safe_new
+
+    info = op.info
+    _, seqs, inits, nonseqs = op.outer_slices(list(inputs))
+    _, ev_seqs, ev_inits, ev_nonseqs = op.outer_slices(list(eval_points))
+    in_seqs, in_states, in_nonseq = op.inner_slices()
+    wrt, tangents = [], []
+
+    new_seq_taps, new_seq_phs, new_seq_outer = [], [], []
+    for i, (phs, taps) in enumerate(zip(in_seqs, info.seq_taps)):
+        if ev_seqs[i] is not None and _differentiable(phs[0].type):
+            tph = [safe_new(p, "_tangent") for p in phs]
+            wrt += phs
+            tangents += tph
+            new_seq_taps.append(taps)
+            new_seq_phs += tph
+            new_seq_outer.append(ev_seqs[i])
+    new_state_taps, new_state_phs, new_state_outer, tangent_states = [], [], [], []
+    for j, (phs, taps) in enumerate(zip(in_states, info.state_taps)):
+        if _differentiable(op.state_types[j]):
+            tph = [safe_new(p, "_tangent") for p in phs]
+            wrt += phs
+            tangents += tph
+            new_state_taps.append(taps)
+            new_state_phs += tph
+            ev = ev_inits[j]
+            new_state_outer.append(zeros_like(inits[j]) if ev is None else ev)
+            tangent_states.append(j)
+    new_nonseq_phs, new_nonseq_outer = [], []
+    for k, ph in enumerate(in_nonseq):
+        if ev_nonseqs[k] is not None and _differentiable(ph.type):
+            tph = safe_new(ph, "_tangent")
+            wrt.append(ph)
+            tangents.append(tph)
+            new_nonseq_phs.append(tph)
+            new_nonseq_outer.append(ev_nonseqs[k])
+
+    tangent_nits = [m for m in range(op.n_nit) if _differentiable(op.nit_types[m])]
+    targets = ([op.inner_outputs[j] for j in tangent_states]
+               + [op.inner_outputs[op.n_states + m] for m in tangent_nits])
+    if wrt and targets:
+        rops = gradient.Rop(targets, wrt, tangents)
+    else:
+        rops = [zeros_like(t) for t in targets]
+    fixed = []
+    for r, want in zip(rops, [op.state_types[j] for j in tangent_states]
+                       + [op.nit_types[m] for m in tangent_nits]):
+        if r.type.dtype != want.dtype:
+            r = cast(r, want.dtype)
+        if r.type != want:
+            conv = want.convert_variable(r)
+            if conv is None:
+                from theano.tensor.shape import unbroadcast
+                r = unbroadcast(r, *[d for d, b in enumerate(r.type.broadcastable)
+                                     if b and not want.broadcastable[d]])
+            else:
+                r = conv
+        fixed.append(r)
+    n_ts = len(tangent_states)
+    seq_part = [p for phs in in_seqs for p in phs] + new_seq_phs
+    state_part = [p for phs in in_states for p in phs] + new_state_phs
+    new_inputs = seq_part + state_part + list(in_nonseq) + new_nonseq_phs
+    new_outputs = (op.inner_outputs[:op.n_states] + fixed[:n_ts]
+                   + op.inner_outputs[op.n_states:op.n_states + op.n_nit] + fixed[n_ts:]
+                   + (op.inner_outputs[-1:] if info.as_while else []))
+    new_info = info._replace(
+        seq_taps=info.seq_taps + tuple(new_seq_taps),
+        state_taps=info.state_taps + tuple(new_state_taps),
+        state_store=info.state_store + tuple(info.state_store[j] for j in tangent_states),
+        nit_store=info.nit_store + tuple(info.nit_store[m] for m in tangent_nits),
+        n_nonseq=info.n_nonseq + len(new_nonseq_phs))
+    new_op = Scan(new_inputs, new_outputs, new_info)
+    outer = ([inputs[0]] + seqs + new_seq_outer + inits + new_state_outer + nonseqs
+             + new_nonseq_outer)
+    outs = new_op(*outer, return_list=True)
+    n_st = op.n_states + n_ts
+    result = [None] * (op.n_states + op.n_nit)
+    for q, j in enumerate(tangent_states):
+        result[j] = outs[op.n_states + q]
+    for q, m in enumerate(tangent_nits):
+        result[op.n_states + m] = outs[n_st + op.n_nit + q]
+    return result

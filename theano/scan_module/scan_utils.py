@@ -1,0 +1,3 @@
+"""Theano 1.0 name of :mod:`theano.scan.utils`."""
+from theano.scan.utils import *  # noqa: F401,F403
+from theano.scan.utils import until, safe_new, get_updates_and_outputs  # noqa: F401

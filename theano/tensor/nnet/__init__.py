@@ -1,0 +1,16 @@
+"""Neural-network ops: activations, softmax and cross-entropies (``T.nnet``)."""
+from theano.tensor.nnet.basic import (  # noqa: F401
+    ConfusionMatrix, CrossentropyCategorical1Hot, CrossentropyCategorical1HotGrad,
+    CrossentropySoftmax1HotWithBiasDx, CrossentropySoftmaxArgmax1HotWithBias, LogSoftmax,
+    NNetInputError, ScalarSoftsign, Softmax, SoftmaxGrad, SoftmaxWithBias,
+    binary_crossentropy, categorical_crossentropy, confusion_matrix,
+    crossentropy_categorical_1hot, crossentropy_categorical_1hot_grad,
+    crossentropy_softmax_1hot, crossentropy_softmax_1hot_with_bias,
+    crossentropy_softmax_1hot_with_bias_dx, crossentropy_softmax_argmax_1hot_with_bias,
+    crossentropy_softmax_max_and_argmax_1hot,
+    crossentropy_softmax_max_and_argmax_1hot_with_bias, elu, log_softmax, logsoftmax,
+    logsoftmax_op, relu, scalar_softsign, selu, sigmoid_binary_crossentropy, softmax,
+    softmax_graph, softmax_grad, softmax_op, softmax_with_bias, softsign)
+from theano.tensor.nnet.sigm import (  # noqa: F401
+    hard_sigmoid, log1mexp, scalar_sigmoid, scalar_softplus, sigmoid, sigmoid_inplace,
+    softplus, ultra_fast_scalar_sigmoid, ultra_fast_sigmoid, ultra_fast_sigmoid_inplace)
