@@ -278,8 +278,10 @@ angle = _ufunc_op("Angle", np.angle, lambda t: float_out_of_complex(upgrade_to_f
 conj = _ufunc_op("Conj", np.conj, same_out)
 arctan2 = _ufunc_op("ArcTan2", np.arctan2, upgrade_to_float_no_complex, nin=2)
 hypot = _ufunc_op("Hypot", np.hypot, upgrade_to_float_no_complex, nin=2)
-sigmoid = _ufunc_op("ScalarSigmoid", _sigmoid, upgrade_to_float_no_complex)
-softplus = _ufunc_op("ScalarSoftplus", _softplus, upgrade_to_float_no_complex)
+sigmoid = _ufunc_op("ScalarSigmoid", _sigmoid, upgrade_to_float_no_complex,
+                   name="sigmoid")
+softplus = _ufunc_op("ScalarSoftplus", _softplus, upgrade_to_float_no_complex,
+                    name="softplus")
 
 _FLOAT_UNARY = {
     "Exp": np.exp, "Exp2": np.exp2, "Expm1": np.expm1, "Log": np.log, "Log2": np.log2,

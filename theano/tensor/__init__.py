@@ -15,6 +15,7 @@ from theano.tensor.sort import *  # noqa: F401,F403
 from theano.tensor.extra_ops import *  # noqa: F401,F403
 from theano.tensor.sharedvar import TensorSharedVariable  # noqa: F401
 from theano.tensor.subtensor import *  # noqa
-from theano.gradient import Rop, Lop, grad, jacobian, hessian  # noqa: F401,E402
+from theano.gradient import (Rop, Lop, grad, jacobian, hessian, verify_grad,  # noqa: F401,E402
+                             numeric_grad, consider_constant)
 from theano.tensor import nnet  # noqa: F401,E402
 from theano.tensor import raw_random, shared_randomstreams  # noqa: F401,E402  (registers theano.shared(RandomState))

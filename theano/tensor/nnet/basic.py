@@ -19,7 +19,7 @@ from theano.graph.op import Op
 from theano.tensor import math as tm
 from theano.tensor.basic import as_tensor_variable, constant, shape_padleft, zeros_like
 from theano.tensor.elemwise import Elemwise
-from theano.tensor.nnet.sigm import sigmoid, softplus  # noqa: F401  (re-exported)
+from theano.tensor.nnet.sigm import sigmoid
 from theano.tensor.type import TensorType
 
 __all__ = [
