@@ -18,7 +18,7 @@ def _rng(seed=42):
 
 
 def _draw(sampler, *args, seed=42, inputs=(), values=(), **kwargs):
-    """Compile ``sampler(rng, *args, **kwargs)`` with its update; return (fn, rng var, sample var)."""
+    """Compile ``sampler(rng, *args, **kwargs)`` with its update: (fn, rng, sample)."""
     rng = _rng(seed)
     new_rng, sample = sampler(rng, *args, **kwargs)
     f = theano.function(list(inputs), sample, updates=[(rng, new_rng)])

@@ -19,3 +19,4 @@ from theano.gradient import (Rop, Lop, grad, jacobian, hessian, verify_grad,  # 
                              numeric_grad, consider_constant)
 from theano.tensor import nnet  # noqa: F401,E402
 from theano.tensor import raw_random, shared_randomstreams  # noqa: F401,E402  (registers theano.shared(RandomState))
+import theano.tensor.rewriting  # noqa: F401,E402  (registers the standard rewrites)
