@@ -46,7 +46,8 @@ class NullType(Type):
     fails to compile.
     """
 
-    __props__ = ("why_null",)
+    # Like Theano, all NullTypes are equal whatever the explanation.
+    __props__ = ()
 
     def __init__(self, why_null="(no explanation given)"):
         self.why_null = why_null
@@ -92,9 +93,8 @@ class DisconnectedType(Type):
         return "DisconnectedType"
 
 
-def disconnected_type():
-    """A new variable of :class:`DisconnectedType`."""
-    return DisconnectedType()()
+# Calling it makes a new DisconnectedType variable: ``disconnected_type()``.
+disconnected_type = DisconnectedType()
 
 
 def _is_null(v):

@@ -114,6 +114,22 @@ class IfElse(Op):
         bound.branches = (phs, inner[:self.n_outs], inner[self.n_outs:])
         return Apply(bound, [c] + free, [t.type() for t in ts])
 
+    # -- inner graphs (read by debugprint) ------------------------------------------
+    @property
+    def inner_inputs(self):
+        return list(self.branches[0]) if self.branches is not None else None
+
+    @property
+    def inner_outputs(self):
+        if self.branches is None:
+            return None
+        return list(self.branches[1]) + list(self.branches[2])
+
+    @property
+    def var_mappings(self):
+        n = len(self.branches[0]) if self.branches is not None else 0
+        return {"outer_inp_from_inner_inp": {k: k + 1 for k in range(n)}}
+
     # -- execution ------------------------------------------------------------------
     def _branch_fn(self, which):
         fn = self._fns.get(which)

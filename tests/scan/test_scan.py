@@ -195,17 +195,14 @@ def test_literal_initial_state_takes_output_dtype():
 
 
 def test_broadcastable_initial_state_is_generalised():
-    x = T.dmatrix('x')
-    h0 = T.constant(np.zeros((1, 3)))          # broadcastable first dimension
-    out, _ = theano.scan(lambda row, h: h + row, sequences=x, outputs_info=h0)
-    f = theano.function([x], out)
-    xv = np.arange(6.).reshape(2, 1, 3)
-    got = theano.function([x], out)(np.arange(6.).reshape(2, 3)) if False else None
-    del got
+    # The initial state has a broadcastable first dimension, the steps do not.
     X3 = T.dtensor3('X3')
-    out3, _ = theano.scan(lambda row, h: h + row, sequences=X3, outputs_info=h0)
-    np.testing.assert_allclose(theano.function([X3], out3)(xv), np.cumsum(xv, axis=0))
-    assert f is not None
+    h0 = T.constant(np.zeros((1, 3)))
+    assert h0.broadcastable == (True, False)
+    out, _ = theano.scan(lambda row, h: h + row, sequences=X3, outputs_info=h0)
+    assert out.broadcastable == (False, False, False)
+    xv = np.arange(6.).reshape(2, 1, 3)
+    np.testing.assert_allclose(theano.function([X3], out)(xv), np.cumsum(xv, axis=0))
 
 
 # ---------------------------------------------------------------------------
@@ -538,7 +535,7 @@ def test_lstm_trains():
 
     def step(xt, h, c):
         z = T.dot(xt, Wx) + T.dot(h, Wh) + b
-        i = T.nnet_sigmoid(z[:n_h]) if hasattr(T, "nnet_sigmoid") else T.sigmoid(z[:n_h])
+        i = T.sigmoid(z[:n_h])
         f = T.sigmoid(z[n_h:2 * n_h])
         o = T.sigmoid(z[2 * n_h:3 * n_h])
         g = T.tanh(z[3 * n_h:])
@@ -557,3 +554,113 @@ def test_lstm_trains():
     yv = np.asarray([0.5], dtype=dt)
     losses = [float(train(xv, yv)) for _ in range(15)]
     assert losses[-1] < 0.5 * losses[0], losses
+
+
+# ---------------------------------------------------------------------------
+# More: pickling, integer states, random streams in gradients, test values, shapes
+# ---------------------------------------------------------------------------
+def test_pickle_compiled_function_with_scan():
+    import pickle
+
+    x = T.dvector('x')
+    h0 = T.dscalar('h0')
+    out, _ = theano.scan(lambda v, h: h * 0.5 + v, sequences=x, outputs_info=h0)
+    f = theano.function([x, h0], out)
+    f2 = pickle.loads(pickle.dumps(f))
+    np.testing.assert_allclose(f2([1., 2., 3.], 0.), [1., 2.5, 4.25])
+
+
+def test_integer_state_next_to_float_gradients():
+    x = T.dvector('x')
+    h0 = T.dscalar('h0')
+    (cnt, acc), _ = theano.scan(lambda v, c, a: [c + 1, a + v * T.cast(c, 'float64')],
+                                sequences=x, outputs_info=[T.constant(np.int64(0)), h0])
+    gx, gh0 = theano.grad(acc[-1], [x, h0])
+    f = theano.function([x, h0], [cnt, gx, gh0])
+    c, a, b = f([1., 2., 3.], 0.)
+    np.testing.assert_array_equal(c, [1, 2, 3])
+    np.testing.assert_allclose(a, [0., 1., 2.])
+    assert float(b) == 1.
+
+
+def test_grad_with_random_dropout_inside_scan():
+    rs_mod = pytest.importorskip("theano.tensor.shared_randomstreams")
+    srng = rs_mod.RandomStreams(seed=1)
+    W = T.dmatrix('W')
+    X = T.dmatrix('X')
+
+    def step(xt, hp):
+        mask = T.cast(srng.binomial(size=(3,), p=0.5), 'float64')
+        return T.tanh(T.dot(hp, W) + xt) * mask
+
+    h, upd = theano.scan(step, sequences=X, outputs_info=T.zeros_like(X[0]))
+    cost = (h ** 2).sum()
+    fg = theano.function([X, W], [cost, theano.grad(cost, W)], updates=upd)
+    fc = theano.function([X, W], cost, updates=upd)
+    rng_var = list(upd.keys())[0]
+    start = rng_var.get_value()
+    rng = _rng(11)
+    xv, wv = rng.randn(4, 3), rng.randn(3, 3) * .5
+    rng_var.set_value(start)
+    _, gw = fg(xv, wv)
+    num, eps = np.zeros((3, 3)), 1e-6
+    for i in np.ndindex(3, 3):
+        wp = wv.copy()
+        wp[i] += eps
+        rng_var.set_value(start)
+        cp = fc(xv, wp)
+        wp[i] -= 2 * eps
+        rng_var.set_value(start)
+        num[i] = (cp - fc(xv, wp)) / (2 * eps)
+    np.testing.assert_allclose(gw, num, rtol=1e-5, atol=1e-8)
+
+
+def test_test_values_flow_into_the_loop():
+    with theano.change_flags(compute_test_value="raise"):
+        x = T.dmatrix('x')
+        x.tag.test_value = np.ones((3, 2))
+        h0 = T.dvector('h0')
+        h0.tag.test_value = np.zeros(2)
+        W = T.dmatrix('W')
+        W.tag.test_value = np.eye(2)
+        h, _ = theano.scan(lambda xt, hp: T.tanh(T.dot(hp, W) + xt), sequences=x,
+                           outputs_info=h0)
+        assert h.tag.test_value.shape == (3, 2)
+        g = theano.grad(h.sum(), W)
+        assert g.tag.test_value.shape == (2, 2)
+
+
+def test_rop_mit_sot_and_nit_sot():
+    x0 = T.dvector('x0')
+    a = T.dscalar('a')
+    (o, y), _ = theano.scan(lambda p2, p1: [p2 * a + T.sin(p1), p1 ** 2],
+                            outputs_info=[dict(initial=x0, taps=[-2, -1]), None], n_steps=5)
+    v = T.dvector('v')
+    r = theano.gradient.Rop([o, y], x0, v)
+    fr = theano.function([x0, a, v], r)
+    fo = theano.function([x0, a], [o, y])
+    x0v, vv, eps = np.array([.3, .7]), np.array([1., -2.]), 1e-6
+    got = fr(x0v, .9, vv)
+    for g, p, m in zip(got, fo(x0v + eps * vv, .9), fo(x0v - eps * vv, .9)):
+        np.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-5, atol=1e-8)
+
+
+def test_error_inside_fn_says_which_step():
+    x = T.dmatrix('x')
+    W = T.dmatrix('W')
+    out, _ = theano.scan(lambda row: T.dot(W, row), sequences=x, name="proj")
+    f = theano.function([x, W], out)
+    with pytest.raises(ValueError, match="inside scan 'proj' at step 0"):
+        f(np.ones((2, 3)), np.ones((2, 2)))
+
+
+def test_shape_of_outputs_without_running_the_loop():
+    X = T.dmatrix('X')
+    x0 = T.dvector('x0')
+    n = T.iscalar('n')
+    (h, y), _ = theano.scan(lambda xt, hp: [hp * 2, xt * hp], sequences=X,
+                            outputs_info=[x0, None], n_steps=n)
+    f = theano.function([X, x0, n], [h.shape, y.shape])
+    a, b = f(np.ones((5, 3)), np.ones(3), 4)
+    assert list(a) == [4, 3] and list(b) == [4, 3]
+    assert not _scan_nodes(f)

@@ -6,11 +6,11 @@ import pytest
 
 import theano
 import theano.tensor as T
-from theano.compile.debugmode import DebugMode
 from theano.tensor.alloc import (Alloc, AllocDiag, ARange, ExtractDiag, SetDiagonal,
                                  alloc, arange, diag, diagonal, eye, fill_diagonal,
                                  fill_diagonal_offset, identity_like, ones, trace, tri, tril,
                                  triu, zeros)
+from theano.tensor.shape import shape_i
 
 rng = np.random.RandomState(1234)
 
@@ -23,24 +23,44 @@ def _verify_grad(fun, pt, **kw):
     gradient.verify_grad(fun, pt, rng=np.random.RandomState(42), **kw)
 
 
-def check(outs, inputs, values, expected):
-    """Evaluate ``outs`` in DebugMode (which also checks infer_shape and view_map).
+def inferred_shapes(outs, inputs, values):
+    """Each output's shape as its op's ``infer_shape`` predicts it, evaluated on ``values``."""
+    dims = []
+    for o in outs:
+        node = o.owner
+        shapes = [tuple(shape_i(i, k) for k in range(i.type.ndim))
+                  if isinstance(i.type, T.TensorType) else None for i in node.inputs]
+        dims.append([T.as_tensor_variable(d)
+                     for d in node.op.infer_shape(None, node, shapes)[node.outputs.index(o)]])
+    flat = [d for ds in dims for d in ds]
+    got = iter(theano.function(inputs, flat, on_unused_input="ignore")(*values) if flat else [])
+    return [tuple(int(next(got)) for _ in ds) for ds in dims]
 
-    Compare with ``expected`` (values and dtypes), then check that the compiled
-    ``out.shape`` is the real shape.
+
+def check(outs, inputs, values, expected):
+    """Evaluate ``outs`` and compare with ``expected`` (values and dtypes).
+
+    Also checks that each op's ``infer_shape`` and the compiled ``out.shape``
+    give the real shape, and that no input was modified.
     """
     single = not isinstance(outs, (list, tuple))
     outs = [outs] if single else list(outs)
     expected = [expected] if single else list(expected)
-    got = theano.function(inputs, outs, mode=DebugMode(check_isfinite=False),
-                          on_unused_input="ignore")(*values)
+    copies = [np.array(v, copy=True) for v in values]
+    got = theano.function(inputs, outs, on_unused_input="ignore")(*values)
+    for v, c in zip(values, copies):
+        np.testing.assert_array_equal(v, c)
     shapes = theano.function(inputs, [o.shape for o in outs], on_unused_input="ignore")(*values)
+    known = [o for o in outs if o.owner is not None and hasattr(o.owner.op, "infer_shape")]
+    inferred = iter(inferred_shapes(known, inputs, values))
     for o, g, e, s in zip(outs, got, expected, shapes):
         e = np.asarray(e)
         assert g.dtype == np.dtype(o.type.dtype)
         assert g.shape == e.shape, (g.shape, e.shape)
         np.testing.assert_allclose(g, e, rtol=1e-6)
         assert tuple(s) == g.shape
+        if o in known:
+            assert next(inferred) == g.shape
     return got[0] if single else got
 
 
@@ -205,9 +225,17 @@ def test_arange_floats(args):
     assert got.shape == np.arange(*[np.float32(a) for a in args]).shape
 
 
+def test_arange_float_unit_step():
+    start, stop = T.dscalar(), T.dscalar()
+    check([arange(start, 5.0), arange(stop), arange(start, stop)], [start, stop], [0.5, 2.5],
+          [np.arange(0.5, 5.0), np.arange(2.5), np.arange(0.5, 2.5)])
+
+
 def test_arange_dtype_rules():
     assert arange(T.bscalar()).type.dtype == "int64"
-    assert arange(T.scalar(dtype="uint8")).type.dtype == "uint64"
+    u8 = [T.scalar(dtype="uint8") for _ in range(3)]
+    assert arange(*u8).type.dtype == "uint64"
+    assert arange(u8[0]).type.dtype == "int64"  # the implicit start 0 is a signed int8
     assert arange(T.iscalar(), T.fscalar()).type.dtype == "float64"
     assert arange(T.bscalar(), T.fscalar()).type.dtype == "float32"
     assert arange(5, dtype="int16").type.dtype == "int16"
@@ -358,3 +386,19 @@ def test_fill_diagonal_errors():
         fill_diagonal_offset(T.dmatrix(), 0, 1.5)
     out = fill_diagonal(T.fmatrix(), 1)
     assert out.type.dtype == "float32"
+
+
+# -- mgrid / ogrid -------------------------------------------------------------------------------
+def test_mgrid_ogrid():
+    from theano.tensor.alloc import mgrid, ogrid
+    n = T.lscalar()
+    dense = mgrid[0:n, 1:7:2]
+    sparse = ogrid[0:n, 1:7:2]
+    exp_d, exp_s = np.mgrid[0:3, 1:7:2], np.ogrid[0:3, 1:7:2]
+    check(list(dense) + list(sparse), [n], [3], list(exp_d) + list(exp_s))
+    assert sparse[0].type.broadcastable == (False, True)
+    check(mgrid[0.5:2.0:0.5], [], [], [np.mgrid[0.5:2.0:0.5]])
+    with pytest.raises(NotImplementedError):
+        mgrid[0:1:5j]
+    with pytest.raises(TypeError, match="expects slices"):
+        mgrid[3]

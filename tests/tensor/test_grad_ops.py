@@ -419,3 +419,16 @@ def test_rop_list_structure_and_zero_for_unrelated_output():
     np.testing.assert_allclose(b, [0, 0])
     with pytest.raises(ValueError, match="dimensionality"):
         Rop(x, x, T.dmatrix())
+
+
+def test_scalar_tensor_conversions():
+    import theano.scalar.basic as ts
+    from theano.tensor.math_grad import scalar_from_tensor
+    s = ts.float64("s")
+    g = theano.grad(T.tensor_from_scalar(s) ** 2, s)
+    assert isinstance(g.type, ts.ScalarType)
+    assert theano.function([s], g)(3.0) == 6.0
+    x = T.dscalar("x")
+    y = T.tensor_from_scalar(scalar_from_tensor(x)) * 2
+    assert theano.grad(y, x).eval({x: 1.0}) == 2.0
+    assert Rop(y, x, T.constant(1.0)).eval({x: 1.0}) == 2.0

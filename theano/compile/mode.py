@@ -20,6 +20,7 @@ _OPTIMIZER_TAGS = {
     None: (),
 }
 _LINKERS = ("py", "vm", "cvm", "c", "c|py", "c|py_nogc", "cvm_nogc", "vm_nogc", "auto", "jax")
+_C_LINKERS = ("c", "cvm", "c|py", "c|py_nogc", "cvm_nogc")
 
 
 class Mode:
@@ -28,8 +29,9 @@ class Mode:
     Parameters
     ----------
     linker : str, optional
-        ``'py'``/``'vm'``/``'auto'`` (NumPy reference); ``'c'``/``'cvm'`` fall
-        back to it until the C backend lands.
+        ``'py'``/``'vm'``/``'auto'`` (NumPy reference); ``'c'``/``'cvm'`` (and
+        ``'c|py'``, ``'c|py_nogc'``, ``'cvm_nogc'``) run elementwise nodes as
+        compiled C (see :mod:`theano.link.c`), the rest in NumPy.
     optimizer : str or None
         ``'fast_run'``, ``'fast_compile'``, ``'merge'`` or ``None`` (no rewrite).
 
@@ -92,6 +94,9 @@ class Mode:
 
     def link(self, fgraph):
         """Link ``fgraph`` into an executable :class:`Program`."""
+        if self.linker in _C_LINKERS:
+            from theano.link.c.linker import CProgram
+            return CProgram(fgraph, allow_gc=False if self.linker.endswith("_nogc") else None)
         return Program(fgraph)
 
     def __str__(self):

@@ -268,7 +268,8 @@ def is_in_ancestors(node, target_node):
 
 def io_toposort(inputs, outputs):
     """Apply nodes between ``inputs`` and ``outputs`` in a valid execution order."""
-    inputs = set(inputs)
+    if not isinstance(inputs, (set, frozenset)):
+        inputs = set(inputs)  # (a set is used as is: FunctionGraph passes its variables)
     order, done = [], set()
     # Iterative DFS; each node is emitted after all its input owners.
     for out in outputs:

@@ -98,12 +98,16 @@ class NodeRewriter:
         Op classes or Op instances the rewriter looks at (None: every node).
         Drivers only call the rewriter on matching nodes.
     name : str, optional
+    scalar_tracks : tuple of classes, optional
+        For elementwise ops: only nodes whose ``op.scalar_op`` is an instance
+        of one of these are visited (drivers filter them cheaply).
     """
 
-    def __init__(self, fn, tracks=None, name=None):
+    def __init__(self, fn, tracks=None, name=None, scalar_tracks=None):
         self.fn = fn
         self._tracks = list(tracks) if tracks else None
         self.name = name or getattr(fn, "__name__", type(self).__name__)
+        self.scalar_tracks = tuple(scalar_tracks) if scalar_tracks else None
 
     def tracks(self):
         return self._tracks
@@ -120,10 +124,13 @@ class NodeRewriter:
     __repr__ = __str__
 
 
-def node_rewriter(tracks=None, name=None):
-    """Decorator: ``@node_rewriter([Elemwise])`` turns ``fn(fgraph, node)`` into a NodeRewriter."""
+def node_rewriter(tracks=None, name=None, scalar=None):
+    """Decorator: ``@node_rewriter([Elemwise])`` turns ``fn(fgraph, node)`` into a NodeRewriter.
+
+    ``scalar=(ts.Mul, ts.Add)`` restricts an elementwise rewriter to those scalar ops.
+    """
     def deco(fn):
-        return NodeRewriter(fn, tracks, name or fn.__name__)
+        return NodeRewriter(fn, tracks, name or fn.__name__, scalar_tracks=scalar)
     return deco
 
 
@@ -162,14 +169,18 @@ class _Dispatch:
         self._cache = {}
 
     def get(self, op):
-        key = type(op)
+        sop = getattr(op, "scalar_op", None)
+        key = (type(op), type(sop))
         res = self._cache.get(key)
         if res is None:
             found = set(self.generic)
-            for cls in key.__mro__:
+            for cls in key[0].__mro__:
                 found.update(self.by_class.get(cls, ()))
             # Keep registration order so results are deterministic.
-            res = self._cache[key] = [r for r in self.rewriters if r in found]
+            res = [r for r in self.rewriters if r in found and (
+                getattr(r, "scalar_tracks", None) is None
+                or (sop is not None and isinstance(sop, r.scalar_tracks)))]
+            self._cache[key] = res
         if self.by_op:
             try:
                 extra = self.by_op.get(op)
@@ -267,19 +278,30 @@ def _handle_error(rewriter, node, exc):
                       % (rewriter, node, type(exc).__name__, exc), stacklevel=4)
 
 
-def apply_node_rewriter(rewriter, fgraph, node):
-    """Run one node rewriter on ``node`` and apply its result; True if the graph changed."""
-    t0 = time.perf_counter()
+def apply_node_rewriter(rewriter, fgraph, node, timed=None):
+    """Run one node rewriter on ``node`` and apply its result; True if the graph changed.
+
+    Successful applications are counted in :data:`rewrite_stats`; the time
+    spent is recorded too when ``config.profile_optimizer`` is set (or
+    ``timed``).
+    """
+    if timed is None:
+        timed = config.profile_optimizer
+    t0 = time.perf_counter() if timed else 0.0
     changed = False
     try:
         repl = rewriter.transform(fgraph, node)
-        changed = _apply_replacements(fgraph, node, repl, rewriter)
+        if repl is not None and repl is not False:
+            changed = _apply_replacements(fgraph, node, repl, rewriter)
     except InconsistencyError:
         changed = False
     except Exception as exc:
         _handle_error(rewriter, node, exc)
         changed = False
-    _record(str(rewriter), int(changed), time.perf_counter() - t0)
+    if timed:
+        _record(str(rewriter), int(changed), time.perf_counter() - t0)
+    elif changed:
+        _record(str(rewriter), 1, 0.0)
     return changed
 
 
@@ -336,6 +358,7 @@ class WalkingGraphRewriter(GraphRewriter):
         if self.order == "out_to_in":
             nodes.reverse()
         queue = deque(nodes)
+        timed = config.profile_optimizer
         listener = _NodeQueue(track_changes=False)
         fgraph.attach_feature(listener)
         try:
@@ -344,7 +367,7 @@ class WalkingGraphRewriter(GraphRewriter):
                 if node not in fgraph.apply_nodes:
                     continue
                 for r in dispatch.get(node.op):
-                    if apply_node_rewriter(r, fgraph, node):
+                    if apply_node_rewriter(r, fgraph, node, timed):
                         break
                     if node not in fgraph.apply_nodes:
                         break
@@ -396,6 +419,7 @@ class EquilibriumGraphRewriter(GraphRewriter):
         ratio = self.max_use_ratio or config.optdb__max_use_ratio
         budget = max(1, len(fgraph.apply_nodes)) * ratio
         dispatch = _Dispatch(self.node_rewriters)
+        timed = config.profile_optimizer
         listener = _NodeQueue()
         fgraph.attach_feature(listener)
         passes = 0
@@ -415,7 +439,7 @@ class EquilibriumGraphRewriter(GraphRewriter):
                     if node not in fgraph.apply_nodes:
                         continue
                     for r in dispatch.get(node.op):
-                        if apply_node_rewriter(r, fgraph, node):
+                        if apply_node_rewriter(r, fgraph, node, timed):
                             changed = True
                             budget -= 1
                             break

@@ -119,6 +119,21 @@ def _n_steps_var(n_steps):
     return cast(var, "int64") if dtype != "int64" else var
 
 
+def _copy_test_values(outer, placeholders, rows):
+    """Give placeholders the test value of ``outer`` (or of its ``rows``), if test values are on."""
+    if config.compute_test_value == "off":
+        return
+    try:
+        value = outer.get_test_value()
+    except AttributeError:
+        return
+    for k, p in enumerate(placeholders):
+        try:
+            p.tag.test_value = value if rows is None else np.asarray(value)[rows[k]]
+        except IndexError:
+            return
+
+
 def _update_value(var, expr):
     """``expr`` as a valid new value of the shared variable ``var``, or a clear error."""
     from theano.tensor.basic import as_tensor_variable
@@ -239,7 +254,10 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     seq_phs = []
     for var, taps in seq_specs:
         row = TensorType(var.type.dtype, var.type.broadcastable[1:])
-        seq_phs.append([row.make_variable(tap_name(var.name, k)) for k in taps])
+        phs = [row.make_variable(tap_name(var.name, k)) for k in taps]
+        lo = min(min(taps), 0)
+        _copy_test_values(var, phs, [k - lo for k in taps])
+        seq_phs.append(phs)
 
     def state_placeholder_type(init, taps):
         if is_sit_sot(taps):
@@ -256,7 +274,9 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
             continue
         init, taps, _ = spec
         t = state_placeholder_type(init, taps)
-        state_phs.append([t.make_variable(tap_name(init.name, k)) for k in taps])
+        phs = [t.make_variable(tap_name(init.name, k)) for k in taps]
+        _copy_test_values(init, phs, None if is_sit_sot(taps) else [k - min(taps) for k in taps])
+        state_phs.append(phs)
 
     args = [p for phs in seq_phs for p in phs]
     args += [p for phs in state_phs if phs is not None for p in phs]

@@ -52,15 +52,18 @@ def _vjp_graph(op):
         known[o] = known[o] + g if o in known else g
     wrt_pos = [p for p, v in enumerate(op.inner_inputs) if _differentiable(v.type)]
     wrt = [op.inner_inputs[p] for p in wrt_pos]
-    if wrt and known:
-        grads = gradient.grad(None, wrt, known_grads=known, disconnected_inputs="ignore",
-                              return_disconnected="zero")
-    else:
-        from theano.tensor.basic import zeros_like
-        grads = [zeros_like(w) for w in wrt]
-    from theano.tensor.basic import cast
-    grads = [g if g.type.dtype == w.type.dtype else cast(g, w.type.dtype)
-             for g, w in zip(grads, wrt)]
+    from theano.configparser import change_flags
+    from theano.tensor.basic import cast, zeros_like
+
+    # The inner placeholders have no test values: build the inner graph without them.
+    with change_flags(compute_test_value="off"):
+        if wrt and known:
+            grads = gradient.grad(None, wrt, known_grads=known, disconnected_inputs="ignore",
+                                  return_disconnected="zero")
+        else:
+            grads = [zeros_like(w) for w in wrt]
+        grads = [g if g.type.dtype == w.type.dtype else cast(g, w.type.dtype)
+                 for g, w in zip(grads, wrt)]
     op._vjp = (out_pos, g_phs, wrt_pos, list(grads))
     return op._vjp
 
@@ -152,7 +155,7 @@ class ScanGrad(Op):
     def _loop(self, node, inputs, output_storage, fn, frame):
         fwd = self.fwd
         info = fwd.info
-        ns, nst, nnit = fwd.n_seqs, fwd.n_states, fwd.n_nit
+        ns, nst = fwd.n_seqs, fwd.n_states
         n_fwd_in = 1 + ns + nst + info.n_nonseq
         n_done = int(inputs[0])
         _, seqs, inits, nonseqs = fwd.outer_slices(inputs[:n_fwd_in])
@@ -191,61 +194,70 @@ class ScanGrad(Op):
                 else:
                     nit_g[k] = (None, g)
 
-        # Where each inner input comes from.
-        plan_seq, plan_state = [], []
+        # Feeding plan: (cell, array, base, sign) -> cell[0] = array[base + sign * t].
+        feed = []
+        acc_plan = []  # (output cell, target, base, sign); sign 0: the whole target
+        out_cells = [cells[i] for i in fn.maker.program.output_idx]
+        wrt_cell = dict(zip(self.wrt_pos, out_cells))
         pos = 0
         for i, (seq, taps) in enumerate(zip(seqs, info.seq_taps)):
             lo, hi = seq_span(taps)
             for k in taps:
                 if info.go_backwards:
-                    plan_seq.append((pos, 1 + i, seq, seq.shape[0] - 1 - hi + k, -1))
+                    base, sign = seq.shape[0] - 1 - hi + k, -1
                 else:
-                    plan_seq.append((pos, 1 + i, seq, k - lo, 1))
+                    base, sign = k - lo, 1
+                feed.append((cells[pos], seq, base, sign))
+                if pos in wrt_cell and (1 + i) in acc:
+                    acc_plan.append((wrt_cell[pos], acc[1 + i], base, sign))
                 pos += 1
         for j, taps in enumerate(info.state_taps):
-            for k in taps:
-                plan_state.append((pos, j, k))
-                pos += 1
-        for x in nonseqs:
-            cells[pos][0] = x
-            pos += 1
-        first_nonseq_inner = sum(len(t) for t in info.seq_taps) + sum(
-            len(t) for t in info.state_taps)
-
-        def state_value(j, s):
-            """Value of state j at step s (negative s: the initial steps)."""
-            if s >= 0:
-                return hists[j][s]
+            L = Ls[j]
             init = inits[j]
-            if is_sit_sot(info.state_taps[j]):
-                return init
-            return init[Ls[j] + s]
+            rows = [init] if is_sit_sot(taps) else list(init[:L])
+            if isinstance(hists[j], np.ndarray):
+                full = np.concatenate([np.asarray(rows), hists[j]]) if len(rows) else hists[j]
+            else:
+                full = rows + list(hists[j])
+            for k in taps:
+                feed.append((cells[pos], full, L + k, 1))
+                if pos in wrt_cell and pend[j] is not None:
+                    acc_plan.append((wrt_cell[pos], pend[j], L + k, 1))
+                pos += 1
+        for q, x in enumerate(nonseqs):
+            cells[pos][0] = x
+            outer = 1 + ns + nst + q
+            if pos in wrt_cell and outer in acc:
+                acc_plan.append((wrt_cell[pos], acc[outer], 0, 0))
+            pos += 1
+        g_feed, g_last = [], []
+        for k, cell in g_cells.items():
+            if k < nst:
+                g_feed.append((cell, pend[k], Ls[k]))
+            else:
+                full, last = nit_g[k]
+                if full is not None:
+                    g_feed.append((cell, full, 0))
+                else:
+                    g_last.append((cell, last))
 
-        wrt_dest = list(self.wrt_pos)
-        out_idx = fn.maker.program.output_idx
         run = frame.run
         t_stop = 0 if self.truncate == -1 else max(0, n_done - self.truncate)
         t = n_done
         try:
             for t in range(n_done - 1, t_stop - 1, -1):
-                for cpos, _, seq, base, sign in plan_seq:
-                    cells[cpos][0] = seq[base + sign * t]
-                for cpos, j, k in plan_state:
-                    cells[cpos][0] = state_value(j, t + k)
-                for k, cell in g_cells.items():
-                    if k < nst:
-                        cell[0] = pend[k][Ls[k] + t]
-                    else:
-                        full, last = nit_g[k]
-                        if full is not None:
-                            cell[0] = full[t]
-                        else:
-                            cell[0] = last if t == n_done - 1 else np.zeros_like(last)
+                for cell, arr, base, sign in feed:
+                    cell[0] = arr[base + sign * t]
+                for cell, arr, base in g_feed:
+                    cell[0] = arr[base + t]
+                for cell, last in g_last:
+                    cell[0] = last if t == n_done - 1 else np.zeros_like(last)
                 run()
-                for p, oi in zip(wrt_dest, out_idx):
-                    d = cells[oi][0]
-                    self._accumulate(p, d, t, acc, pend, Ls, plan_seq, plan_state,
-                                     first_nonseq_inner, ns, nst)
+                for cell, target, base, sign in acc_plan:
+                    if sign:
+                        target[base + sign * t] += cell[0]
+                    else:
+                        target += cell[0]
         except Exception as exc:
             if not getattr(exc, "_scan_context", False):
                 _add_context(exc, "This error happened in the gradient of scan%s, at step %d."
@@ -263,27 +275,6 @@ class ScanGrad(Op):
                     acc[p][:L] += pend[j][:L]
         for q, p in enumerate(self.diff_outer):
             output_storage[q][0] = acc[p]
-
-    def _accumulate(self, p, d, t, acc, pend, Ls, plan_seq, plan_state, first_nonseq, ns,
-                    nst):
-        """Add the gradient ``d`` of inner input ``p`` (at step ``t``) where it belongs."""
-        if p < len(plan_seq):
-            _, outer, _, base, sign = plan_seq[p]
-            if outer in acc:
-                acc[outer][base + sign * t] += d
-        elif p < first_nonseq:
-            _, j, k = plan_state[p - len(plan_seq)]
-            if pend[j] is not None:
-                pend[j][Ls[j] + t + k] += d
-        else:
-            outer = 1 + ns + nst + (p - first_nonseq)
-            if outer in acc:
-                acc[outer] += d
-
-
-def _zeros_for(v):
-    from theano.tensor.basic import zeros_like
-    return zeros_like(v)
 
 
 def scan_L_op(op, inputs, outputs, output_grads):
@@ -304,10 +295,12 @@ def scan_L_op(op, inputs, outputs, output_grads):
 
     stores = info.state_store + info.nit_store
     if any(s == "last" for s in stores):
-        replay = Scan(op.inner_inputs, op.inner_outputs,
-                      info._replace(state_store=("all",) * op.n_states,
-                                    nit_store=("all",) * op.n_nit))
-        replay.__dict__["_vjp"] = getattr(op, "_vjp", None)
+        # Some values were not kept: recompute the loop keeping every step.
+        replay = op.__dict__.get("_replay")
+        if replay is None:
+            replay = op._replay = Scan(op.inner_inputs, op.inner_outputs,
+                                       info._replace(state_store=("all",) * op.n_states,
+                                                     nit_store=("all",) * op.n_nit))
         full = replay(*inputs, return_list=True)
     else:
         full = list(outputs)
@@ -317,7 +310,9 @@ def scan_L_op(op, inputs, outputs, output_grads):
     else:
         n_done = inputs[0]
 
-    gop = ScanGrad(op)
+    gop = op.__dict__.get("_grad_op")
+    if gop is None:
+        gop = op._grad_op = ScanGrad(op)
     ograds = []
     for k in gop.out_pos:
         o, g = outputs[k], output_grads[k]
@@ -338,10 +333,28 @@ def scan_L_op(op, inputs, outputs, output_grads):
     return result
 
 
+def _tangent_types(rops, wants):
+    """Cast/rebroadcast the inner R_op results to the types of their tangent states."""
+    from theano.tensor.basic import cast
+    from theano.tensor.shape import unbroadcast
+
+    fixed = []
+    for r, want in zip(rops, wants):
+        if r.type.dtype != want.dtype:
+            r = cast(r, want.dtype)
+        if r.type != want:
+            conv = want.convert_variable(r)
+            r = conv if conv is not None else unbroadcast(
+                r, *[d for d, b in enumerate(r.type.broadcastable)
+                     if b and not want.broadcastable[d]])
+        fixed.append(r)
+    return fixed
+
+
 def scan_R_op(op, inputs, eval_points):
     """Forward-mode derivative: a scan carrying tangents next to the values."""
     from theano import gradient
-    from theano.tensor.basic import cast, zeros_like
+    from theano.tensor.basic import zeros_like
     from theano.scan.utils import safe_new
 
     info = op.info
@@ -382,24 +395,13 @@ def scan_R_op(op, inputs, eval_points):
     tangent_nits = [m for m in range(op.n_nit) if _differentiable(op.nit_types[m])]
     targets = ([op.inner_outputs[j] for j in tangent_states]
                + [op.inner_outputs[op.n_states + m] for m in tangent_nits])
-    if wrt and targets:
-        rops = gradient.Rop(targets, wrt, tangents)
-    else:
-        rops = [zeros_like(t) for t in targets]
-    fixed = []
-    for r, want in zip(rops, [op.state_types[j] for j in tangent_states]
-                       + [op.nit_types[m] for m in tangent_nits]):
-        if r.type.dtype != want.dtype:
-            r = cast(r, want.dtype)
-        if r.type != want:
-            conv = want.convert_variable(r)
-            if conv is None:
-                from theano.tensor.shape import unbroadcast
-                r = unbroadcast(r, *[d for d, b in enumerate(r.type.broadcastable)
-                                     if b and not want.broadcastable[d]])
-            else:
-                r = conv
-        fixed.append(r)
+    from theano.configparser import change_flags
+
+    with change_flags(compute_test_value="off"):
+        rops = gradient.Rop(targets, wrt, tangents) if (wrt and targets) else [
+            zeros_like(t) for t in targets]
+        fixed = _tangent_types(rops, [op.state_types[j] for j in tangent_states]
+                               + [op.nit_types[m] for m in tangent_nits])
     n_ts = len(tangent_states)
     seq_part = [p for phs in in_seqs for p in phs] + new_seq_phs
     state_part = [p for phs in in_states for p in phs] + new_state_phs

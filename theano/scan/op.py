@@ -21,7 +21,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from theano.graph.basic import Apply, ancestors
+from theano.graph.basic import Apply, Constant, ancestors
 from theano.graph.op import Op
 from theano.graph.type import generic
 from theano.tensor.type import TensorType
@@ -118,6 +118,8 @@ class Scan(Op):
         d = self.__dict__.copy()
         d["_fn"] = None
         d["_frames"] = []
+        for k in ("_vjp", "_grad_op", "_replay"):  # rebuilt on demand
+            d.pop(k, None)
         return d
 
     # -- counts -------------------------------------------------------------------
@@ -149,6 +151,24 @@ class Scan(Op):
             states.append(self.inner_inputs[pos:pos + len(taps)])
             pos += len(taps)
         return seqs, states, self.inner_inputs[pos:]
+
+    @property
+    def var_mappings(self):
+        """``{'outer_inp_from_inner_inp': {inner index: outer index}}`` (for printing)."""
+        ns, nst = self.n_seqs, self.n_states
+        mapping, pos = {}, 0
+        for i, taps in enumerate(self.info.seq_taps):
+            for _ in taps:
+                mapping[pos] = 1 + i
+                pos += 1
+        for j, taps in enumerate(self.info.state_taps):
+            for _ in taps:
+                mapping[pos] = 1 + ns + j
+                pos += 1
+        for k in range(self.info.n_nonseq):
+            mapping[pos] = 1 + ns + nst + k
+            pos += 1
+        return {"outer_inp_from_inner_inp": mapping}
 
     def output_type(self, kind, j):
         """Outer type of state ``j`` (kind 'state') or nit_sot ``j`` (kind 'nit')."""
@@ -292,8 +312,25 @@ class Scan(Op):
             pos += 1
 
         n_states = len(states)
-        nit_bufs = [None] * self.n_nit
-        nit_last = [None] * self.n_nit
+        n_nit = self.n_nit
+        out_cells = [cells[i] for i in out_idx]
+        # Fast path for the common case: tensor states keeping every step.
+        fast_feed, fast_store, ring_feed, ring_store, slow = [], [], [], [], []
+        for j, st in enumerate(states):
+            if st.tensor and st.mode == "all":
+                fast_feed += [(c, st.buf, off) for c, off in zip(st.cells, st.offsets)]
+                fast_store.append((out_cells[j], st.buf, st.L, st.row_shape, st))
+            elif st.tensor:
+                ring_feed += [(c, st.buf, off, st.L) for c, off in zip(st.cells, st.offsets)]
+                ring_store.append((out_cells[j], st.buf, st.L, st.row_shape, st,
+                                   needs_copy[j]))
+            else:
+                slow.append((j, st, out_cells[j], needs_copy[j]))
+        nit_plan = [(m, out_cells[n_states + m], info.nit_store[m] == "all",
+                     needs_copy[n_states + m]) for m in range(n_nit)]
+        nit_bufs = [None] * n_nit
+        nit_last = [None] * n_nit
+        cond_cell = out_cells[-1] if info.as_while else None
         run = frame.run
         steps_done = n_steps
         t = -1
@@ -301,15 +338,29 @@ class Scan(Op):
             for t in range(n_steps):
                 for cell, arr, base, sign in seq_plan:
                     cell[0] = arr[base + sign * t]
-                for st in states:
+                for cell, buf, off in fast_feed:
+                    cell[0] = buf[t + off]
+                for cell, buf, off, L in ring_feed:
+                    cell[0] = buf[(t + off) % L]
+                for _, st, _, _ in slow:
                     st.feed(t)
                 run()
-                outs = [cells[i][0] for i in out_idx]
-                for j, st in enumerate(states):
-                    st.store(t, outs[j], needs_copy[j])
-                for m in range(self.n_nit):
-                    v = outs[n_states + m]
-                    if info.nit_store[m] == "all":
+                for cell, buf, L, shape, st in fast_store:
+                    v = cell[0]
+                    if v.shape != shape:
+                        st.store(t, v, False)  # raises the shape error
+                    buf[L + t] = v
+                for cell, buf, L, shape, st, may_alias in ring_store:
+                    v = cell[0]
+                    if v.shape != shape:
+                        st.store(t, v, False)  # raises the shape error
+                    # A value may be a view of a ring row overwritten in this step.
+                    buf[t % L] = v.copy() if may_alias else v
+                for _, st, cell, may_alias in slow:
+                    st.store(t, cell[0], may_alias)
+                for m, cell, keep_all, may_alias in nit_plan:
+                    v = cell[0]
+                    if keep_all:
                         buf = nit_bufs[m]
                         if buf is None:
                             buf = nit_bufs[m] = np.empty((n_steps,) + np.shape(v),
@@ -322,8 +373,8 @@ class Scan(Op):
                                                  buf.shape[1:]))
                         buf[t] = v
                     else:
-                        nit_last[m] = np.array(v) if needs_copy[n_states + m] else v
-                if info.as_while and outs[-1]:
+                        nit_last[m] = np.array(v) if may_alias else v
+                if cond_cell is not None and cond_cell[0]:
                     steps_done = t + 1
                     break
         except Exception as exc:
@@ -335,7 +386,7 @@ class Scan(Op):
 
         for j, st in enumerate(states):
             output_storage[j][0] = st.result(steps_done)
-        for m in range(self.n_nit):
+        for m in range(n_nit):
             if info.nit_store[m] == "all":
                 buf = nit_bufs[m]
                 if buf is None:
@@ -369,10 +420,63 @@ class Scan(Op):
                 shapes.append((shape_i(out, 0),) + row)
             else:
                 shapes.append((n,) + row)
+        inner = self._inner_shapes(input_shapes)
         for m in range(self.n_nit):
             out = node.outputs[self.n_states + m]
-            shapes.append(tuple(shape_i(out, d) for d in range(out.type.ndim)))
+            row = inner[self.n_states + m] if inner is not None else None
+            if row is None:
+                shapes.append(tuple(shape_i(out, d) for d in range(out.type.ndim)))
+            elif self.info.nit_store[m] == "last":
+                shapes.append(row)
+            elif self.info.as_while:
+                shapes.append((shape_i(out, 0),) + row)
+            else:
+                shapes.append((n,) + row)
         return shapes
+
+    def _inner_shapes(self, input_shapes):
+        """Shapes of one step of each inner output in terms of outer variables, or None.
+
+        Each entry is None when the shape depends on values computed in the loop.
+        """
+        try:
+            from theano.graph.fg import FunctionGraph
+            from theano.tensor.rewriting.shape import ShapeFeature
+        except ImportError:
+            return None
+        ns, nst = self.n_seqs, self.n_states
+        in_seqs, in_states, in_nonseq = self.inner_slices()
+        known = {}
+        for i, phs in enumerate(in_seqs):
+            for p in phs:
+                known[p] = tuple(input_shapes[1 + i][1:])
+        for j, phs in enumerate(in_states):
+            sh = input_shapes[1 + ns + j]
+            if sh is None:
+                continue
+            row = tuple(sh) if is_sit_sot(self.info.state_taps[j]) else tuple(sh[1:])
+            for p in phs:
+                known[p] = row
+        for k, p in enumerate(in_nonseq):
+            if input_shapes[1 + ns + nst + k] is not None:
+                known[p] = tuple(input_shapes[1 + ns + nst + k])
+        feature = ShapeFeature()
+        feature.shape_of.update(known)
+        try:
+            fg = FunctionGraph(self.inner_inputs, self.inner_outputs, clone=False)
+            fg.attach_feature(feature)
+        except Exception:
+            return None
+        inner_vars = set(fg.variables)
+        result = []
+        for o in self.inner_outputs:
+            sh = feature.shape_of.get(o)
+            if sh is None or any(v in inner_vars and not isinstance(v, Constant)
+                                 for v in ancestors(list(sh))):
+                result.append(None)
+            else:
+                result.append(tuple(sh))
+        return result
 
     def inner_dependencies(self):
         """For each inner output, the set of inner-input positions it depends on."""

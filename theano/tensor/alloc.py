@@ -10,7 +10,7 @@ from theano.tensor.basic import (NotScalarConstantError, as_tensor_variable, cas
 from theano.tensor.type import TensorType
 
 __all__ = ["Alloc", "alloc", "zeros", "ones", "Eye", "eye", "identity_like", "Tri", "tri",
-           "tril", "triu", "ARange", "arange", "AllocDiag", "ExtractDiag", "diag",
+           "tril", "triu", "ARange", "arange", "mgrid", "ogrid", "AllocDiag", "ExtractDiag", "diag",
            "diagonal", "trace", "FillDiagonal", "fill_diagonal", "FillDiagonalOffset",
            "fill_diagonal_offset"]
 
@@ -133,6 +133,10 @@ class Alloc(Op):
 
     def connection_pattern(self, node):
         return [[True]] + [[False] for _ in node.inputs[1:]]
+
+    def get_scalar_constant_value(self, node, recurse):
+        # Every entry of alloc(c, ...) is c.
+        return recurse(node.inputs[0])
 
     def L_op(self, inputs, outputs, output_grads):
         x = inputs[0]
@@ -304,7 +308,8 @@ class ARange(Op):
                 return cast(v, "int64")
             return v
 
-        if _const_value(step) == 1:
+        if _const_value(step) == 1 and all(v.type.dtype in ts.discrete_dtypes
+                                           for v in (start, stop)):
             n = cast(wide(stop) - wide(start), "int64")
         else:
             n = cast(ceil(true_div(cast(wide(stop) - wide(start), "float64"), step)), "int64")
@@ -366,6 +371,41 @@ def arange(start, stop=None, step=1, dtype=None):
     if dtype not in _arange_ops:
         _arange_ops[dtype] = ARange(dtype)
     return _arange_ops[dtype](start, stop, step)
+
+
+class _NdGrid:
+    """``mgrid[0:5, 0:3]`` / ``ogrid[...]``: coordinate grids like NumPy's, as a list of tensors.
+
+    Slice bounds may be symbolic scalars; complex steps are not supported.
+    """
+
+    def __init__(self, sparse):
+        self.sparse = sparse
+
+    def __getitem__(self, key):
+        key = key if isinstance(key, tuple) else (key,)
+        for sl in key:
+            if not isinstance(sl, slice):
+                raise TypeError("%s expects slices such as [0:5, 0:3], got %r"
+                                % ("ogrid" if self.sparse else "mgrid", sl))
+            if isinstance(sl.step, complex):
+                raise NotImplementedError("mgrid/ogrid with a complex step (a number of "
+                                          "points) is not supported")
+        ndim = len(key)
+        ranges = [arange(0 if sl.start is None else sl.start, sl.stop,
+                         1 if sl.step is None else sl.step) for sl in key]
+        # Each range along its own axis, broadcastable elsewhere.
+        placed = [r.dimshuffle(["x"] * j + [0] + ["x"] * (ndim - 1 - j))
+                  for j, r in enumerate(ranges)]
+        if self.sparse:
+            return placed
+        from theano.tensor.shape import shape_i
+        lengths = [shape_i(r, 0) for r in ranges]
+        return [alloc(p, *lengths) for p in placed]
+
+
+mgrid = _NdGrid(sparse=False)
+ogrid = _NdGrid(sparse=True)
 
 
 # -- diagonals -----------------------------------------------------------------------------

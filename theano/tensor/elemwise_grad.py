@@ -162,6 +162,10 @@ def elemwise_R_op(op, inputs, eval_points):
     """Directional derivative: sum over inputs of (d out / d input) * eval_point."""
     T = _T()
     gm = _grad_mod()
+    if op.inplace_pattern:
+        # Recompute the outputs without destroying an input.
+        from theano.tensor.elemwise import Elemwise
+        op = Elemwise(op.scalar_op)
     outs = op(*inputs, return_list=True)
     rval = []
     for idx, out in enumerate(outs):
@@ -187,7 +191,10 @@ def elemwise_R_op(op, inputs, eval_points):
                 out.type.dtype in ts.float_dtypes and acc.type.dtype in ts.float_dtypes:
             acc = T.cast(acc, out.type.dtype)
         if acc is not None and acc.type.broadcastable != out.type.broadcastable:
-            acc = acc + T.zeros_like(out)
+            if any(a and not b for a, b in zip(acc.type.broadcastable,
+                                               out.type.broadcastable)):
+                acc = acc + T.zeros_like(out)  # only broadcast inputs moved
+            acc = gm._match_bcast(acc, out)
         rval.append(acc)
     return rval
 

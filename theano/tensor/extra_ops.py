@@ -46,6 +46,12 @@ def _prod(dims):
     return total
 
 
+def _c_order(a):
+    """``a`` if C-contiguous, else a C-ordered copy (keeps 0-d arrays 0-d, unlike
+    ``numpy.ascontiguousarray``)."""
+    return a if a.flags.c_contiguous else np.array(a, order="C")
+
+
 def _flatten(x):
     from theano.tensor.shape import flatten
     return flatten(x, 1)
@@ -150,7 +156,7 @@ class CumprodGrad(Op):
                 res[k] = acc
             res *= excl
         res = np.moveaxis(res, 0, axis)
-        out[0][0] = np.ascontiguousarray(res.reshape(x.shape) if self.axis is None else res)
+        out[0][0] = _c_order(res.reshape(x.shape) if self.axis is None else res)
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
@@ -216,6 +222,12 @@ class DiffOp(Op):
             dims = [1 if d == axis else shape_i(gz, d) for d in range(gz.type.ndim)]
             zero = alloc(np.array(0, dtype=gz.type.dtype), *dims)
             gz = concatenate([zero, gz], axis) - concatenate([gz, zero], axis)
+        if self.n:
+            # When n exceeds the axis length the output is empty and the padding above
+            # overshoots: trim back to x's length (a no-op otherwise).
+            key = [slice(None)] * x.type.ndim
+            key[axis] = slice(None, shape_i(x, axis))
+            gz = gz[tuple(key)]
         return [_as_grad_of(gz, x)]
 
 
@@ -312,7 +324,7 @@ class RepeatGrad(Op):
             starts = (np.cumsum(reps) - reps)[nz]
             res[nz] = np.add.reduceat(g, starts, axis=0)
         res = np.moveaxis(res, 0, axis)
-        out[0][0] = np.ascontiguousarray(res.reshape(x.shape))
+        out[0][0] = _c_order(res.reshape(x.shape))
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
@@ -506,6 +518,14 @@ class BinCount(Op):
         np.add.at(res, x.astype("int64"), 1 if weights is None else weights)
         out[0][0] = res
 
+    def infer_shape(self, fgraph, node, shapes):
+        from theano.tensor.join import join
+        from theano.tensor.math import max as tmax, maximum
+        x, minlength = node.inputs[:2]
+        # The appended -1 makes the maximum of an empty x well defined (0 bins).
+        top = tmax(join(0, cast(x, "int64"), np.asarray([-1], dtype="int64"))) + 1
+        return [(maximum(top, cast(minlength, "int64")),)]
+
     def connection_pattern(self, node):
         return [[False], [False]] + ([[True]] if len(node.inputs) > 2 else [])
 
@@ -527,6 +547,11 @@ def bincount(x, weights=None, minlength=None, assert_nonneg=False):
     values always raise at run time (``assert_nonneg`` is accepted for compatibility).
     """
     return BinCount()(x, 0 if minlength is None else minlength, weights)
+
+
+def _count_nonzero(a):
+    from theano.tensor.math import neq, sum as tsum
+    return tsum(neq(a, 0), dtype="int64")
 
 
 class Nonzero(Op):
@@ -555,6 +580,12 @@ class Nonzero(Op):
             for cell, i in zip(out, idx):
                 cell[0] = i.astype("int64")
 
+    def infer_shape(self, fgraph, node, shapes):
+        nnz = _count_nonzero(node.inputs[0])
+        if self.return_matrix:
+            return [(len(shapes[0]), nnz)]
+        return [(nnz,)] * len(node.outputs)
+
     def L_op(self, inputs, outputs, output_grads):
         return [_grad_mod().grad_undefined(self, 0, inputs[0], "nonzero indices are integers")]
 
@@ -573,6 +604,9 @@ class FlatNonzero(Op):
 
     def perform(self, node, inputs, out):
         out[0][0] = np.flatnonzero(inputs[0]).astype("int64")
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [(_count_nonzero(node.inputs[0]),)]
 
     def L_op(self, inputs, outputs, output_grads):
         return [_grad_mod().grad_undefined(self, 0, inputs[0], "nonzero indices are integers")]
@@ -743,7 +777,7 @@ class CpuContiguous(Op):
         return Apply(self, [x], [x.type()])
 
     def perform(self, node, inputs, out):
-        out[0][0] = np.ascontiguousarray(inputs[0])
+        out[0][0] = _c_order(inputs[0])
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]

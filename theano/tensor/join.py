@@ -10,7 +10,7 @@ from theano.graph.op import Op
 from theano.tensor.basic import as_tensor_variable, cast, shape_padaxis
 from theano.tensor.type import TensorType
 
-__all__ = ["Join", "join", "concatenate", "stack",
+__all__ = ["Join", "join", "concatenate", "stack", "stacklists",
            "horizontal_stack", "vertical_stack", "Split", "split", "Roll", "roll"]
 
 
@@ -219,6 +219,16 @@ def stack(*tensors, **kwargs):
     if not isinstance(axis, (int, np.integer)):
         raise TypeError("stack: axis must be a Python integer, got %r" % (axis,))
     return join(axis, *[shape_padaxis(t, axis) for t in tensors])
+
+
+def stacklists(arg):
+    """Stack nested lists of tensors recursively: ``stacklists([[a, b], [c, d]])``.
+
+    Scalars give a matrix; n-d tensors give an (n+2)-d tensor.
+    """
+    if isinstance(arg, (tuple, list)):
+        return stack([stacklists(a) for a in arg])
+    return arg
 
 
 def _check_matrices(name, args):

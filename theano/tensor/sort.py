@@ -9,7 +9,8 @@ from theano.tensor.basic import as_tensor_variable, cast
 from theano.tensor.type import TensorType
 
 __all__ = ["SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk",
-           "topk_and_argtopk", "SearchsortedOp", "searchsorted", "Unique", "unique"]
+           "topk_and_argtopk", "SearchsortedOp", "searchsorted", "Unique", "unique",
+           "inverse_permutation"]
 
 _KINDS = ("quicksort", "mergesort", "heapsort", "stable")
 
@@ -245,6 +246,16 @@ def argsort(a, axis=-1, kind="quicksort", order=None):
     if axis is None:
         a, axis = _flatten(a), 0
     return ArgSortOp(kind, order)(a, axis)
+
+
+def inverse_permutation(perm):
+    """The inverse of each permutation in the last axis of the integer tensor ``perm``."""
+    perm = as_tensor_variable(perm)
+    if perm.type.dtype not in ts.integer_dtypes:
+        raise TypeError("inverse_permutation expects integers, got %s of dtype %s"
+                        % (perm, perm.type.dtype))
+    # argsort of a permutation is its inverse.
+    return cast(argsort(perm, -1, kind="stable"), perm.type.dtype)
 
 
 # -- top-k ---------------------------------------------------------------------------------

@@ -93,27 +93,65 @@ def shape_of_var(fgraph, var):
     return tuple(shape_i(var, i) for i in range(var.type.ndim))
 
 
-def broadcast_like(value, template, fgraph, dtype=None):
+def _depends_on(vars_, target):
+    """True if one of ``vars_`` is computed from ``target``."""
+    stack = [v for v in vars_ if isinstance(v, Variable)]
+    seen = set()
+    while stack:
+        v = stack.pop()
+        if v is target:
+            return True
+        if v.owner is None or v in seen:
+            continue
+        seen.add(v)
+        stack.extend(v.owner.inputs)
+    return False
+
+
+def broadcast_like(value, template, fgraph, dtype=None, models=()):
     """``value`` broadcast to the shape and type of ``template`` (cast to ``dtype``).
 
-    Uses an ``Alloc`` from the template's inferred shape, so the template
-    itself need not be computed.
+    With the shape feature this is an ``Alloc`` from the template's inferred
+    shape, so the template itself need not be computed; otherwise ``value``
+    is filled into the variables ``models`` (e.g. the inputs of the node
+    being replaced).  Returns None if neither works.
     """
     dtype = dtype or template.type.dtype
     if not isinstance(value, Variable):
         value = constant(np.asarray(value, dtype=dtype))
     if value.type.dtype != dtype:
         value = cast(value, dtype)
-    if value.type.broadcastable == template.type.broadcastable:
+    nd = template.type.ndim
+    if value.type.ndim > nd:
+        return None
+    if value.type.ndim < nd:
+        from theano.tensor.basic import shape_padleft
+        value = shape_padleft(value, nd - value.type.ndim)
+    want = template.type.broadcastable
+    if value.type.broadcastable == want:
         return value
-    if all(template.type.broadcastable):
-        return fit_type(value, template) if value.type.ndim <= template.type.ndim else None
-    from theano.tensor.alloc import alloc
-    shp = shape_of_var(fgraph, template)
-    out = alloc(value, *shp)
-    if out.type.broadcastable != template.type.broadcastable:
-        out = patternbroadcast(out, template.type.broadcastable)
-    return out
+    sf = getattr(fgraph, "shape_feature", None)
+    if sf is not None:
+        shp = sf.get_shape(template)
+        if shp is not None and not _depends_on(shp, template):
+            from theano.tensor.alloc import alloc
+            out = alloc(value, *shp)
+            if out.type.broadcastable != want:
+                out = patternbroadcast(out, want)
+            return out
+    res = value
+    for m in models:
+        if res.type.broadcastable == want:
+            break
+        if m.type.ndim != nd or m is template:
+            continue
+        if any(not mb and rb for mb, rb in zip(m.type.broadcastable, res.type.broadcastable)):
+            res = second(m, res)
+    if res.type.broadcastable == want:
+        return res
+    if all(not r or w for r, w in zip(res.type.broadcastable, want)):
+        return patternbroadcast(res, want)
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -161,7 +199,7 @@ register_specialize(constant_folding, "constant_folding", name="constant_folding
 # ---------------------------------------------------------------------------
 # Useless elementwise ops, fill
 # ---------------------------------------------------------------------------
-@node_rewriter([Elemwise])
+@node_rewriter([Elemwise], scalar=(ts.Add, ts.Mul, ts.Second, ts.Cast))
 def local_useless_elemwise(fgraph, node):
     """``add(x)``/``mul(x)`` -> x; ``fill(m, v)`` -> v when v already has the output's type."""
     sop = node.op.scalar_op
@@ -214,7 +252,7 @@ def local_fill_sink(fgraph, node):
 register_canonicalize(local_fill_sink)
 
 
-@node_rewriter([Elemwise])
+@node_rewriter([Elemwise], scalar=(ts.Second,))
 def local_fill_to_alloc(fgraph, node):
     """``fill(model, v)`` -> ``alloc(v, *shape(model))``: the model need not be computed."""
     if not isinstance(node.op.scalar_op, ts.Second):
@@ -331,7 +369,7 @@ def _lossless(src, dst):
     return True
 
 
-@node_rewriter([Elemwise])
+@node_rewriter([Elemwise], scalar=(ts.Cast,))
 def local_cast_cast(fgraph, node):
     """``cast(cast(x, d1), d2)`` -> ``cast(x, d2)`` when the first cast loses nothing."""
     if not isinstance(node.op.scalar_op, ts.Cast):

@@ -1,0 +1,187 @@
+"""Find the C compiler and build one C source into a loadable CPython extension.
+
+The compiler comes from ``config.cxx`` (any gcc/clang driver; the source is
+compiled as C with ``-x c``).  Flags are chosen for NumPy-identical results:
+``-fno-math-errno`` and ``-fno-trapping-math`` let loops vectorise without
+changing any value, ``-ffp-contract=off`` forbids fusing ``a*b+c`` into one
+rounding (NumPy rounds twice), ``-fwrapv`` makes signed overflow wrap as
+NumPy's integer arithmetic does.  No ``-ffast-math``: it would assume no
+NaN/inf.
+"""
+import functools
+import os
+import platform
+import subprocess
+import sys
+import sysconfig
+import warnings
+
+import numpy as np
+
+from theano.configparser import config
+
+__all__ = ["CompileError", "compiler_info", "compile_flags", "compile_shared_object",
+           "vector_math_functions"]
+
+
+class CompileError(RuntimeError):
+    """The C compiler rejected generated code (the message holds its output)."""
+
+
+_WARNED = set()
+
+
+def _warn_once(key, msg):
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(msg, RuntimeWarning, stacklevel=4)
+
+
+_INSTALL_HINT = ("Install a C compiler (Debian/Ubuntu: `apt-get install g++`; Fedora: "
+                 "`dnf install gcc-c++`; macOS: `xcode-select --install`) or point the "
+                 "flag at one: THEANO_FLAGS=cxx=/path/to/g++.")
+
+
+@functools.lru_cache(maxsize=None)
+def _probe(cxx):
+    """(version text, is_gcc) of compiler ``cxx``, or an error string."""
+    try:
+        res = subprocess.run([cxx, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, str(exc)
+    if res.returncode != 0:
+        return None, (res.stderr or res.stdout).strip()
+    text = res.stdout.strip()
+    is_gcc = "clang" not in text.lower() and ("gcc" in text.lower() or "g++" in text.lower()
+                                              or "free software foundation" in text.lower())
+    return (text.splitlines()[0] if text else cxx, is_gcc), None
+
+
+def compiler_info():
+    """``(path, version line, is_gcc)`` of the usable compiler, or None.
+
+    When there is none, a single warning says what was not found and how to
+    install one; callers then use the NumPy implementations.
+    """
+    cxx = config.cxx
+    if not cxx:
+        _warn_once(("nocxx", ""),
+                   "Theano found no C compiler (the flag config.cxx is empty, and no g++ or "
+                   "gcc is on PATH), so the C linker falls back to the NumPy implementation "
+                   "(same results, slower). " + _INSTALL_HINT)
+        return None
+    found, err = _probe(cxx)
+    if found is None:
+        _warn_once(("badcxx", cxx),
+                   "Theano could not run the C compiler %r (%s), so the C linker falls back to "
+                   "the NumPy implementation (same results, slower). %s"
+                   % (cxx, err, _INSTALL_HINT))
+        return None
+    if not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")):
+        _warn_once(("nopyh", sysconfig.get_paths()["include"]),
+                   "Theano found the C compiler %r but not the Python headers (Python.h in %s), "
+                   "so the C linker falls back to the NumPy implementation. Install them "
+                   "(Debian/Ubuntu: `apt-get install python3-dev`)."
+                   % (cxx, sysconfig.get_paths()["include"]))
+        return None
+    return (cxx,) + found
+
+
+def _arch_flags():
+    machine = platform.machine().lower()
+    if machine in ("x86_64", "amd64", "i686", "i386"):
+        return ["-march=native"]
+    return ["-mcpu=native"]
+
+
+@functools.lru_cache(maxsize=None)
+def _glibc_version():
+    try:
+        name, ver = os.confstr("CS_GNU_LIBC_VERSION").split()
+        return tuple(int(p) for p in ver.split(".")[:2])
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _libmvec_available():
+    import ctypes.util
+    return ctypes.util.find_library("mvec") is not None
+
+
+# glibc's libmvec (x86_64) vector variants whose results stay within 1e-15
+# relative of the scalar libm (which NumPy uses for float64) over finite,
+# NaN and inf inputs -- measured by bench/bench_c_elemwise.py --accuracy.
+# Versions are the glibc release that added each variant.
+_LIBMVEC = {
+    (2, 22): ("exp", "log", "sin", "cos"),
+    (2, 35): ("exp2", "expm1", "log2", "log10", "log1p", "tanh", "sinh", "cosh",
+              "atan", "asinh", "acosh", "atanh", "tan", "asin", "acos"),
+}
+
+
+def vector_math_functions(cxx_is_gcc):
+    """Names of the libm functions to declare ``simd`` (libmvec), or ().
+
+    Only gcc on x86_64 Linux with glibc's libmvec; anywhere else the loops
+    call scalar libm (correct, slower).
+    """
+    if not (cxx_is_gcc and sys.platform.startswith("linux")
+            and platform.machine().lower() in ("x86_64", "amd64")):
+        return ()
+    glibc = _glibc_version()
+    if glibc is None or not _libmvec_available():
+        return ()
+    names = []
+    for since, fns in sorted(_LIBMVEC.items()):
+        if glibc >= since:
+            names.extend(fns)
+    return tuple(names)
+
+
+def compile_flags(info):
+    """The full flag list (the cache key includes it) for compiler ``info``."""
+    flags = ["-x", "c", "-std=gnu11", "-shared", "-fPIC", "-fno-math-errno",
+             "-fno-trapping-math", "-ffp-contract=off", "-fwrapv", "-fvisibility=hidden",
+             "-w"]
+    if not config.cmodule__remove_gxx_opt:
+        flags.append("-O3")
+    flags += _arch_flags()
+    if config.openmp:
+        flags.append("-fopenmp")
+    if sys.platform == "darwin":
+        flags += ["-undefined", "dynamic_lookup"]
+    if config.cmodule__compilation_warning:
+        flags.remove("-w")
+    flags += config.gcc__cxxflags.split()
+    flags += ["-I" + sysconfig.get_paths()["include"], "-I" + np.get_include()]
+    return flags
+
+
+def link_libraries(info):
+    libs = ["-lm"]
+    if vector_math_functions(info[2]):
+        libs.insert(0, "-lmvec")
+    return libs
+
+
+def compile_shared_object(info, source_path, out_path):
+    """Run the compiler on ``source_path`` producing ``out_path``.
+
+    Raises
+    ------
+    CompileError
+        With the compiler's own message and the path of the kept source.
+    """
+    cmd = [info[0]] + compile_flags(info) + [source_path, "-o", out_path] + link_libraries(info)
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as exc:
+        raise CompileError("Could not run the C compiler %r: %s" % (info[0], exc)) from None
+    if res.returncode != 0:
+        raise CompileError(
+            "Compilation of generated C code failed (exit status %d).\n"
+            "Source kept at: %s\nCommand: %s\nCompiler output:\n%s"
+            % (res.returncode, source_path, " ".join(cmd), (res.stderr + res.stdout).strip()))
+    if config.cmodule__compilation_warning and res.stderr.strip():
+        warnings.warn("C compiler warnings for %s:\n%s" % (source_path, res.stderr.strip()))

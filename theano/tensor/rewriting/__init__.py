@@ -1,0 +1,10 @@
+"""The standard tensor rewrites, registered in ``theano.rewriting.db.optdb`` on import.
+
+Modules: ``basic`` (constant folding, useless ops, fill/alloc, casts,
+DimShuffle), ``shape`` (shape inference), ``math`` (canonicalization),
+``stabilize`` (numerically stable forms), ``subtensor``, ``blas`` (gemm
+forms), ``nnet`` (softmax / cross-entropy), ``fusion`` (elementwise fusion)
+and ``inplace`` (in-place ops, with the destroy handler).
+"""
+from theano.tensor.rewriting import (basic, shape, math, stabilize, subtensor, blas,  # noqa: F401
+                                     nnet, fusion, inplace)

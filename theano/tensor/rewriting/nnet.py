@@ -1,0 +1,197 @@
+"""Softmax and cross-entropy rewrites (stabilize and specialize phases).
+
+* ``exp(x) / sum(exp(x), axis=-1, keepdims=True)`` (also with ``x - max(x)``)
+  -> ``softmax(x)``; ``softmax(x + b)`` -> ``softmax_with_bias(x, b)``;
+* ``log(softmax(x))`` -> ``log_softmax(x)``, and the gradient
+  ``softmax_grad(g / softmax(x), softmax(x))`` -> ``g - sum(g) * softmax(x)``;
+* ``crossentropy_categorical_1hot(softmax(x + b), y)`` -> the fused
+  ``crossentropy_softmax_argmax_1hot_with_bias(x, b, y)`` (stable for logits
+  of any size), and its gradient
+  ``softmax_grad(crossentropy_categorical_1hot_grad(g, sm, y), sm)`` ->
+  ``crossentropy_softmax_1hot_with_bias_dx(g, sm, y)`` = ``g * (sm - onehot(y))``.
+"""
+import theano.scalar.basic as ts
+from theano.rewriting.basic import node_rewriter
+from theano.rewriting.db import register_specialize, register_stabilize
+from theano.tensor import math as tm
+from theano.tensor.basic import ones_like
+from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, Sum
+from theano.tensor.nnet import basic as nb
+from theano.tensor.rewriting.basic import fit_type, scalar_op_of
+from theano.tensor.rewriting.math import _num_denum, _product
+
+__all__ = []
+
+
+def _register(rw, *tags):
+    register_stabilize(rw, "nnet", *tags)
+    register_specialize(rw, "nnet", *tags, name=rw.name + "_specialize")
+
+
+def _of(var, cls):
+    sop = scalar_op_of(var)
+    if sop is not None and type(sop) is cls and not var.owner.op.inplace_pattern:
+        return var.owner.inputs
+    return None
+
+
+def _last_axis_keepdims(var, reduce_cls, scalar_name=None):
+    """``x`` if ``var`` is ``reduce(x, axis=-1, keepdims=True)`` for a 2-d ``x``, else None."""
+    node = var.owner
+    if node is None or not isinstance(node.op, DimShuffle) or node.op.new_order != (0, "x"):
+        return None
+    red = node.inputs[0].owner
+    if red is None or not isinstance(red.op, reduce_cls) or red.op.axis != (1,):
+        return None
+    if scalar_name is not None and red.op.scalar_op.name != scalar_name:
+        return None
+    x = red.inputs[0]
+    return x if x.type.ndim == 2 else None
+
+
+@node_rewriter([Elemwise], scalar=(ts.TrueDiv,))
+def local_softmax_from_graph(fgraph, node):
+    """``exp(x) / sum(exp(x), 1, keepdims)`` -> ``softmax(x)`` (``x - max(x)`` allowed)."""
+    ins = _of(node.outputs[0], ts.TrueDiv)
+    if ins is None or node.outputs[0].type.ndim != 2:
+        return False
+    e, s = ins
+    if _last_axis_keepdims(s, Sum) is not e:
+        return False
+    ex = _of(e, ts.Exp)
+    if ex is None:
+        return False
+    (x,) = ex
+    sub = _of(x, ts.Sub)
+    if sub is not None and _last_axis_keepdims(sub[1], CAReduce, "maximum") is sub[0]:
+        x = sub[0]
+    if x.type.dtype not in ("float32", "float64", "float16"):
+        return False
+    return [fit_type(nb.softmax_op(x), node.outputs[0])]
+
+
+_register(local_softmax_from_graph)
+
+
+def _row_bias(v):
+    """``b`` if ``v`` is a vector ``b`` broadcast as a row (``b.dimshuffle('x', 0)``)."""
+    node = v.owner
+    if node is not None and isinstance(node.op, DimShuffle) and node.op.new_order == ("x", 0):
+        return node.inputs[0]
+    return None
+
+
+@node_rewriter([nb.Softmax])
+def local_softmax_with_bias(fgraph, node):
+    """``softmax(x + b)`` -> ``softmax_with_bias(x, b)`` for a bias row ``b``."""
+    (z,) = node.inputs
+    ins = _of(z, ts.Add)
+    if ins is None or z.type.ndim != 2 or len(fgraph.clients.get(z, ())) != 1:
+        return False
+    for k, i in enumerate(ins):
+        b = _row_bias(i)
+        if b is None or b.type.dtype != z.type.dtype:
+            continue
+        rest = ins[:k] + ins[k + 1:]
+        x = rest[0] if len(rest) == 1 else tm.add(*rest)
+        if x.type.ndim != 2 or x.type.dtype != z.type.dtype:
+            continue
+        return [fit_type(nb.softmax_with_bias(x, b), node.outputs[0])]
+    return False
+
+
+_register(local_softmax_with_bias)
+
+
+@node_rewriter([Elemwise], scalar=(ts.Log,))
+def local_log_softmax(fgraph, node):
+    """``log(softmax(x))`` -> ``log_softmax(x)``."""
+    ins = _of(node.outputs[0], ts.Log)
+    if ins is None:
+        return False
+    sm = ins[0]
+    if sm.owner is None:
+        return False
+    op = sm.owner.op
+    if isinstance(op, nb.Softmax):
+        x = sm.owner.inputs[0]
+    elif isinstance(op, nb.SoftmaxWithBias):
+        x = sm.owner.inputs[0] + sm.owner.inputs[1]
+    else:
+        return False
+    return [fit_type(nb.logsoftmax_op(x), node.outputs[0])]
+
+
+_register(local_log_softmax)
+
+
+@node_rewriter([nb.SoftmaxGrad])
+def local_log_softmax_grad(fgraph, node):
+    """``softmax_grad(g / sm, sm)`` -> ``g - sum(g, -1) * sm`` (no division by a tiny ``sm``)."""
+    dy, sm = node.inputs
+    out = node.outputs[0]
+    dtype = dy.type.dtype
+    if dtype not in ts.float_dtypes or dy.owner is None:
+        return False
+    acc = [[], [], 1]
+    _num_denum(fgraph, dy, dtype, acc, top=True)
+    num, den, sign = acc
+    if not any(d is sm for d in den):
+        return False
+    k = [i for i, d in enumerate(den) if d is sm][0]
+    den = den[:k] + den[k + 1:]
+    g = _product(num) if num else None
+    if g is None:
+        g = ones_like(sm)
+    if den:
+        g = g / _product(den)
+    if sign < 0:
+        g = -g
+    if g.type.ndim != sm.type.ndim:
+        return False
+    res = g - tm.sum(g, axis=-1, keepdims=True) * sm
+    return [fit_type(res, out)]
+
+
+_register(local_log_softmax_grad)
+
+
+@node_rewriter([nb.CrossentropyCategorical1Hot])
+def local_crossentropy_softmax(fgraph, node):
+    """``crossentropy_categorical_1hot(softmax(x + b), y)`` -> the fused (stable) op."""
+    sm, y = node.inputs
+    if sm.owner is None:
+        return False
+    op = sm.owner.op
+    if isinstance(op, nb.SoftmaxWithBias):
+        x, b = sm.owner.inputs
+    elif isinstance(op, nb.Softmax) and sm.type.ndim == 2:
+        (x,) = sm.owner.inputs
+        b = nb._zero_bias(x)
+    else:
+        return False
+    nll, new_sm, _ = nb.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)
+    repl = {node.outputs[0]: fit_type(nll, node.outputs[0])}
+    # Other users of the softmax (e.g. the gradient) share the fused op's copy.
+    if new_sm.type == sm.type:
+        repl[sm] = new_sm
+    return repl
+
+
+_register(local_crossentropy_softmax)
+
+
+@node_rewriter([nb.SoftmaxGrad])
+def local_crossentropy_softmax_grad(fgraph, node):
+    """``softmax_grad(crossentropy_categorical_1hot_grad(g, sm, y), sm)`` -> ``g * (sm - onehot)``."""
+    dsm, sm = node.inputs
+    if dsm.owner is None or not isinstance(dsm.owner.op, nb.CrossentropyCategorical1HotGrad):
+        return False
+    g, sm2, y = dsm.owner.inputs
+    if sm2 is not sm:
+        return False
+    dx = nb.crossentropy_softmax_1hot_with_bias_dx(g, sm, y)
+    return [fit_type(dx, node.outputs[0])]
+
+
+_register(local_crossentropy_softmax_grad)
