@@ -121,3 +121,10 @@ def test_mode_objects():
         theano.Mode(optimizer="fastest")
     with pytest.raises(ValueError, match="Unknown linker"):
         theano.Mode(linker="gpu")
+
+
+def test_debugmode_shape_check_uses_input_values():
+    n = T.iscalar("n")
+    f = theano.function([n], [T.zeros((n, 3)) + 1, T.arange(n) * 2, T.alloc(1.0, n, 2),
+                              T.eye(n)], mode="DebugMode")
+    assert [o.shape for o in f(4)] == [(4, 3), (4,), (4, 2), (4, 4)]

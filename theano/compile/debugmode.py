@@ -55,10 +55,10 @@ class BadShape(DebugModeError):
     """infer_shape predicted a different shape than the one computed."""
 
 
-def evaluate_constant(variables):
-    """Evaluate graphs that depend only on constants, with each op's ``perform``."""
-    env = {}
-    for node in io_toposort([], [v for v in variables if isinstance(v, Variable)]):
+def evaluate_constant(variables, givens=None):
+    """Evaluate graphs of constants (and of the ``givens`` {variable: value}) with ``perform``."""
+    env = dict(givens or {})
+    for node in io_toposort(list(env), [v for v in variables if isinstance(v, Variable)]):
         vals = []
         for i in node.inputs:
             if i in env:
@@ -74,6 +74,8 @@ def evaluate_constant(variables):
     for v in variables:
         if isinstance(v, (int, np.integer)):
             out.append(int(v))
+        elif v in env:
+            out.append(env[v])
         elif isinstance(v, Constant):
             out.append(v.data)
         else:
@@ -162,7 +164,9 @@ class _Checker:
         for o, (shp, v) in enumerate(zip(predicted, outputs)):
             if shp is None or not isinstance(v, np.ndarray):
                 continue
-            got = tuple(int(s) for s in evaluate_constant(list(shp)))
+            # Shapes may depend on input values (alloc, arange...), not only shapes.
+            got = tuple(int(s) for s in evaluate_constant(
+                list(shp), dict(zip(node.inputs, inputs))))
             if got != v.shape:
                 raise BadShape("infer_shape of %s predicts shape %s for output %d, but the "
                                "computed value has shape %s%s"
