@@ -27,6 +27,15 @@ from theano.printing import pp  # noqa
 from theano import scan  # noqa: F401,E402
 from theano.scan import map, reduce, foldl, foldr  # noqa: F401,E402
 
+from theano import compile  # noqa: F401,E402
+from theano import ifelse  # noqa: F401,E402
+
+# Theano 1.0 had no __all__, so ``from theano import *`` gave every public
+# name; list the ones its tutorials rely on.  ``map`` and ``reduce`` are left
+# out on purpose: a star import must not shadow Python's builtins (use
+# ``theano.map`` / ``theano.reduce``).
 __all__ = ["theano", "function", "shared", "In", "Param", "Out", "config", "tensor", "Mode",
            "FunctionGraph", "Variable", "Apply", "Op", "Type", "clone", "change_flags",
-           "pp", "printing"]
+           "pp", "printing", "grad", "gradient", "subgraph_grad", "scan", "foldl", "foldr",
+           "compile", "ifelse", "SharedVariable", "Function", "generic",
+           "Constant"]
