@@ -28,17 +28,18 @@ from theano.link.c import cache
 from theano.tensor.elemwise import Elemwise
 
 
-def sigmoid_graph():
-    """The sigmoid as ONE fused Composite node: by fusion if it runs, else by hand."""
+def sigmoid_graphs():
+    """``{label: (x, out)}``: the sigmoid as ONE Composite node, and as fast_run makes it."""
     x = T.dvector("x")
-    f = theano.function([x], 1 / (1 + T.exp(-x)), mode=Mode(linker="py"))
-    nodes = f.maker.fgraph.toposort()
-    if len(nodes) == 1 and isinstance(nodes[0].op.scalar_op, sb.Composite):
-        return x, f.maker.fgraph.outputs[0], "fused by the optimizer"
     s = sb.float64()
     comp = sb.Composite([s], [sb.true_div(sb.constant(1.0),
                                           sb.add(sb.constant(1.0), sb.exp(sb.neg(s))))])
-    return x, Elemwise(comp)(x), "Composite built by hand (fusion not active)"
+    graphs = {"Composite": (x, Elemwise(comp)(x))}
+    f = theano.function([x], 1 / (1 + T.exp(-x)), mode=Mode(linker="c"))
+    nodes = f.maker.fgraph.toposort()
+    if len(nodes) == 1:
+        graphs["fast_run: %s" % nodes[0].op] = (f.maker.fgraph.inputs[0], f.maker.fgraph.outputs[0])
+    return graphs
 
 
 def forget_loaded_modules():
@@ -73,16 +74,10 @@ def compile_times(x, out):
 
 
 def throughput(n):
-    x, out, how = sigmoid_graph()
+    graphs = sigmoid_graphs()
     xv = np.random.default_rng(0).standard_normal(n)
     buf = np.empty_like(xv)
     want = 1 / (1 + np.exp(-xv))
-    f = theano.function([x], out, mode=Mode(linker="c", optimizer=None))
-    with change_flags(openmp=True):
-        f_omp = theano.function([x], out, mode=Mode(linker="c", optimizer=None))
-    for g in (f, f_omp):
-        assert g.maker.program.c_nodes == [0]
-        np.testing.assert_allclose(g(xv), want, rtol=1e-15)
 
     def numpy_inplace():
         np.negative(xv, out=buf)
@@ -90,12 +85,24 @@ def throughput(n):
         np.add(buf, 1, out=buf)
         np.reciprocal(buf, out=buf)
 
-    rows = [("memory copy np.copyto (floor)", best_time(lambda: np.copyto(buf, xv))),
-            ("theano-ng C, fused, 1 thread", best_time(lambda: f(xv))),
-            ("theano-ng C, fused, OpenMP %d threads" % os.cpu_count(),
-             best_time(lambda: f_omp(xv))),
-            ("numpy, in place", best_time(numpy_inplace)),
-            ("numpy, temporaries", best_time(lambda: 1 / (1 + np.exp(-xv))))]
+    rows = [("memory copy np.copyto (floor)", best_time(lambda: np.copyto(buf, xv)))]
+    mode = Mode(linker="c", optimizer=None)
+    for label, (x, out) in graphs.items():
+        for omp in (False, True):
+            with change_flags(openmp=omp):
+                f = theano.function([x], out, mode=mode)
+            assert f.maker.program.c_nodes == [0]
+            np.testing.assert_allclose(f(xv), want, rtol=1e-15)
+            threads = "OpenMP %d threads" % os.cpu_count() if omp else "1 thread"
+            rows.append(("C, %s, %s" % (label, threads), best_time(lambda: f(xv))))
+    x, out = graphs["Composite"]
+    inplace = Elemwise(out.owner.op.scalar_op, {0: 0})(x)
+    k = theano.function([x], inplace, mode=mode).maker.program.thunk_fns[0]
+    cells, y = [[None]], xv.copy()
+    rows.append(("C, Composite, 1 thread, in place (no allocation)",
+                 best_time(lambda: k([y], cells))))
+    rows += [("numpy, in place", best_time(numpy_inplace)),
+             ("numpy, temporaries", best_time(lambda: 1 / (1 + np.exp(-xv))))]
     try:
         import pytensor
         import pytensor.tensor as pt
@@ -106,9 +113,9 @@ def throughput(n):
         rows.append(("pytensor %s C" % pytensor.__version__, best_time(lambda: pf(xv))))
     except Exception as exc:  # PyTensor is only a comparison point
         print("pytensor unavailable: %s" % exc)
-    print("sigmoid on %d float64 (%s), best of 5, ratio to the copy:" % (n, how))
+    print("sigmoid on %d float64, best of 5, ratio to the copy:" % n)
     report(rows, "memory copy np.copyto (floor)")
-    print("compile time of the C function:")
+    print("compile time of the C function (Composite):")
     for label, sec in compile_times(x, out):
         print("  %-36s %8.3f s" % (label, sec))
 

@@ -76,7 +76,6 @@ typedef struct {
     npy_intp chunk, nchunks;
     int buffered;
     th_block_fn block;
-    int err;
 } th_loop;
 
 static PyObject *th_shapes(PyArrayObject **arrs, int n)
@@ -204,53 +203,43 @@ static void th_strided(char *buf, char *p, npy_intp s, npy_intp n, npy_intp isz,
     }
 }
 
-/* Run tasks [t0, t1): task t is chunk (t % nchunks) of row (t / nchunks). */
-static int th_run_tasks(th_loop *L, npy_intp t0, npy_intp t1)
+/* Task t: chunk (t % nchunks) of row (t / nchunks).  bufs is scratch
+   (TH_BUF items per operand) for operands not contiguous in the inner loop:
+   inputs are gathered (or filled, if broadcast) into it, outputs are
+   computed into it and scattered back. */
+static int th_run_task(const th_loop *L, npy_intp t, char *bufs)
 {
-    char *p[TH_MAXOP];
-    char *bufs = NULL;
-    npy_intp t, inner = L->shape[L->ndim - 1];
-    int k, d, err = 0;
-    if (L->buffered) {
-        bufs = (char *)malloc((size_t)L->nop * TH_BUF * 8);
-        if (!bufs) return -1;
+    char *p[TH_MAXOP], *q[TH_MAXOP];
+    npy_intp row = t / L->nchunks, start = (t % L->nchunks) * L->chunk;
+    npy_intp inner = L->shape[L->ndim - 1];
+    npy_intp n = inner - start < L->chunk ? inner - start : L->chunk;
+    int k, d, err;
+    for (k = 0; k < L->nop; k++) p[k] = L->base[k];
+    for (d = L->ndim - 2; d >= 0 && row; d--) {
+        npy_intp idx = row % L->shape[d];
+        row /= L->shape[d];
+        for (k = 0; k < L->nop; k++) p[k] += idx * L->strides[k][d];
     }
-    for (t = t0; t < t1 && !err; t++) {
-        npy_intp row = t / L->nchunks, start = (t % L->nchunks) * L->chunk;
-        npy_intp n = inner - start < L->chunk ? inner - start : L->chunk;
-        for (k = 0; k < L->nop; k++) p[k] = L->base[k];
-        for (d = L->ndim - 2; d >= 0 && row; d--) {
-            npy_intp idx = row % L->shape[d];
-            row /= L->shape[d];
-            for (k = 0; k < L->nop; k++) p[k] += idx * L->strides[k][d];
-        }
-        for (k = 0; k < L->nop; k++) {
-            npy_intp s = L->strides[k][L->ndim - 1];
-            p[k] += start * s;
-            if (s != L->itemsize[k] && k < L->nin) {
-                char *b = bufs + (size_t)k * TH_BUF * 8;
-                if (s == 0) th_fill(b, p[k], n, L->itemsize[k]);
-                else th_strided(b, p[k], s, n, L->itemsize[k], 1);
-                p[k] = b;
-            }
-        }
-        if (L->buffered) {
-            char *q[TH_MAXOP];
-            for (k = 0; k < L->nop; k++) {
-                q[k] = p[k];
-                if (k >= L->nin && L->strides[k][L->ndim - 1] != L->itemsize[k])
-                    q[k] = bufs + (size_t)k * TH_BUF * 8;
-            }
-            err = L->block(n, q);
-            for (k = L->nin; k < L->nop; k++)
-                if (q[k] != p[k])
-                    th_strided(q[k], p[k], L->strides[k][L->ndim - 1], n, L->itemsize[k], 0);
-        } else {
-            err = L->block(n, p);
-        }
+    for (k = 0; k < L->nop; k++) {
+        npy_intp s = L->strides[k][L->ndim - 1];
+        p[k] += start * s;
+        q[k] = p[k];
+        if (s == L->itemsize[k]) continue;
+        q[k] = bufs + (size_t)k * TH_BUF * 8;
+        if (k >= L->nin) continue;
+        if (s == 0) th_fill(q[k], p[k], n, L->itemsize[k]);
+        else th_strided(q[k], p[k], s, n, L->itemsize[k], 1);
     }
-    free(bufs);
+    err = L->block(n, q);
+    for (k = L->nin; k < L->nop; k++)
+        if (q[k] != p[k])
+            th_strided(q[k], p[k], L->strides[k][L->ndim - 1], n, L->itemsize[k], 0);
     return err;
+}
+
+static char *th_scratch(const th_loop *L)
+{
+    return L->buffered ? (char *)malloc((size_t)L->nop * TH_BUF * 8) : NULL;
 }
 
 /* A broadcast dimension is walked with stride 0. */
@@ -311,17 +300,27 @@ static int th_execute(th_loop *L, npy_intp size)
 #ifdef _OPENMP
         #pragma omp parallel num_threads(nthreads)
         {
-            int tid = omp_get_thread_num(), nth = omp_get_num_threads();
-            npy_intp t0 = ntasks * tid / nth, t1 = ntasks * (tid + 1) / nth;
-            int e = th_run_tasks(L, t0, t1);
+            char *bufs = th_scratch(L);
+            int e = L->buffered && !bufs ? -1 : 0;
+            npy_intp t;
+            /* Dynamic: on a busy machine a thread that starts late finds
+               less left to do instead of half the work. */
+            #pragma omp for schedule(dynamic, 1)
+            for (t = 0; t < ntasks; t++)
+                if (!e) e = th_run_task(L, t, bufs);
             if (e) {
                 #pragma omp atomic write
                 err = e;
             }
+            free(bufs);
         }
 #endif
     } else {
-        err = th_run_tasks(L, 0, ntasks);
+        char *bufs = th_scratch(L);
+        npy_intp t;
+        err = L->buffered && !bufs ? -1 : 0;
+        for (t = 0; t < ntasks && !err; t++) err = th_run_task(L, t, bufs);
+        free(bufs);
     }
     if (ts) PyEval_RestoreThread(ts);
     return err;

@@ -32,7 +32,8 @@ class KernelContext:
     helpers : dict
         C helper functions (name -> definition), shared by a whole module.
     errors : list
-        Messages of run-time errors; a block returns ``index + 1``.
+        Messages of run-time errors; a helper sets the block's ``th_err`` to
+        ``index + 1`` and the block returns it.
     statements : list
         Statements of the current loop body, in order.
     """
@@ -41,7 +42,6 @@ class KernelContext:
         self.helpers = {} if helpers is None else helpers
         self.errors = [] if errors is None else errors
         self.statements = []
-        self.uses_err = False
         self._n = 0
 
     def helper(self, name, definition):
@@ -51,7 +51,6 @@ class KernelContext:
     def error_code(self, message):
         if message not in self.errors:
             self.errors.append(message)
-        self.uses_err = True
         return self.errors.index(message) + 1
 
     def temp(self, dtype, expr):
@@ -265,7 +264,6 @@ def _pow(args, ct, ctx):
         return cast(_pow(args, "uint8", ctx), "uint8", "bool")
     if ct in _FLOATS:
         return "%s(%s, %s)" % (_fn("pow", ct), a, b)
-    ctx.uses_err = True
     return "%s(%s, %s, &th_err)" % (_int_helper(ctx, "pow", ct), a, b)
 
 
