@@ -509,9 +509,8 @@ def _install_default_printers(pprinter):
 
     # Every other elementwise function prints under its tensor-level name.
     names = {}
-    for table_name in ("_BINARY_NAMES", "_UNARY_NAMES"):
-        for name, sop in getattr(tm, table_name, {}).items():
-            names.setdefault(type(sop), name.lstrip("_"))
+    for name, fn in tm.elemwise_functions.items():
+        names.setdefault(type(fn.op.scalar_op), name.lstrip("_"))
     names[type(ts.switch)] = "switch"
     names[type(ts.clip)] = "clip"
     elemwise_names = _ElemwiseNamePrinter(names)
