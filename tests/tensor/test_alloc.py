@@ -1,6 +1,4 @@
 """Tests of theano.tensor.alloc: alloc, zeros/ones, eye, tri/tril/triu, arange, diagonals."""
-import importlib
-
 import numpy as np
 import pytest
 
@@ -10,58 +8,9 @@ from theano.tensor.alloc import (Alloc, AllocDiag, ARange, ExtractDiag, SetDiago
                                  alloc, arange, diag, diagonal, eye, fill_diagonal,
                                  fill_diagonal_offset, identity_like, ones, trace, tri, tril,
                                  triu, zeros)
-from theano.tensor.shape import shape_i
+from theano.tests import unittest_tools as utt
 
 rng = np.random.RandomState(1234)
-
-
-def _verify_grad(fun, pt, **kw):
-    try:
-        gradient = importlib.import_module("theano.gradient")
-    except ImportError:
-        pytest.skip("theano.gradient is not available")
-    gradient.verify_grad(fun, pt, rng=np.random.RandomState(42), **kw)
-
-
-def inferred_shapes(outs, inputs, values):
-    """Each output's shape as its op's ``infer_shape`` predicts it, evaluated on ``values``."""
-    dims = []
-    for o in outs:
-        node = o.owner
-        shapes = [tuple(shape_i(i, k) for k in range(i.type.ndim))
-                  if isinstance(i.type, T.TensorType) else None for i in node.inputs]
-        dims.append([T.as_tensor_variable(d)
-                     for d in node.op.infer_shape(None, node, shapes)[node.outputs.index(o)]])
-    flat = [d for ds in dims for d in ds]
-    got = iter(theano.function(inputs, flat, on_unused_input="ignore")(*values) if flat else [])
-    return [tuple(int(next(got)) for _ in ds) for ds in dims]
-
-
-def check(outs, inputs, values, expected):
-    """Evaluate ``outs`` and compare with ``expected`` (values and dtypes).
-
-    Also checks that each op's ``infer_shape`` and the compiled ``out.shape``
-    give the real shape, and that no input was modified.
-    """
-    single = not isinstance(outs, (list, tuple))
-    outs = [outs] if single else list(outs)
-    expected = [expected] if single else list(expected)
-    copies = [np.array(v, copy=True) for v in values]
-    got = theano.function(inputs, outs, on_unused_input="ignore")(*values)
-    for v, c in zip(values, copies):
-        np.testing.assert_array_equal(v, c)
-    shapes = theano.function(inputs, [o.shape for o in outs], on_unused_input="ignore")(*values)
-    known = [o for o in outs if o.owner is not None and hasattr(o.owner.op, "infer_shape")]
-    inferred = iter(inferred_shapes(known, inputs, values))
-    for o, g, e, s in zip(outs, got, expected, shapes):
-        e = np.asarray(e)
-        assert g.dtype == np.dtype(o.type.dtype)
-        assert g.shape == e.shape, (g.shape, e.shape)
-        np.testing.assert_allclose(g, e, rtol=1e-6)
-        assert tuple(s) == g.shape
-        if o in known:
-            assert next(inferred) == g.shape
-    return got[0] if single else got
 
 
 # -- Alloc ----------------------------------------------------------------------------------
@@ -72,15 +21,15 @@ def test_alloc_values_and_dtype(dtype):
     out = alloc(v, n, 3)
     assert out.type.dtype == dtype and out.type.broadcastable == (False, False)
     val = np.asarray([1, 0, 1], dtype=dtype)
-    check(out, [v, n], [val, 4], np.broadcast_to(val, (4, 3)))
+    utt.check(out, [v, n], [val, 4], np.broadcast_to(val, (4, 3)))
 
 
 def test_alloc_shapes():
     x = T.dscalar()
-    check([alloc(x), alloc(x, 0, 2), alloc(x, 2, 1, 3)], [x], [2.5],
-          [np.asarray(2.5), np.zeros((0, 2)), np.full((2, 1, 3), 2.5)])
+    utt.check([alloc(x), alloc(x, 0, 2), alloc(x, 2, 1, 3)], [x], [2.5],
+              [np.asarray(2.5), np.zeros((0, 2)), np.full((2, 1, 3), 2.5)])
     row = T.drow()
-    check(alloc(row, 3, 4), [row], [np.arange(4.)[None]], np.tile(np.arange(4.), (3, 1)))
+    utt.check(alloc(row, 3, 4), [row], [np.arange(4.)[None]], np.tile(np.arange(4.), (3, 1)))
 
 
 def test_alloc_broadcastable_from_constant_one():
@@ -108,10 +57,10 @@ def test_alloc_errors():
 
 
 def test_alloc_grad():
-    _verify_grad(lambda v: alloc(v, 3, 4), [rng.rand(4)])
-    _verify_grad(lambda v: alloc(v, 2, 3, 4), [np.asarray(1.7)])
+    utt.verify_grad(lambda v: alloc(v, 3, 4), [rng.rand(4)])
+    utt.verify_grad(lambda v: alloc(v, 2, 3, 4), [np.asarray(1.7)])
     # A broadcastable value dimension expanded to size 3 sums its gradient.
-    _verify_grad(lambda v: alloc(T.addbroadcast(v, 0), 2, 3, 4), [rng.rand(1, 4)])
+    utt.verify_grad(lambda v: alloc(T.addbroadcast(v, 0), 2, 3, 4), [rng.rand(1, 4)])
     x = T.drow()
     g = theano.grad(alloc(x, 5, 3).sum(), x)
     assert g.type.broadcastable == (True, False)
@@ -131,9 +80,9 @@ def test_zeros_ones_shapes_and_dtypes():
         assert zeros(3).type.dtype == "float32" and ones((2, 2)).type.dtype == "float32"
     outs = [zeros(3), ones((2, 0)), zeros(x.shape, dtype="int32"), ones([n, x.shape[1]]),
             zeros(T.as_tensor_variable([2, 3]), "uint8"), ones(n, dtype="bool"), zeros(())]
-    vals = check(outs, [x, n], [np.ones((4, 5)), 2],
-                 [np.zeros(3), np.ones((2, 0)), np.zeros((4, 5)), np.ones((2, 5)),
-                  np.zeros((2, 3)), np.ones(2, dtype=bool), np.zeros(())])
+    vals = utt.check(outs, [x, n], [np.ones((4, 5)), 2],
+                     [np.zeros(3), np.ones((2, 0)), np.zeros((4, 5)), np.ones((2, 5)),
+                      np.zeros((2, 3)), np.ones(2, dtype=bool), np.zeros(())])
     assert vals[2].dtype == np.int32 and vals[4].dtype == np.uint8 and vals[5].dtype == bool
     assert outs[0].type.dtype == theano.config.floatX
 
@@ -148,10 +97,10 @@ def test_zeros_unknown_length_vector():
 def test_eye(n, m, k):
     out = eye(n, m, k)
     assert out.type.dtype == theano.config.floatX
-    check(out, [], [], np.eye(n, m, k))
+    utt.check(out, [], [], np.eye(n, m, k))
     sn, sm, sk = T.lscalar(), T.iscalar(), T.bscalar()
-    check(eye(sn, sm, sk, dtype="int16"), [sn, sm, sk], [n, n if m is None else m, k],
-          np.eye(n, m, k, dtype="int16"))
+    utt.check(eye(sn, sm, sk, dtype="int16"), [sn, sm, sk], [n, n if m is None else m, k],
+              np.eye(n, m, k, dtype="int16"))
 
 
 def test_eye_errors():
@@ -168,20 +117,20 @@ def test_identity_like():
     x = T.fmatrix()
     out = identity_like(x)
     assert out.type.dtype == "float32"
-    check(out, [x], [np.ones((2, 3), dtype="float32")], np.eye(2, 3))
+    utt.check(out, [x], [np.ones((2, 3), dtype="float32")], np.eye(2, 3))
     with pytest.raises(TypeError):
         identity_like(T.fvector())
 
 
 @pytest.mark.parametrize("k", [-2, -1, 0, 1, 3])
 def test_tri_tril_triu(k):
-    check(tri(3, 4, k), [], [], np.tri(3, 4, k))
+    utt.check(tri(3, 4, k), [], [], np.tri(3, 4, k))
     x = T.dmatrix()
     val = rng.rand(4, 3)
-    check([tril(x, k), triu(x, k)], [x], [val], [np.tril(val, k), np.triu(val, k)])
+    utt.check([tril(x, k), triu(x, k)], [x], [val], [np.tril(val, k), np.triu(val, k)])
     t3 = T.itensor3()
     v3 = rng.randint(-5, 5, (2, 3, 4)).astype("int32")
-    out = check([tril(t3, k), triu(t3, k)], [t3], [v3], [np.tril(v3, k), np.triu(v3, k)])
+    out = utt.check([tril(t3, k), triu(t3, k)], [t3], [v3], [np.tril(v3, k), np.triu(v3, k)])
     assert out[0].dtype == np.int32
 
 
@@ -197,8 +146,8 @@ def test_tril_triu_do_not_spread_nan():
 def test_tril_errors_and_grad():
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         tril(T.dvector())
-    _verify_grad(lambda m: tril(m, -1), [rng.rand(3, 4)])
-    _verify_grad(lambda m: triu(m, 1), [rng.rand(4, 3)])
+    utt.verify_grad(lambda m: tril(m, -1), [rng.rand(3, 4)])
+    utt.verify_grad(lambda m: triu(m, 1), [rng.rand(4, 3)])
 
 
 # -- arange -------------------------------------------------------------------------------------
@@ -206,18 +155,18 @@ def test_tril_errors_and_grad():
 def test_arange_ints(args):
     out = arange(*args)
     assert out.type.dtype == "int64"
-    check(out, [], [], np.arange(*args))
+    utt.check(out, [], [], np.arange(*args))
     syms = [T.iscalar() for _ in args]
     out = arange(*syms)
     assert out.type.dtype == "int64"
-    check(out, syms, list(args), np.arange(*args))
+    utt.check(out, syms, list(args), np.arange(*args))
 
 
 @pytest.mark.parametrize("args", [(0.5, 3.2, 0.7), (3.0, -1.0, -0.5), (1.0, 1.0, 0.1),
                                   (0.0, 1.0, 0.3)])
 def test_arange_floats(args):
     s = [T.dscalar() for _ in args]
-    check(arange(*s), s, list(args), np.arange(*args))
+    utt.check(arange(*s), s, list(args), np.arange(*args))
     f = [T.fscalar() for _ in args]
     out = arange(*f)
     assert out.type.dtype == "float32"
@@ -227,8 +176,8 @@ def test_arange_floats(args):
 
 def test_arange_float_unit_step():
     start, stop = T.dscalar(), T.dscalar()
-    check([arange(start, 5.0), arange(stop), arange(start, stop)], [start, stop], [0.5, 2.5],
-          [np.arange(0.5, 5.0), np.arange(2.5), np.arange(0.5, 2.5)])
+    utt.check([arange(start, 5.0), arange(stop), arange(start, stop)], [start, stop], [0.5, 2.5],
+              [np.arange(0.5, 5.0), np.arange(2.5), np.arange(0.5, 2.5)])
 
 
 def test_arange_dtype_rules():
@@ -256,8 +205,8 @@ def test_arange_errors():
 def test_arange_op_cache_and_grad():
     assert arange(5).owner.op is arange(7).owner.op
     assert isinstance(arange(5).owner.op, ARange)
-    _verify_grad(lambda start, step: arange(start, 5.0, step), [np.asarray(0.3),
-                                                                np.asarray(0.7)])
+    utt.verify_grad(lambda start, step: arange(start, 5.0, step), [np.asarray(0.3),
+                                                                   np.asarray(0.7)])
     start = T.dscalar()
     gz = theano.grad(arange(start, 5.0).sum(), start)
     assert float(gz.eval({start: 0.5})) == 5.0
@@ -269,7 +218,7 @@ def test_diag_vector_and_matrix(k):
     v = T.dvector()
     m = T.dmatrix()
     vv, mv = rng.rand(3), rng.rand(3, 5)
-    check([diag(v, k), diag(m, k)], [v, m], [vv, mv], [np.diag(vv, k), np.diag(mv, k)])
+    utt.check([diag(v, k), diag(m, k)], [v, m], [vv, mv], [np.diag(vv, k), np.diag(mv, k)])
 
 
 def test_diag_errors():
@@ -288,8 +237,8 @@ def test_diag_errors():
 def test_diagonal_nd_and_trace(offset, axis1, axis2):
     x = T.dtensor3()
     val = rng.rand(3, 4, 5)
-    out = check([diagonal(x, offset, axis1, axis2), trace(x, offset, axis1, axis2)], [x], [val],
-                [np.diagonal(val, offset, axis1, axis2), np.trace(val, offset, axis1, axis2)])
+    out = utt.check([diagonal(x, offset, axis1, axis2), trace(x, offset, axis1, axis2)], [x], [val],
+                    [np.diagonal(val, offset, axis1, axis2), np.trace(val, offset, axis1, axis2)])
     assert out[0].flags.writeable
 
 
@@ -297,13 +246,13 @@ def test_diagonal_broadcastable_and_empty():
     x = T.tensor("float64", (True, False, False))
     assert diagonal(x, 0, 1, 2).type.broadcastable == (True, False)
     m = T.dmatrix()
-    check(diagonal(m, 4), [m], [np.ones((2, 3))], np.zeros(0))
+    utt.check(diagonal(m, 4), [m], [np.ones((2, 3))], np.zeros(0))
 
 
 def test_methods_diagonal_trace():
     m = T.imatrix()
     val = rng.randint(0, 9, (4, 4)).astype("int32")
-    check([m.diagonal(1), m.trace()], [m], [val], [val.diagonal(1), val.trace()])
+    utt.check([m.diagonal(1), m.trace()], [m], [val], [val.diagonal(1), val.trace()])
 
 
 @pytest.mark.parametrize("offset, axis1, axis2", [(0, 0, 1), (1, 0, 2), (-2, 2, 1)])
@@ -311,7 +260,7 @@ def test_alloc_diag_nd(offset, axis1, axis2):
     x = T.dmatrix()
     val = rng.rand(2, 3)
     out = AllocDiag(offset, axis1, axis2)(x)
-    res = check(out, [x], [val], _np_alloc_diag(val, offset, axis1, axis2))
+    res = utt.check(out, [x], [val], _np_alloc_diag(val, offset, axis1, axis2))
     np.testing.assert_allclose(np.diagonal(res, offset, axis1, axis2), val)
 
 
@@ -328,18 +277,18 @@ def test_set_diagonal():
     xv, dv = rng.rand(3, 4), rng.rand(3)
     exp = xv.copy()
     exp[np.arange(3), np.arange(1, 4)] = dv
-    check(SetDiagonal(1)(x, d), [x, d], [xv, dv], exp)
+    utt.check(SetDiagonal(1)(x, d), [x, d], [xv, dv], exp)
     with pytest.raises(ValueError, match="do not fit"):
         theano.function([x, d], SetDiagonal(0)(x, d))(xv, np.ones(5))
 
 
 def test_diagonal_grads():
-    _verify_grad(lambda v: diag(v, 1), [rng.rand(3)])
-    _verify_grad(lambda m: diag(m, -1), [rng.rand(4, 3)])
-    _verify_grad(lambda m: trace(m), [rng.rand(3, 3)])
-    _verify_grad(lambda t: diagonal(t, 1, 2, 0), [rng.rand(3, 2, 4)])
-    _verify_grad(lambda v: AllocDiag(-1, 2, 0)(v), [rng.rand(2, 3)])
-    _verify_grad(lambda x, d: SetDiagonal(0, 1, 0)(x, d), [rng.rand(3, 4), rng.rand(3)])
+    utt.verify_grad(lambda v: diag(v, 1), [rng.rand(3)])
+    utt.verify_grad(lambda m: diag(m, -1), [rng.rand(4, 3)])
+    utt.verify_grad(lambda m: trace(m), [rng.rand(3, 3)])
+    utt.verify_grad(lambda t: diagonal(t, 1, 2, 0), [rng.rand(3, 2, 4)])
+    utt.verify_grad(lambda v: AllocDiag(-1, 2, 0)(v), [rng.rand(2, 3)])
+    utt.verify_grad(lambda x, d: SetDiagonal(0, 1, 0)(x, d), [rng.rand(3, 4), rng.rand(3)])
     assert ExtractDiag(1) == ExtractDiag(1) and ExtractDiag(1) != ExtractDiag(2)
 
 
@@ -355,8 +304,8 @@ def test_fill_diagonal(shape):
         exp[np.arange(n), np.arange(n)] = 0.25
     else:
         np.fill_diagonal(exp, 0.25)
-    check(fill_diagonal(a, val), [a, val], [av, 0.25], exp)
-    _verify_grad(fill_diagonal, [av, np.asarray(0.25)])
+    utt.check(fill_diagonal(a, val), [a, val], [av, 0.25], exp)
+    utt.verify_grad(fill_diagonal, [av, np.asarray(0.25)])
 
 
 @pytest.mark.parametrize("offset", [-4, -1, 0, 2, 6])
@@ -369,8 +318,8 @@ def test_fill_diagonal_offset(shape, offset):
     cols = rows + offset
     ok = (cols >= 0) & (cols < shape[1])
     exp[rows[ok], cols[ok]] = -1.0
-    check(fill_diagonal_offset(a, val, off), [a, val, off], [av, -1.0, offset], exp)
-    _verify_grad(lambda a_, v_: fill_diagonal_offset(a_, v_, offset), [av, np.asarray(2.0)])
+    utt.check(fill_diagonal_offset(a, val, off), [a, val, off], [av, -1.0, offset], exp)
+    utt.verify_grad(lambda a_, v_: fill_diagonal_offset(a_, v_, offset), [av, np.asarray(2.0)])
 
 
 def test_fill_diagonal_errors():
@@ -395,9 +344,9 @@ def test_mgrid_ogrid():
     dense = mgrid[0:n, 1:7:2]
     sparse = ogrid[0:n, 1:7:2]
     exp_d, exp_s = np.mgrid[0:3, 1:7:2], np.ogrid[0:3, 1:7:2]
-    check(list(dense) + list(sparse), [n], [3], list(exp_d) + list(exp_s))
+    utt.check(list(dense) + list(sparse), [n], [3], list(exp_d) + list(exp_s))
     assert sparse[0].type.broadcastable == (False, True)
-    check(mgrid[0.5:2.0:0.5], [], [], [np.mgrid[0.5:2.0:0.5]])
+    utt.check(mgrid[0.5:2.0:0.5], [], [], [np.mgrid[0.5:2.0:0.5]])
     with pytest.raises(NotImplementedError):
         mgrid[0:1:5j]
     with pytest.raises(TypeError, match="expects slices"):

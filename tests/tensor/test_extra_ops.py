@@ -1,6 +1,4 @@
 """Tests of theano.tensor.extra_ops: cumsum/cumprod, diff, repeat, tile, bincount, nonzero..."""
-import importlib
-
 import numpy as np
 import pytest
 
@@ -10,58 +8,9 @@ from theano.tensor.extra_ops import (Bartlett, CumOp, CumprodGrad, DiffOp, Repea
                                      bartlett, bincount, compress, cpu_contiguous, cumprod,
                                      cumsum, diff, flatnonzero, nonzero, nonzero_values,
                                      ravel_multi_index, repeat, tile, to_one_hot, unravel_index)
-from theano.tensor.shape import shape_i
+from theano.tests import unittest_tools as utt
 
 rng = np.random.RandomState(99)
-
-
-def _verify_grad(fun, pt, **kw):
-    try:
-        gradient = importlib.import_module("theano.gradient")
-    except ImportError:
-        pytest.skip("theano.gradient is not available")
-    gradient.verify_grad(fun, pt, rng=np.random.RandomState(42), **kw)
-
-
-def inferred_shapes(outs, inputs, values):
-    """Each output's shape as its op's ``infer_shape`` predicts it, evaluated on ``values``."""
-    dims = []
-    for o in outs:
-        node = o.owner
-        shapes = [tuple(shape_i(i, k) for k in range(i.type.ndim))
-                  if isinstance(i.type, T.TensorType) else None for i in node.inputs]
-        dims.append([T.as_tensor_variable(d)
-                     for d in node.op.infer_shape(None, node, shapes)[node.outputs.index(o)]])
-    flat = [d for ds in dims for d in ds]
-    got = iter(theano.function(inputs, flat, on_unused_input="ignore")(*values) if flat else [])
-    return [tuple(int(next(got)) for _ in ds) for ds in dims]
-
-
-def check(outs, inputs, values, expected):
-    """Evaluate ``outs`` and compare with ``expected`` (values and dtypes).
-
-    Also checks that each op's ``infer_shape`` and the compiled ``out.shape``
-    give the real shape, and that no input was modified.
-    """
-    single = not isinstance(outs, (list, tuple))
-    outs = [outs] if single else list(outs)
-    expected = [expected] if single else list(expected)
-    copies = [np.array(v, copy=True) for v in values]
-    got = theano.function(inputs, outs, on_unused_input="ignore")(*values)
-    for v, c in zip(values, copies):
-        np.testing.assert_array_equal(v, c)
-    shapes = theano.function(inputs, [o.shape for o in outs], on_unused_input="ignore")(*values)
-    known = [o for o in outs if o.owner is not None and hasattr(o.owner.op, "infer_shape")]
-    inferred = iter(inferred_shapes(known, inputs, values))
-    for o, g, e, s in zip(outs, got, expected, shapes):
-        e = np.asarray(e)
-        assert g.dtype == np.dtype(o.type.dtype)
-        assert g.shape == e.shape, (g.shape, e.shape)
-        np.testing.assert_allclose(g, e, rtol=1e-6)
-        assert tuple(s) == g.shape
-        if o in known:
-            assert next(inferred) == g.shape
-    return got[0] if single else got
 
 
 # -- cumsum / cumprod -----------------------------------------------------------------------------
@@ -74,22 +23,22 @@ def test_cumsum_cumprod(dtype, axis):
     assert all(o.type.dtype == dtype for o in outs)
     exp_s = np.cumsum(val, axis, dtype=dtype)
     exp_p = np.cumprod(val, axis, dtype=dtype)
-    check(outs, [x], [val], [exp_s, exp_p, exp_s, exp_p])
+    utt.check(outs, [x], [val], [exp_s, exp_p, exp_s, exp_p])
 
 
 def test_cum_edge_cases():
     b = T.tensor("bool", (False,))
     out = cumsum(b)
     assert out.type.dtype == "int64"
-    check(out, [b], [np.asarray([True, False, True])], [1, 1, 2])
+    utt.check(out, [b], [np.asarray([True, False, True])], [1, 1, 2])
     s = T.dscalar()
-    check([cumsum(s), cumprod(s)], [s], [3.0], [[3.0], [3.0]])
+    utt.check([cumsum(s), cumprod(s)], [s], [3.0], [[3.0], [3.0]])
     gs, gp = theano.grad(cumsum(s).sum() * 3, s), theano.grad(cumprod(s).sum(), s)
-    check([gs, gp], [s], [2.0], [3.0, 1.0])
-    check(theano.grad(repeat(s, 4).sum(), s), [s], [2.0], 4.0)
-    check(cpu_contiguous(s), [s], [2.0], 2.0)
+    utt.check([gs, gp], [s], [2.0], [3.0, 1.0])
+    utt.check(theano.grad(repeat(s, 4).sum(), s), [s], [2.0], 4.0)
+    utt.check(cpu_contiguous(s), [s], [2.0], 2.0)
     e = T.dmatrix()
-    check([cumsum(e), cumsum(e, 0)], [e], [np.zeros((0, 3))], [np.zeros(0), np.zeros((0, 3))])
+    utt.check([cumsum(e), cumsum(e, 0)], [e], [np.zeros((0, 3))], [np.zeros(0), np.zeros((0, 3))])
     r = T.drow()
     assert cumsum(r, 0).type.broadcastable == (True, False)
     assert cumsum(r).type.broadcastable == (False,)
@@ -102,8 +51,8 @@ def test_cum_edge_cases():
 
 @pytest.mark.parametrize("axis", [None, 0, 1, -1])
 def test_cumsum_cumprod_grad(axis):
-    _verify_grad(lambda x: cumsum(x, axis), [rng.rand(3, 4)])
-    _verify_grad(lambda x: cumprod(x, axis), [rng.rand(3, 4) + 0.5])
+    utt.verify_grad(lambda x: cumsum(x, axis), [rng.rand(3, 4)])
+    utt.verify_grad(lambda x: cumprod(x, axis), [rng.rand(3, 4) + 0.5])
 
 
 def test_cumprod_grad_with_zeros():
@@ -112,10 +61,11 @@ def test_cumprod_grad_with_zeros():
     # sum = x0 + x0 x1 + x0 x1 x2: gradient [1 + x1 + x1 x2, x0 + x0 x2, x0 x1].
     np.testing.assert_allclose(g.eval({x: np.asarray([2.0, 0.0, 3.0])}), [1.0, 8.0, 0.0])
     np.testing.assert_allclose(g.eval({x: np.asarray([0.0, 0.0, 3.0])}), [1.0, 0.0, 0.0])
-    _verify_grad(lambda v: cumprod(v, 1), [np.asarray([[1.5, 0.0, 2.0, 0.0], [0.0, 2.0, 3.0, 1.0]])])
-    _verify_grad(lambda v: cumprod(v), [np.asarray([[1.5, 0.0], [2.0, 4.0]])])
+    utt.verify_grad(lambda v: cumprod(v, 1),
+                    [np.asarray([[1.5, 0.0, 2.0, 0.0], [0.0, 2.0, 3.0, 1.0]])])
+    utt.verify_grad(lambda v: cumprod(v), [np.asarray([[1.5, 0.0], [2.0, 4.0]])])
     m = T.dmatrix()
-    check(CumprodGrad(0)(m, m), [m], [np.ones((3, 2))], [[3.0, 3.0], [2.0, 2.0], [1.0, 1.0]])
+    utt.check(CumprodGrad(0)(m, m), [m], [np.ones((3, 2))], [[3.0, 3.0], [2.0, 2.0], [1.0, 1.0]])
 
 
 # -- diff ----------------------------------------------------------------------------------------------
@@ -124,10 +74,10 @@ def test_cumprod_grad_with_zeros():
 def test_diff(n, axis):
     x = T.imatrix()
     val = rng.randint(-9, 9, (4, 3)).astype("int32")
-    check([diff(x, n, axis)], [x], [val], [np.diff(val, n, axis)])
+    utt.check([diff(x, n, axis)], [x], [val], [np.diff(val, n, axis)])
     b = T.tensor("bool", (False,))
     bv = np.asarray([True, False, False, True])
-    check(diff(b, n, 0), [b], [bv], np.diff(bv, n))
+    utt.check(diff(b, n, 0), [b], [bv], np.diff(bv, n))
 
 
 def test_diff_errors_and_grad():
@@ -137,9 +87,9 @@ def test_diff_errors_and_grad():
         DiffOp(-1)
     with pytest.raises(ValueError, match="out of range"):
         diff(T.dvector(), 1, 1)
-    _verify_grad(lambda x: diff(x), [rng.rand(5)])
-    _verify_grad(lambda x: diff(x, 2, 0), [rng.rand(5, 3)])
-    _verify_grad(lambda x: diff(x, 3, -1), [rng.rand(2, 6)])
+    utt.verify_grad(lambda x: diff(x), [rng.rand(5)])
+    utt.verify_grad(lambda x: diff(x, 2, 0), [rng.rand(5, 3)])
+    utt.verify_grad(lambda x: diff(x, 3, -1), [rng.rand(2, 6)])
     x = T.dmatrix()
     g = theano.grad(diff(x, 4, 0).sum() + x.sum(), x)
     np.testing.assert_allclose(g.eval({x: np.ones((3, 2))}), np.ones((3, 2)))
@@ -159,8 +109,8 @@ def test_repeat(axis, reps):
         r = T.lscalar()
     outs = [repeat(x, r, axis), x.repeat(r, axis)]
     assert outs[0].type.dtype == "float32"
-    check(outs, [x, r], [val, reps], [np.repeat(val, reps, axis)] * 2)
-    check(repeat(x, reps, axis), [x], [val], np.repeat(val, reps, axis))
+    utt.check(outs, [x, r], [val, reps], [np.repeat(val, reps, axis)] * 2)
+    utt.check(repeat(x, reps, axis), [x], [val], np.repeat(val, reps, axis))
 
 
 def test_repeat_broadcastable_scalar_and_errors():
@@ -168,7 +118,7 @@ def test_repeat_broadcastable_scalar_and_errors():
     assert repeat(r, 1, 0).type.broadcastable == (True, False)
     assert repeat(r, 2, 0).type.broadcastable == (False, False)
     s = T.lscalar()
-    check(repeat(s, 3), [s], [7], np.repeat(7, 3))
+    utt.check(repeat(s, 3), [s], [7], np.repeat(7, 3))
     x = T.dvector()
     with pytest.raises(TypeError, match="must be integers"):
         repeat(x, 2.0)
@@ -189,10 +139,10 @@ def test_repeat_broadcastable_scalar_and_errors():
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
 def test_repeat_grad(axis):
-    _verify_grad(lambda x: repeat(x, 3, axis), [rng.rand(2, 3)])
+    utt.verify_grad(lambda x: repeat(x, 3, axis), [rng.rand(2, 3)])
     n = 6 if axis is None else (2, 3)[axis]
     reps = np.asarray([0, 2, 1, 3, 0, 1][:n])
-    _verify_grad(lambda x: repeat(x, reps, axis), [rng.rand(2, 3)])
+    utt.verify_grad(lambda x: repeat(x, reps, axis), [rng.rand(2, 3)])
     x = T.dvector()
     g = theano.grad((repeat(x, [2, 0, 1]) * [1.0, 2.0, 3.0]).sum(), x)
     np.testing.assert_allclose(g.eval({x: np.ones(3)}), [3.0, 0.0, 3.0])
@@ -203,23 +153,23 @@ def test_repeat_grad(axis):
 def test_tile_constant_reps(reps):
     x = T.imatrix()
     val = np.arange(6, dtype="int32").reshape(2, 3)
-    check(tile(x, reps), [x], [val], np.tile(val, reps))
+    utt.check(tile(x, reps), [x], [val], np.tile(val, reps))
 
 
 def test_tile_symbolic_reps():
     x = T.dvector()
     val = rng.rand(3)
     r = T.lscalar()
-    check(tile(x, r), [x, r], [val, 2], np.tile(val, 2))
-    check(tile(x, [r, 2]), [x, r], [val, 3], np.tile(val, (3, 2)))
+    utt.check(tile(x, r), [x, r], [val, 2], np.tile(val, 2))
+    utt.check(tile(x, [r, 2]), [x, r], [val, 3], np.tile(val, (3, 2)))
     rv = T.lvector()
     out = tile(x, rv, ndim=3)
     assert out.type.ndim == 3
-    check(out, [x, rv], [val, np.asarray([2, 2])], np.tile(val, (1, 2, 2)))
-    check(out, [x, rv], [val, np.asarray([2, 1, 2])], np.tile(val, (2, 1, 2)))
-    check(tile(x, T.as_tensor_variable([2, 2])), [x], [val], np.tile(val, (2, 2)))
+    utt.check(out, [x, rv], [val, np.asarray([2, 2])], np.tile(val, (1, 2, 2)))
+    utt.check(out, [x, rv], [val, np.asarray([2, 1, 2])], np.tile(val, (2, 1, 2)))
+    utt.check(tile(x, T.as_tensor_variable([2, 2])), [x], [val], np.tile(val, (2, 2)))
     m = T.dmatrix()
-    check(tile(m, 2, ndim=3), [m], [np.ones((2, 2))], np.tile(np.ones((2, 2)), (1, 1, 2)))
+    utt.check(tile(m, 2, ndim=3), [m], [np.ones((2, 2))], np.tile(np.ones((2, 2)), (1, 1, 2)))
 
 
 def test_tile_broadcastable_and_errors():
@@ -244,9 +194,9 @@ def test_tile_broadcastable_and_errors():
 
 
 def test_tile_grad():
-    _verify_grad(lambda x: tile(x, (2, 3)), [rng.rand(2, 3)])
-    _verify_grad(lambda x: tile(x, (2, 1, 2)), [rng.rand(3, 2)])
-    _verify_grad(lambda x: tile(x, 3), [rng.rand(4)])
+    utt.verify_grad(lambda x: tile(x, (2, 3)), [rng.rand(2, 3)])
+    utt.verify_grad(lambda x: tile(x, (2, 1, 2)), [rng.rand(3, 2)])
+    utt.verify_grad(lambda x: tile(x, 3), [rng.rand(4)])
 
 
 # -- bincount / nonzero / compress / one-hot --------------------------------------------------------
@@ -264,7 +214,7 @@ def test_bincount(dtype):
            np.bincount(xv, wv, 3)]
     for g, e in zip(got, exp):
         np.testing.assert_allclose(g, e, rtol=1e-6)
-    check(bincount(x), [x], [np.zeros(0, dtype)], np.zeros(0, "int64"))
+    utt.check(bincount(x), [x], [np.zeros(0, dtype)], np.zeros(0, "int64"))
 
 
 def test_bincount_errors_and_grad():
@@ -276,7 +226,7 @@ def test_bincount_errors_and_grad():
     with pytest.raises(ValueError, match="non-negative"):
         theano.function([x], bincount(x, assert_nonneg=True))(np.asarray([1, -1]))
     xv = np.asarray([0, 2, 2, 4])
-    _verify_grad(lambda w: bincount(xv, w), [rng.rand(4)])
+    utt.verify_grad(lambda w: bincount(xv, w), [rng.rand(4)])
     w = T.dvector()
     g = theano.grad((bincount(x, w) * np.arange(5.0)).sum(), w)
     np.testing.assert_allclose(g.eval({x: xv, w: np.ones(4)}), [0, 2, 2, 4])
@@ -288,13 +238,13 @@ def test_nonzero_family():
     rows, cols = nonzero(x)
     mat = nonzero(x, return_matrix=True)
     m_rows, m_cols = x.nonzero()
-    check([rows, cols, mat, flatnonzero(x), nonzero_values(x), x.nonzero_values(), m_rows],
-          [x], [val],
-          [np.nonzero(val)[0], np.nonzero(val)[1], np.array(np.nonzero(val)),
-           np.flatnonzero(val), val[val != 0], val[val != 0], np.nonzero(val)[0]])
+    utt.check([rows, cols, mat, flatnonzero(x), nonzero_values(x), x.nonzero_values(), m_rows],
+              [x], [val],
+              [np.nonzero(val)[0], np.nonzero(val)[1], np.array(np.nonzero(val)),
+               np.flatnonzero(val), val[val != 0], val[val != 0], np.nonzero(val)[0]])
     e = T.dvector()
-    check([nonzero(e, True), flatnonzero(e), nonzero_values(e)], [e], [np.zeros(3)],
-          [np.zeros((1, 0), "int64"), np.zeros(0, "int64"), np.zeros(0)])
+    utt.check([nonzero(e, True), flatnonzero(e), nonzero_values(e)], [e], [np.zeros(3)],
+              [np.zeros((1, 0), "int64"), np.zeros(0, "int64"), np.zeros(0)])
     with pytest.raises(ValueError, match="at least one dimension"):
         nonzero(T.dscalar())
     with pytest.raises(ValueError, match="at least one dimension"):
@@ -304,7 +254,7 @@ def test_nonzero_family():
     g = theano.grad((nonzero_values(d) * np.asarray([2.0, 3.0])).sum(), d)
     np.testing.assert_allclose(g.eval({d: np.asarray([[0.0, 1.5], [2.5, 0.0]])}),
                                [[0.0, 2.0], [3.0, 0.0]])
-    _verify_grad(nonzero_values, [np.asarray([[0.5, 1.5], [2.5, -1.0]])])
+    utt.verify_grad(nonzero_values, [np.asarray([[0.5, 1.5], [2.5, -1.0]])])
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
@@ -313,7 +263,7 @@ def test_compress(axis):
     x = T.dmatrix()
     cv = np.asarray([1, 0, 1], dtype="int8")
     xv = rng.rand(3, 4)
-    check(compress(cond, x, axis), [cond, x], [cv, xv], np.compress(cv, xv, axis))
+    utt.check(compress(cond, x, axis), [cond, x], [cv, xv], np.compress(cv, xv, axis))
 
 
 def test_to_one_hot():
@@ -322,9 +272,9 @@ def test_to_one_hot():
     out = to_one_hot(y, 4)
     assert out.type.dtype == theano.config.floatX
     yv = np.asarray([0, 3, 1])
-    check(out, [y], [yv], np.eye(4)[yv])
+    utt.check(out, [y], [yv], np.eye(4)[yv])
     out = to_one_hot(y, n, dtype="int32")
-    check(out, [y, n], [yv, 5], np.eye(5, dtype="int32")[yv])
+    utt.check(out, [y, n], [yv, 5], np.eye(5, dtype="int32")[yv])
     with pytest.raises(TypeError, match="vector of integers"):
         to_one_hot(T.dvector(), 3)
 
@@ -338,17 +288,17 @@ def test_unravel_and_ravel_index(order):
     outs = unravel_index(idx, dims, order)
     assert len(outs) == 3 and all(o.type.dtype == "int64" for o in outs)
     coords = np.unravel_index(val, dims, order=order)
-    check(list(outs), [idx], [val], list(coords))
+    utt.check(list(outs), [idx], [val], list(coords))
     one = unravel_index(T.lvector(), (5,))
     assert isinstance(one, tuple) and len(one) == 1
     multi = [T.lvector() for _ in range(3)]
     cv = [c.reshape(-1) for c in coords]
-    check(ravel_multi_index(multi, dims, order=order), multi, cv,
-          np.ravel_multi_index(tuple(cv), dims, order=order))
+    utt.check(ravel_multi_index(multi, dims, order=order), multi, cv,
+              np.ravel_multi_index(tuple(cv), dims, order=order))
     for mode in ("wrap", "clip"):
         big = [np.asarray([2, -1]), np.asarray([5, 1]), np.asarray([0, 9])]
-        check(ravel_multi_index(multi, dims, mode), multi, big,
-              np.ravel_multi_index(tuple(big), dims, mode=mode))
+        utt.check(ravel_multi_index(multi, dims, mode), multi, big,
+                  np.ravel_multi_index(tuple(big), dims, mode=mode))
 
 
 def test_index_conversion_errors():
@@ -368,14 +318,14 @@ def test_index_conversion_errors():
 def test_bartlett_and_cpu_contiguous():
     m = T.lscalar()
     for n in (0, 1, 5, -2):
-        check(bartlett(m), [m], [n], np.bartlett(n))
+        utt.check(bartlett(m), [m], [n], np.bartlett(n))
     with pytest.raises(TypeError, match="integer"):
         bartlett(T.dscalar())
     assert Bartlett() == Bartlett()
     x = T.dmatrix()
     out = theano.function([x], cpu_contiguous(x.T))(np.ones((2, 3)))
     assert out.flags["C_CONTIGUOUS"] and out.shape == (3, 2)
-    _verify_grad(lambda v: cpu_contiguous(v.T), [rng.rand(2, 3)])
+    utt.verify_grad(lambda v: cpu_contiguous(v.T), [rng.rand(2, 3)])
 
 
 def test_tensor_namespace_exports():

@@ -1,6 +1,4 @@
 """Tests of theano.tensor.join: join/concatenate, stack, split and roll."""
-import importlib
-
 import numpy as np
 import pytest
 
@@ -8,58 +6,10 @@ import theano
 import theano.tensor as T
 from theano.tensor.join import (Join, Roll, Split, concatenate, horizontal_stack, join, roll,
                                 split, stack, vertical_stack)
-from theano.tensor.shape import MakeVector, shape_i
+from theano.tensor.shape import MakeVector
+from theano.tests import unittest_tools as utt
 
 rng = np.random.RandomState(4321)
-
-
-def _verify_grad(fun, pt, **kw):
-    try:
-        gradient = importlib.import_module("theano.gradient")
-    except ImportError:
-        pytest.skip("theano.gradient is not available")
-    gradient.verify_grad(fun, pt, rng=np.random.RandomState(42), **kw)
-
-
-def inferred_shapes(outs, inputs, values):
-    """Each output's shape as its op's ``infer_shape`` predicts it, evaluated on ``values``."""
-    dims = []
-    for o in outs:
-        node = o.owner
-        shapes = [tuple(shape_i(i, k) for k in range(i.type.ndim))
-                  if isinstance(i.type, T.TensorType) else None for i in node.inputs]
-        dims.append([T.as_tensor_variable(d)
-                     for d in node.op.infer_shape(None, node, shapes)[node.outputs.index(o)]])
-    flat = [d for ds in dims for d in ds]
-    got = iter(theano.function(inputs, flat, on_unused_input="ignore")(*values) if flat else [])
-    return [tuple(int(next(got)) for _ in ds) for ds in dims]
-
-
-def check(outs, inputs, values, expected):
-    """Evaluate ``outs`` and compare with ``expected`` (values and dtypes).
-
-    Also checks that each op's ``infer_shape`` and the compiled ``out.shape``
-    give the real shape, and that no input was modified.
-    """
-    single = not isinstance(outs, (list, tuple))
-    outs = [outs] if single else list(outs)
-    expected = [expected] if single else list(expected)
-    copies = [np.array(v, copy=True) for v in values]
-    got = theano.function(inputs, outs, on_unused_input="ignore")(*values)
-    for v, c in zip(values, copies):
-        np.testing.assert_array_equal(v, c)
-    shapes = theano.function(inputs, [o.shape for o in outs], on_unused_input="ignore")(*values)
-    known = [o for o in outs if o.owner is not None and hasattr(o.owner.op, "infer_shape")]
-    inferred = iter(inferred_shapes(known, inputs, values))
-    for o, g, e, s in zip(outs, got, expected, shapes):
-        e = np.asarray(e)
-        assert g.dtype == np.dtype(o.type.dtype)
-        assert g.shape == e.shape, (g.shape, e.shape)
-        np.testing.assert_allclose(g, e, rtol=1e-6)
-        assert tuple(s) == g.shape
-        if o in known:
-            assert next(inferred) == g.shape
-    return got[0] if single else got
 
 
 # -- join / concatenate ------------------------------------------------------------------------
@@ -72,8 +22,8 @@ def test_join_matrices(axis):
         s = list(shp)
         s[axis] = n
         vals.append(rng.rand(*s))
-    check([join(axis, a, b, c), concatenate([a, b, c], axis=axis)], [a, b, c], vals,
-          [np.concatenate(vals, axis)] * 2)
+    utt.check([join(axis, a, b, c), concatenate([a, b, c], axis=axis)], [a, b, c], vals,
+              [np.concatenate(vals, axis)] * 2)
 
 
 @pytest.mark.parametrize("dtypes, expected", [(("int8", "float32"), "float32"),
@@ -87,7 +37,7 @@ def test_join_upcasts(dtypes, expected):
     out = join(0, *xs)
     assert out.type.dtype == expected
     vals = [np.asarray([1, 0, 1], dtype=d) for d in dtypes]
-    check(out, xs, vals, np.concatenate(vals).astype(expected))
+    utt.check(out, xs, vals, np.concatenate(vals).astype(expected))
 
 
 def test_join_3d_and_symbolic_axis():
@@ -100,7 +50,7 @@ def test_join_3d_and_symbolic_axis():
         shp = list(va.shape)
         shp[axis] = 5
         vb = rng.rand(*shp)
-        check(out, [a, b, ax], [va, vb, axis], np.concatenate([va, vb], axis))
+        utt.check(out, [a, b, ax], [va, vb, axis], np.concatenate([va, vb], axis))
     with pytest.raises(IndexError, match="out of range"):
         theano.function([a, b, ax], out)(va, va, 3)
 
@@ -135,9 +85,9 @@ def test_join_single_and_errors():
 
 
 def test_join_grad():
-    _verify_grad(lambda a, b: join(0, a, b), [rng.rand(2, 3), rng.rand(4, 3)])
-    _verify_grad(lambda a, b, c: join(-1, a, b, c),
-                 [rng.rand(2, 1), rng.rand(2, 3), rng.rand(2, 0)])
+    utt.verify_grad(lambda a, b: join(0, a, b), [rng.rand(2, 3), rng.rand(4, 3)])
+    utt.verify_grad(lambda a, b, c: join(-1, a, b, c),
+                    [rng.rand(2, 1), rng.rand(2, 3), rng.rand(2, 0)])
     r, m = T.drow(), T.dmatrix()
     gr, gm = theano.grad((join(0, r, m) * np.arange(1, 4)).sum(), [r, m])
     assert gr.type.broadcastable == (True, False)
@@ -168,9 +118,9 @@ def test_stack_scalars_make_vector():
     out = stack([a, b, 2])
     assert isinstance(out.owner.op, MakeVector)
     assert out.type.dtype == "float32" and out.type.ndim == 1
-    check(out, [a, b], [np.float32(1.5), np.int8(-3)], np.asarray([1.5, -3, 2], "float32"))
+    utt.check(out, [a, b], [np.float32(1.5), np.int8(-3)], np.asarray([1.5, -3, 2], "float32"))
     assert stack([1, 2]).type.dtype == "int8"
-    check(stack([a, a], axis=-1), [a], [np.float32(2)], np.asarray([2, 2], "float32"))
+    utt.check(stack([a, a], axis=-1), [a], [np.float32(2)], np.asarray([2, 2], "float32"))
 
 
 @pytest.mark.parametrize("axis", [0, 1, 2, -1, -3])
@@ -179,16 +129,16 @@ def test_stack_matrices(axis):
     va, vb = rng.rand(2, 3), rng.randint(0, 5, (2, 3)).astype("int32")
     out = stack([a, b], axis=axis)
     assert out.type.dtype == "float64" and out.type.ndim == 3
-    check(out, [a, b], [va, vb], np.stack([va, vb], axis))
-    check(stack([a, b], axis), [a, b], [va, vb], np.stack([va, vb], axis))
-    check(stack(tensors=[a, b], axis=axis), [a, b], [va, vb], np.stack([va, vb], axis))
+    utt.check(out, [a, b], [va, vb], np.stack([va, vb], axis))
+    utt.check(stack([a, b], axis), [a, b], [va, vb], np.stack([va, vb], axis))
+    utt.check(stack(tensors=[a, b], axis=axis), [a, b], [va, vb], np.stack([va, vb], axis))
 
 
 def test_stack_old_interface():
     a, b = T.dvector(), T.dvector()
     with pytest.warns(DeprecationWarning):
         out = stack(a, b)
-    check(out, [a, b], [np.ones(2), np.zeros(2)], np.stack([np.ones(2), np.zeros(2)]))
+    utt.check(out, [a, b], [np.ones(2), np.zeros(2)], np.stack([np.ones(2), np.zeros(2)]))
 
 
 def test_stack_empty_and_errors():
@@ -209,15 +159,15 @@ def test_as_tensor_variable_lists_use_stack():
     x, y = T.dscalar(), T.dscalar()
     v = T.as_tensor_variable([x, y, 3.0])
     assert v.type.ndim == 1 and v.type.dtype == "float64"
-    check(v, [x, y], [1.0, 2.0], [1.0, 2.0, 3.0])
+    utt.check(v, [x, y], [1.0, 2.0], [1.0, 2.0, 3.0])
     m = T.as_tensor_variable([[x, y], [y, x]])
-    check(m, [x, y], [1.0, 2.0], [[1.0, 2.0], [2.0, 1.0]])
+    utt.check(m, [x, y], [1.0, 2.0], [[1.0, 2.0], [2.0, 1.0]])
     u, w = T.dvector(), T.dvector()
-    check(T.as_tensor_variable([u, w]), [u, w], [np.ones(2), np.zeros(2)], [[1, 1], [0, 0]])
+    utt.check(T.as_tensor_variable([u, w]), [u, w], [np.ones(2), np.zeros(2)], [[1, 1], [0, 0]])
 
 
 def test_stack_grad():
-    _verify_grad(lambda a, b: stack([a, b], axis=1), [rng.rand(2, 3), rng.rand(2, 3)])
+    utt.verify_grad(lambda a, b: stack([a, b], axis=1), [rng.rand(2, 3), rng.rand(2, 3)])
     x, y = T.dscalar(), T.dscalar()
     gx, gy = theano.grad((stack([x, y]) * [2.0, 3.0]).sum(), [x, y])
     assert float(gx.eval({x: 1.0, y: 1.0})) == 2.0
@@ -227,8 +177,8 @@ def test_stack_grad():
 def test_horizontal_vertical_stack():
     a, b = T.dmatrix(), T.fmatrix()
     va, vb = rng.rand(2, 3), rng.rand(2, 3).astype("float32")
-    check([horizontal_stack(a, b), vertical_stack(a, b, a)], [a, b], [va, vb],
-          [np.hstack([va, vb]), np.vstack([va, vb, va])])
+    utt.check([horizontal_stack(a, b), vertical_stack(a, b, a)], [a, b], [va, vb],
+              [np.hstack([va, vb]), np.vstack([va, vb, va])])
     with pytest.raises(TypeError, match="only stacks matrices"):
         horizontal_stack(a, T.dvector())
     with pytest.raises(TypeError, match="at least two"):
@@ -244,18 +194,18 @@ def test_split(axis):
     outs = split(x, sizes, 3, axis=axis)
     assert len(outs) == 3 and all(o.type == x.type for o in outs)
     exp = np.split(val, np.cumsum(sizes)[:-1], axis=axis)
-    check(outs, [x], [val], exp)
+    utt.check(outs, [x], [val], exp)
     s = T.lvector()
-    check(split(x, s, 3, axis), [x, s], [val, np.asarray(sizes)], exp)
+    utt.check(split(x, s, 3, axis), [x, s], [val, np.asarray(sizes)], exp)
     ax = T.bscalar()
-    check(split(x, s, 3, ax), [x, s, ax], [val, np.asarray(sizes), axis], exp)
+    utt.check(split(x, s, 3, ax), [x, s, ax], [val, np.asarray(sizes), axis], exp)
 
 
 def test_split_single_output_and_errors():
     x = T.dvector()
     one = split(x, [3], 1)
     assert not isinstance(one, list)
-    check(one, [x], [np.arange(3.)], np.arange(3.))
+    utt.check(one, [x], [np.arange(3.)], np.arange(3.))
     with pytest.raises(ValueError, match="expected 2 split sizes"):
         split(x, [1, 2, 3], 2)
     with pytest.raises(TypeError, match="vector of integers"):
@@ -275,12 +225,12 @@ def test_split_single_output_and_errors():
 
 
 def test_split_grad():
-    _verify_grad(lambda x: split(x, [2, 1, 3], 3, axis=1)[1] * 2, [rng.rand(3, 6)])
+    utt.verify_grad(lambda x: split(x, [2, 1, 3], 3, axis=1)[1] * 2, [rng.rand(3, 6)])
 
     def two_outputs(x):
         a, b = split(x, [2, 2], 2, axis=0)
         return a * b
-    _verify_grad(two_outputs, [rng.rand(4, 3)])
+    utt.verify_grad(two_outputs, [rng.rand(4, 3)])
     x = T.dvector()
     a, b, c = split(x, [1, 2, 1], 3)
     g = theano.grad(b.sum(), x)
@@ -294,20 +244,20 @@ def test_split_grad():
 def test_roll(shift, axis):
     x = T.imatrix()
     val = np.arange(12, dtype="int32").reshape(3, 4)
-    check(roll(x, shift, axis), [x], [val], np.roll(val, shift, axis))
+    utt.check(roll(x, shift, axis), [x], [val], np.roll(val, shift, axis))
     s = T.lscalar()
-    check(roll(x, s, axis), [x, s], [val, shift], np.roll(val, shift, axis))
+    utt.check(roll(x, s, axis), [x, s], [val, shift], np.roll(val, shift, axis))
 
 
 def test_roll_multiple_axes_and_edge_cases():
     x = T.dtensor3()
     val = rng.rand(2, 3, 4)
-    check(roll(x, (1, -2), (0, 2)), [x], [val], np.roll(val, (1, -2), (0, 2)))
-    check(roll(x, 2, (1, 2)), [x], [val], np.roll(val, 2, (1, 2)))
+    utt.check(roll(x, (1, -2), (0, 2)), [x], [val], np.roll(val, (1, -2), (0, 2)))
+    utt.check(roll(x, 2, (1, 2)), [x], [val], np.roll(val, 2, (1, 2)))
     e = T.dvector()
-    check(roll(e, 3), [e], [np.zeros(0)], np.zeros(0))
+    utt.check(roll(e, 3), [e], [np.zeros(0)], np.zeros(0))
     s = T.dscalar()
-    check(roll(s, 3), [s], [2.0], np.asarray(2.0))
+    utt.check(roll(s, 3), [s], [2.0], np.asarray(2.0))
     with pytest.raises(ValueError, match="out of range"):
         roll(x, 1, 3)
     with pytest.raises(TypeError, match="must be an integer"):
@@ -317,19 +267,19 @@ def test_roll_multiple_axes_and_edge_cases():
 
 
 def test_roll_grad():
-    _verify_grad(lambda x: roll(x, 2, 1), [rng.rand(3, 5)])
-    _verify_grad(lambda x: roll(x, -4), [rng.rand(3, 5)])
+    utt.verify_grad(lambda x: roll(x, 2, 1), [rng.rand(3, 5)])
+    utt.verify_grad(lambda x: roll(x, -4), [rng.rand(3, 5)])
     assert Roll(1) == Roll(1) and Roll(1) != Roll(None)
 
 
 def test_stacklists():
     from theano.tensor.join import stacklists
     a, b, c, d = T.dscalars("a", "b", "c", "d")
-    check(stacklists([[a, b], [c, d]]), [a, b, c, d], [1.0, 2.0, 3.0, 4.0], [[1, 2], [3, 4]])
+    utt.check(stacklists([[a, b], [c, d]]), [a, b, c, d], [1.0, 2.0, 3.0, 4.0], [[1, 2], [3, 4]])
     m = [T.fmatrix() for _ in range(4)]
     vals = [np.full((2, 3), i, "float32") for i in range(4)]
     out = stacklists([[m[0], m[1]], [m[2], m[3]]])
-    check(out, m, vals, np.asarray([[vals[0], vals[1]], [vals[2], vals[3]]]))
+    utt.check(out, m, vals, np.asarray([[vals[0], vals[1]], [vals[2], vals[3]]]))
     assert stacklists(a) is a
 
 

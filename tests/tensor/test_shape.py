@@ -1,39 +1,13 @@
 """Tests of theano.tensor.shape: Shape, Reshape, flatten, SpecifyShape, Rebroadcast."""
-import importlib
-
 import numpy as np
 import pytest
 
 import theano
 import theano.tensor as T
+from theano import gradient
 from theano.tensor.shape import (MakeVector, Rebroadcast, Reshape, Shape, Shape_i,
                                  SpecifyShape, get_vector_length, shape_i)
-
-
-def _gradient():
-    try:
-        return importlib.import_module("theano.gradient")
-    except ImportError:
-        pytest.skip("theano.gradient is not available")
-
-
-def _verify_grad(fun, pt):
-    _gradient().verify_grad(fun, pt, rng=np.random.RandomState(42))
-
-
-def _inferred_shape(out, *values):
-    """Evaluate ``out.owner.op.infer_shape`` on ``values`` of the graph inputs."""
-    node = out.owner
-    shapes = [tuple(shape_i(i, k) for k in range(i.type.ndim)) for i in node.inputs]
-    dims = node.op.infer_shape(None, node, shapes)[node.outputs.index(out)]
-    dims = [T.constant(d, dtype="int64") if isinstance(d, int) else d for d in dims]
-    inputs = [v for v in theano.graph.basic.graph_inputs([out] + dims)
-              if not isinstance(v, theano.graph.basic.Constant)]
-    if not dims:
-        return ()
-    fn = theano.function(inputs, dims, on_unused_input="ignore")
-    return tuple(int(d) for d in fn(*values))
-
+from theano.tests import unittest_tools as utt
 
 rng = np.random.RandomState(0)
 
@@ -70,7 +44,6 @@ def test_shape_iteration_and_constant_shape():
 
 
 def test_shape_grads_are_disconnected():
-    gradient = _gradient()
     x, y = T.dmatrix("x"), T.dvector("y")
     cost = (T.cast(x.shape[0], "float64") * y).sum()
     gy = gradient.grad(cost, y)
@@ -128,7 +101,7 @@ def test_reshape_constant_shapes(dtype, src, dst):
     expected = xv.reshape(dst)
     assert out.dtype == expected.dtype
     np.testing.assert_array_equal(out, expected)
-    assert _inferred_shape(y, xv) == expected.shape
+    assert utt.inferred_shape(y, [x], [xv]) == expected.shape
 
 
 def test_reshape_symbolic_entries():
@@ -143,8 +116,8 @@ def test_reshape_symbolic_entries():
     ry, rz = f(xv, 4, 2)
     np.testing.assert_array_equal(ry, xv.reshape(4, -1, 2))
     np.testing.assert_array_equal(rz, xv.reshape(2, 1, -1))
-    assert _inferred_shape(y, xv, 4, 2) == (4, 3, 2)
-    assert _inferred_shape(z, xv) == (2, 1, 12)
+    assert utt.inferred_shape(y, [x, n, m], [xv, 4, 2]) == (4, 3, 2)
+    assert utt.inferred_shape(z, [x], [xv]) == (2, 1, 12)
 
 
 def test_reshape_symbolic_vector_needs_ndim():
@@ -156,8 +129,8 @@ def test_reshape_symbolic_vector_needs_ndim():
     xv = rng.rand(4, 3)
     out = theano.function([x, s], y)(xv, np.array([2, -1, 3]))
     np.testing.assert_array_equal(out, xv.reshape(2, -1, 3))
-    assert _inferred_shape(y, xv, np.array([2, -1, 3])) == (2, 2, 3)
-    assert _inferred_shape(y, xv, np.array([2, 2, 3])) == (2, 2, 3)
+    assert utt.inferred_shape(y, [x, s], [xv, np.array([2, -1, 3])]) == (2, 2, 3)
+    assert utt.inferred_shape(y, [x, s], [xv, np.array([2, 2, 3])]) == (2, 2, 3)
 
 
 def test_reshape_varargs_and_method():
@@ -184,13 +157,12 @@ def test_reshape_errors():
 
 
 def test_reshape_grad():
-    _verify_grad(lambda x: x.reshape((3, 2)), [rng.rand(2, 3)])
-    _verify_grad(lambda x: x.reshape((-1,)) * T.constant(np.arange(6.0)), [rng.rand(2, 3)])
-    _verify_grad(lambda x: x.reshape((1, 6)), [rng.rand(2, 3)])
+    utt.verify_grad(lambda x: x.reshape((3, 2)), [rng.rand(2, 3)])
+    utt.verify_grad(lambda x: x.reshape((-1,)) * T.constant(np.arange(6.0)), [rng.rand(2, 3)])
+    utt.verify_grad(lambda x: x.reshape((1, 6)), [rng.rand(2, 3)])
 
 
 def test_reshape_grad_keeps_broadcastable_input():
-    gradient = _gradient()
     x = T.row("x")
     g = gradient.grad((x.reshape((-1,)) ** 2).sum(), x)
     assert g.type == x.type
@@ -231,7 +203,7 @@ def test_flatten_broadcastable_and_method():
 
 
 def test_flatten_grad():
-    _verify_grad(lambda x: T.flatten(x, 2), [rng.rand(2, 3, 2)])
+    utt.verify_grad(lambda x: T.flatten(x, 2), [rng.rand(2, 3, 2)])
 
 
 # -- SpecifyShape ------------------------------------------------------------------------
@@ -259,12 +231,12 @@ def test_specify_shape_infer_and_constant():
     y = T.specify_shape(x, (2, n))
     assert y.owner.op.infer_shape(None, y.owner, [(shape_i(x, 0), shape_i(x, 1)), (2,)])[0][0] == 2
     assert T.get_scalar_constant_value(y.shape[0]) == 2
-    assert _inferred_shape(y, rng.rand(2, 5), 5) == (2, 5)
+    assert utt.inferred_shape(y, [x, n], [rng.rand(2, 5), 5]) == (2, 5)
     assert isinstance(y.owner.op, SpecifyShape)
 
 
 def test_specify_shape_grad():
-    _verify_grad(lambda x: T.specify_shape(x, (2, 3)) * 2, [rng.rand(2, 3)])
+    utt.verify_grad(lambda x: T.specify_shape(x, (2, 3)) * 2, [rng.rand(2, 3)])
 
 
 # -- Rebroadcast ------------------------------------------------------------------------
@@ -299,7 +271,7 @@ def test_patternbroadcast():
         T.patternbroadcast(x, (True,))
     xv = rng.rand(1, 4, 1)
     np.testing.assert_array_equal(theano.function([x], y)(xv), xv)
-    assert _inferred_shape(y, xv) == (1, 4, 1)
+    assert utt.inferred_shape(y, [x], [xv]) == (1, 4, 1)
 
 
 def test_rebroadcast_props():
@@ -311,13 +283,12 @@ def test_rebroadcast_props():
 
 
 def test_rebroadcast_grad():
-    gradient = _gradient()
     x = T.dmatrix()
     y = T.addbroadcast(x, 0)
     g = gradient.grad((y * T.constant([[1.0, 2.0, 3.0]])).sum(), x)
     assert g.type == x.type
     np.testing.assert_allclose(theano.function([x], g)(np.ones((1, 3))), [[1, 2, 3]])
-    _verify_grad(lambda x: T.unbroadcast(T.addbroadcast(x, 0), 0) * 3, [rng.rand(1, 3)])
+    utt.verify_grad(lambda x: T.unbroadcast(T.addbroadcast(x, 0), 0) * 3, [rng.rand(1, 3)])
 
 
 def test_rebroadcast_constant_value():

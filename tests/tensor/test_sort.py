@@ -1,66 +1,15 @@
 """Tests of theano.tensor.sort: sort, argsort, top-k, searchsorted, unique and gather/scatter."""
-import importlib
-
 import numpy as np
 import pytest
 
 import theano
 import theano.tensor as T
-from theano.tensor.shape import shape_i
 from theano.tensor.sort import (ArgSortOp, ScatterAlongAxis, SortOp, TakeAlongAxis, TopKOp,
                                 Unique, argsort, argtopk, searchsorted, sort, topk,
                                 topk_and_argtopk, unique)
+from theano.tests import unittest_tools as utt
 
 rng = np.random.RandomState(2024)
-
-
-def _verify_grad(fun, pt, **kw):
-    try:
-        gradient = importlib.import_module("theano.gradient")
-    except ImportError:
-        pytest.skip("theano.gradient is not available")
-    gradient.verify_grad(fun, pt, rng=np.random.RandomState(42), **kw)
-
-
-def inferred_shapes(outs, inputs, values):
-    """Each output's shape as its op's ``infer_shape`` predicts it, evaluated on ``values``."""
-    dims = []
-    for o in outs:
-        node = o.owner
-        shapes = [tuple(shape_i(i, k) for k in range(i.type.ndim))
-                  if isinstance(i.type, T.TensorType) else None for i in node.inputs]
-        dims.append([T.as_tensor_variable(d)
-                     for d in node.op.infer_shape(None, node, shapes)[node.outputs.index(o)]])
-    flat = [d for ds in dims for d in ds]
-    got = iter(theano.function(inputs, flat, on_unused_input="ignore")(*values) if flat else [])
-    return [tuple(int(next(got)) for _ in ds) for ds in dims]
-
-
-def check(outs, inputs, values, expected):
-    """Evaluate ``outs`` and compare with ``expected`` (values and dtypes).
-
-    Also checks that each op's ``infer_shape`` and the compiled ``out.shape``
-    give the real shape, and that no input was modified.
-    """
-    single = not isinstance(outs, (list, tuple))
-    outs = [outs] if single else list(outs)
-    expected = [expected] if single else list(expected)
-    copies = [np.array(v, copy=True) for v in values]
-    got = theano.function(inputs, outs, on_unused_input="ignore")(*values)
-    for v, c in zip(values, copies):
-        np.testing.assert_array_equal(v, c)
-    shapes = theano.function(inputs, [o.shape for o in outs], on_unused_input="ignore")(*values)
-    known = [o for o in outs if o.owner is not None and hasattr(o.owner.op, "infer_shape")]
-    inferred = iter(inferred_shapes(known, inputs, values))
-    for o, g, e, s in zip(outs, got, expected, shapes):
-        e = np.asarray(e)
-        assert g.dtype == np.dtype(o.type.dtype)
-        assert g.shape == e.shape, (g.shape, e.shape)
-        np.testing.assert_allclose(g, e, rtol=1e-6)
-        assert tuple(s) == g.shape
-        if o in known:
-            assert next(inferred) == g.shape
-    return got[0] if single else got
 
 
 # -- sort / argsort --------------------------------------------------------------------------------
@@ -71,7 +20,7 @@ def test_sort_argsort_vs_numpy(dtype, axis):
     val = (rng.rand(4, 5) * 100).astype(dtype)
     s, a = sort(x, axis), argsort(x, axis, kind="stable")
     assert s.type.dtype == dtype and a.type.dtype == "int64"
-    check([s, a], [x], [val], [np.sort(val, axis), np.argsort(val, axis, kind="stable")])
+    utt.check([s, a], [x], [val], [np.sort(val, axis), np.argsort(val, axis, kind="stable")])
 
 
 def test_sort_kinds_symbolic_axis_and_empty():
@@ -80,12 +29,13 @@ def test_sort_kinds_symbolic_axis_and_empty():
     ax = T.lscalar()
     for kind in ("quicksort", "mergesort", "heapsort", "stable"):
         for axis in (0, 1, 2, -2):
-            check(sort(x, ax, kind), [x, ax], [val, axis], np.sort(val, axis))
+            utt.check(sort(x, ax, kind), [x, ax], [val, axis], np.sort(val, axis))
     e = T.dmatrix()
-    check([sort(e), argsort(e, 0)], [e], [np.zeros((0, 3))], [np.zeros((0, 3)),
-                                                             np.zeros((0, 3), "int64")])
+    utt.check([sort(e), argsort(e, 0)], [e], [np.zeros((0, 3))], [np.zeros((0, 3)),
+                                                                 np.zeros((0, 3), "int64")])
     v = T.fvector()
-    check(sort(v, None), [v], [np.asarray([3, 1, 2], "float32")], np.asarray([1, 2, 3], "float32"))
+    utt.check(sort(v, None), [v], [np.asarray([3, 1, 2], "float32")],
+                  np.asarray([1, 2, 3], "float32"))
 
 
 def test_sort_methods_and_nan():
@@ -113,10 +63,10 @@ def test_sort_errors():
 
 
 def test_sort_grad():
-    _verify_grad(lambda x: sort(x), [rng.rand(3, 5)])
-    _verify_grad(lambda x: sort(x, 0), [rng.rand(4, 3)])
-    _verify_grad(lambda x: sort(x, None), [rng.rand(2, 3, 2)])
-    _verify_grad(lambda x: sort(x, -2), [rng.rand(2, 3, 4)])
+    utt.verify_grad(lambda x: sort(x), [rng.rand(3, 5)])
+    utt.verify_grad(lambda x: sort(x, 0), [rng.rand(4, 3)])
+    utt.verify_grad(lambda x: sort(x, None), [rng.rand(2, 3, 2)])
+    utt.verify_grad(lambda x: sort(x, -2), [rng.rand(2, 3, 4)])
     x = T.dvector()
     g = theano.grad(sort(x)[0], x)
     np.testing.assert_allclose(g.eval({x: np.asarray([3.0, 1.0, 2.0])}), [0, 1, 0])
@@ -138,16 +88,16 @@ def test_take_and_scatter_along_axis():
     a, i, ax = T.dmatrix(), T.lmatrix(), T.lscalar()
     av = rng.rand(3, 4)
     iv = rng.randint(0, 3, (5, 4))
-    check(TakeAlongAxis()(a, i, ax), [a, i, ax], [av, iv, 0], np.take_along_axis(av, iv, 0))
+    utt.check(TakeAlongAxis()(a, i, ax), [a, i, ax], [av, iv, 0], np.take_along_axis(av, iv, 0))
     vals = rng.rand(5, 4)
     exp = np.zeros((3, 4))
     for r in range(5):
         for c in range(4):
             exp[iv[r, c], c] += vals[r, c]
     v = T.dmatrix()
-    check(ScatterAlongAxis()(a, v, i, 0), [a, v, i], [av, vals, iv], exp)
-    _verify_grad(lambda a_: TakeAlongAxis()(a_, iv, 0), [av])
-    _verify_grad(lambda v_: ScatterAlongAxis()(av, v_, iv, 0), [vals])
+    utt.check(ScatterAlongAxis()(a, v, i, 0), [a, v, i], [av, vals, iv], exp)
+    utt.verify_grad(lambda a_: TakeAlongAxis()(a_, iv, 0), [av])
+    utt.verify_grad(lambda v_: ScatterAlongAxis()(av, v_, iv, 0), [vals])
     f = theano.function([a, i], TakeAlongAxis()(a, i, 1))
     with pytest.raises(IndexError, match="axis 1 has size 4"):
         f(av, np.full((3, 2), 7))
@@ -170,10 +120,10 @@ def test_topk_sorted(kth, axis):
     exp = s[tuple(key)]
     vals, idx = topk_and_argtopk(x, kth, axis)
     assert idx.type.dtype == "int64"
-    got = check([topk(x, kth, axis), vals, idx], [x], [val],
-                [exp, exp, np.argsort(val, axis)[tuple(key)] if kth < 0
-                 else np.flip(np.argsort(val, axis), axis)[tuple(
-                     slice(None, kth) if d == axis % 2 else slice(None) for d in range(2))]])
+    got = utt.check([topk(x, kth, axis), vals, idx], [x], [val],
+                    [exp, exp, np.argsort(val, axis)[tuple(key)] if kth < 0
+                     else np.flip(np.argsort(val, axis), axis)[tuple(
+                         slice(None, kth) if d == axis % 2 else slice(None) for d in range(2))]])
     np.testing.assert_array_equal(np.take_along_axis(val, got[2], axis), exp)
 
 
@@ -185,10 +135,10 @@ def test_topk_unsorted_symbolic_k_and_axis_none():
     np.testing.assert_array_equal(np.sort(out), np.sort(val)[-3:])
     m = T.dmatrix()
     mv = rng.rand(3, 4)
-    check(topk(m, -2, axis=None), [m], [mv], np.sort(mv, None)[:2])
+    utt.check(topk(m, -2, axis=None), [m], [mv], np.sort(mv, None)[:2])
     idx = argtopk(m, 2, axis=None, idx_dtype="int32")
     assert idx.type.dtype == "int32"
-    check(idx, [m], [mv], np.argsort(mv, None)[::-1][:2].astype("int32"))
+    utt.check(idx, [m], [mv], np.argsort(mv, None)[::-1][:2].astype("int32"))
 
 
 def test_topk_errors():
@@ -210,9 +160,9 @@ def test_topk_errors():
 
 
 def test_topk_grad():
-    _verify_grad(lambda x: topk(x, 2), [rng.rand(3, 5)])
-    _verify_grad(lambda x: topk(x, -2, axis=0), [rng.rand(4, 3)])
-    _verify_grad(lambda x: TopKOp(-1, True, "int64", True, False)(x, 2), [rng.rand(2, 5)])
+    utt.verify_grad(lambda x: topk(x, 2), [rng.rand(3, 5)])
+    utt.verify_grad(lambda x: topk(x, -2, axis=0), [rng.rand(4, 3)])
+    utt.verify_grad(lambda x: TopKOp(-1, True, "int64", True, False)(x, 2), [rng.rand(2, 5)])
     x = T.dvector()
     g = theano.grad(topk(x, 1).sum(), x)
     np.testing.assert_allclose(g.eval({x: np.asarray([1.0, 5.0, 2.0])}), [0, 1, 0])
@@ -224,11 +174,11 @@ def test_searchsorted(side):
     x, v = T.dvector(), T.dmatrix()
     xv = np.asarray([1.0, 2.0, 2.0, 5.0])
     vv = np.asarray([[0.0, 2.0], [5.0, 7.0]])
-    check(searchsorted(x, v, side), [x, v], [xv, vv], np.searchsorted(xv, vv, side))
+    utt.check(searchsorted(x, v, side), [x, v], [xv, vv], np.searchsorted(xv, vv, side))
     s = T.lvector()
     perm = np.asarray([2, 0, 3, 1])
-    check(searchsorted(x, v, side, sorter=s), [x, v, s], [xv[perm], vv, np.argsort(xv[perm])],
-          np.searchsorted(xv[perm], vv, side, np.argsort(xv[perm])))
+    utt.check(searchsorted(x, v, side, sorter=s), [x, v, s], [xv[perm], vv, np.argsort(xv[perm])],
+              np.searchsorted(xv[perm], vv, side, np.argsort(xv[perm])))
     with pytest.raises(ValueError, match="side"):
         searchsorted(x, v, "middle")
     with pytest.raises(TypeError, match="vector"):
@@ -260,7 +210,7 @@ def test_inverse_permutation():
     p = T.imatrix()
     val = np.asarray([rng.permutation(5) for _ in range(3)], dtype="int32")
     exp = np.argsort(val, axis=-1).astype("int32")
-    got = check(inverse_permutation(p), [p], [val], exp)
+    got = utt.check(inverse_permutation(p), [p], [val], exp)
     np.testing.assert_array_equal(np.take_along_axis(val, got, -1), np.tile(np.arange(5), (3, 1)))
     with pytest.raises(TypeError, match="integers"):
         inverse_permutation(T.dvector())

@@ -1,5 +1,4 @@
 """Tests of indexing: Subtensor, IncSubtensor and the advanced-indexing ops."""
-import importlib
 import itertools
 
 import numpy as np
@@ -7,24 +6,15 @@ import pytest
 
 import theano
 import theano.tensor as T
+from theano import gradient
 from theano.graph.basic import Constant, graph_inputs
 from theano.tensor.shape import shape_i
 from theano.tensor.subtensor import (AdvancedIncSubtensor, AdvancedIncSubtensor1,
                                      AdvancedSubtensor, AdvancedSubtensor1, IncSubtensor,
                                      Subtensor, get_canonical_form_slice, get_idx_list)
+from theano.tests import unittest_tools as utt
 
 rng = np.random.RandomState(0)
-
-
-def _gradient():
-    try:
-        return importlib.import_module("theano.gradient")
-    except ImportError:
-        pytest.skip("theano.gradient is not available")
-
-
-def _verify_grad(fun, pt):
-    _gradient().verify_grad(fun, pt, rng=np.random.RandomState(42))
 
 
 def _value(shape, dtype):
@@ -36,19 +26,6 @@ def _value(shape, dtype):
 
 def _sym(ndim, dtype="float64"):
     return T.TensorType(dtype, (False,) * ndim)()
-
-
-def _inferred_shape(out, inputs, values):
-    """Compile the op's infer_shape for ``out`` and evaluate it on ``values``."""
-    node = out.owner
-    shapes = [tuple(shape_i(i, k) for k in range(i.type.ndim)) for i in node.inputs]
-    dims = node.op.infer_shape(None, node, shapes)[0]
-    dims = [T.constant(d, dtype="int64") if isinstance(d, (int, np.integer)) else d
-            for d in dims]
-    if not dims:
-        return ()
-    fn = theano.function(inputs, dims, on_unused_input="ignore")
-    return tuple(int(d) for d in fn(*values))
 
 
 def _check(fn, shape, dtype="float64", check_infer=True):
@@ -68,7 +45,7 @@ def _check(fn, shape, dtype="float64", check_infer=True):
         assert not b or s == 1
     if check_infer and out.owner is not None and hasattr(out.owner.op, "infer_shape"):
         ins = [v for v in graph_inputs([out]) if not isinstance(v, Constant)]
-        assert _inferred_shape(out, ins, [xv]) == expected.shape
+        assert utt.inferred_shape(out, ins, [xv]) == expected.shape
     return out
 
 
@@ -250,7 +227,7 @@ def test_boolean_masks():
         np.testing.assert_array_equal(r, e)
     out = x[x > 0]
     assert isinstance(out.owner.op, AdvancedSubtensor)
-    assert _inferred_shape(out, [x], [xv]) == ref[0].shape
+    assert utt.inferred_shape(out, [x], [xv]) == ref[0].shape
     wrong = theano.function([x, m], x[m])
     with pytest.raises(IndexError):
         wrong(xv, np.ones((2, 2), dtype=bool))
@@ -282,7 +259,7 @@ def test_symbolic_advanced_indices():
         np.testing.assert_array_equal(r, e)
     for e, r in zip(exprs, refs):
         if isinstance(e.owner.op, (AdvancedSubtensor, AdvancedSubtensor1)):
-            assert _inferred_shape(e, [x, v, w, i], [xv, vv, wv, 1]) == r.shape
+            assert utt.inferred_shape(e, [x, v, w, i], [xv, vv, wv, 1]) == r.shape
 
 
 def test_advanced_index_errors():
@@ -385,7 +362,7 @@ def test_set_inc_match_numpy(k, kind):
     np.testing.assert_allclose(got, expected)
     assert out.type.ndim == expected.ndim
     if out.owner is not None and hasattr(out.owner.op, "infer_shape") and k != 11:
-        assert _inferred_shape(out, [x, y], [xv, yv]) == expected.shape
+        assert utt.inferred_shape(out, [x, y], [xv, yv]) == expected.shape
 
 
 def test_inc_duplicates_accumulate_set_last_wins():
@@ -580,7 +557,7 @@ def test_canonical_form_index():
     lambda x: x[[0, 0], [1, 1]], lambda x: x[None, :, [1, 2]], lambda x: x[[[0, 1], [2, 2]]],
     lambda x: x.take([1, 1], axis=1), lambda x: x[[2, 0], 1:]])
 def test_subtensor_grads(fn):
-    _verify_grad(fn, [rng.rand(3, 4)])
+    utt.verify_grad(fn, [rng.rand(3, 4)])
 
 
 @pytest.mark.parametrize("fn", [
@@ -592,11 +569,10 @@ def test_subtensor_grads(fn):
     lambda x, y: T.set_subtensor(x[1:, 2:], y[:2]), lambda x, y: T.inc_subtensor(x[x > 0.5], y[0]),
     lambda x, y: T.inc_subtensor(x[:, 1], y[1:]), lambda x, y: T.set_subtensor(x[0, 0], y[0])])
 def test_inc_subtensor_grads(fn):
-    _verify_grad(fn, [rng.rand(3, 4), rng.rand(4)])
+    utt.verify_grad(fn, [rng.rand(3, 4), rng.rand(4)])
 
 
 def test_index_inputs_are_disconnected():
-    gradient = _gradient()
     x = T.dvector()
     i = T.lscalar()
     cost = x[i:].sum()
@@ -607,7 +583,6 @@ def test_index_inputs_are_disconnected():
 
 
 def test_grad_of_broadcast_value():
-    gradient = _gradient()
     x = T.dmatrix()
     y = T.dscalar()
     out = T.inc_subtensor(x[:, [0, 0]], y)

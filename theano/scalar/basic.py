@@ -381,21 +381,31 @@ class Composite(ScalarOp):
     def output_dtypes(self, *dtypes):
         return tuple(o.type.dtype for o in self.outputs)
 
-    def impl(self, *values):
+    @staticmethod
+    def _node_args(node, env):
+        """The values of ``node``'s inputs, looked up in ``env`` (constants as they are)."""
+        args = [env[i] if i in env else i.data for i in node.inputs]
+        if node.op.upcast_inputs:
+            # As Elemwise does: discrete inputs of float functions are
+            # converted to the output dtype first (NumPy would use float16).
+            od = node.outputs[0].type.dtype
+            args = [a if np.asarray(a).dtype.kind in "fc" else np.asarray(a).astype(od)
+                    for a in args]
+        return args
+
+    def _evaluate(self, nodes, values):
+        """Run ``nodes`` on the input ``values``; the map of every variable to its value."""
         env = dict(zip(self.inputs, values))
-        for node in self._nodes:
-            args = [env[i] if i in env else i.data for i in node.inputs]
-            if node.op.upcast_inputs:
-                # As Elemwise does: discrete inputs of float functions are
-                # converted to the output dtype first (NumPy would use float16).
-                od = node.outputs[0].type.dtype
-                args = [a if np.asarray(a).dtype.kind in "fc" else np.asarray(a).astype(od)
-                        for a in args]
-            outs = node.op.impl(*args)
+        for node in nodes:
+            outs = node.op.impl(*self._node_args(node, env))
             if node.op.nout == 1:
                 outs = (outs,)
             for o, v in zip(node.outputs, outs):
                 env[o] = np.asarray(v).astype(o.type.dtype, copy=False)
+        return env
+
+    def impl(self, *values):
+        env = self._evaluate(self._nodes, values)
         res = tuple(env[o] for o in self.outputs)
         return res[0] if self.nout == 1 else res
 
@@ -413,27 +423,10 @@ class Composite(ScalarOp):
         if self.nout != 1 or last is None or last.outputs[0] is not self.outputs[0]:
             return False
         uf = inplace_ufunc(last.op)
-        if uf is None:
+        if uf is None or np.dtype(last.outputs[0].type.dtype) != out.dtype:
             return False
-        env = dict(zip(self.inputs, values))
-        for node in self._nodes[:-1]:
-            args = [env[i] if i in env else i.data for i in node.inputs]
-            if node.op.upcast_inputs:
-                od = node.outputs[0].type.dtype
-                args = [a if np.asarray(a).dtype.kind in "fc" else np.asarray(a).astype(od)
-                        for a in args]
-            outs = node.op.impl(*args)
-            if node.op.nout == 1:
-                outs = (outs,)
-            for o, v in zip(node.outputs, outs):
-                env[o] = np.asarray(v).astype(o.type.dtype, copy=False)
-        args = [env[i] if i in env else i.data for i in last.inputs]
-        od = np.dtype(last.outputs[0].type.dtype)
-        if od != out.dtype:
-            return False
-        args = [a if np.asarray(a).dtype.kind in "fc" else np.asarray(a).astype(od)
-                for a in args] if last.op.upcast_inputs else args
-        return call_ufunc_into(uf, args, out)
+        env = self._evaluate(self._nodes[:-1], values)
+        return call_ufunc_into(uf, self._node_args(last, env), out)
 
     def __str__(self):
         return self.name

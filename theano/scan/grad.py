@@ -13,8 +13,7 @@ import numpy as np
 
 from theano.configparser import config
 from theano.graph.basic import Apply
-from theano.graph.op import Op
-from theano.scan.op import Scan, _add_context, is_sit_sot, seq_span
+from theano.scan.op import Scan, _LoopOp, _add_context, is_sit_sot, seq_span
 from theano.tensor.type import TensorType
 
 __all__ = ["ScanGrad", "scan_L_op", "scan_R_op"]
@@ -68,7 +67,7 @@ def _vjp_graph(op):
     return op._vjp
 
 
-class ScanGrad(Op):
+class ScanGrad(_LoopOp):
     """Back-propagation through the loop of a :class:`Scan` op.
 
     Inputs: ``[n_done] + sequences + initial states + non-sequences + state
@@ -94,20 +93,8 @@ class ScanGrad(Op):
         self._fn = None
         self._frames = []
 
-    def __eq__(self, other):
-        return self is other
-
-    def __hash__(self):
-        return id(self)
-
     def __str__(self):
         return "grad_of_%s" % self.fwd
-
-    def __getstate__(self):
-        d = self.__dict__.copy()
-        d["_fn"] = None
-        d["_frames"] = []
-        return d
 
     def make_node(self, *inputs):
         fwd = self.fwd
@@ -127,30 +114,10 @@ class ScanGrad(Op):
                                      "gradient of a scan gradient) are not supported.")
                 for i, x in enumerate(inputs)]
 
-    def _inner_function(self):
-        if self._fn is None:
-            from theano.compile.function import function
-
-            fwd = self.fwd
-            self._fn = function(list(fwd.inner_inputs) + list(self.g_phs), self.vjp_outs,
-                                mode=fwd.info.mode, on_unused_input="ignore",
-                                name="grad_of_scan_fn:%s" % (fwd.info.name or "scan_fn"))
-            self._fn.trust_input = True
-        return self._fn
-
-    def perform(self, node, inputs, output_storage):
-        fn = self._inner_function()
-        try:
-            frame = self._frames.pop()
-        except IndexError:
-            frame = fn._new_frame()
-        try:
-            self._loop(node, inputs, output_storage, fn, frame)
-        finally:
-            frame.clear()
-            for k in range(len(fn.maker.inputs)):
-                frame.cells[k][0] = None
-            self._frames.append(frame)
+    def _inner_graph(self):
+        fwd = self.fwd
+        return (list(fwd.inner_inputs) + list(self.g_phs), self.vjp_outs, fwd.info.mode,
+                "grad_of_scan_fn:%s" % (fwd.info.name or "scan_fn"))
 
     def _loop(self, node, inputs, output_storage, fn, frame):
         fwd = self.fwd

@@ -70,8 +70,62 @@ def _add_context(exc, text):
         pass
 
 
-class Scan(Op):
+class _LoopOp(Op):
+    """An op running a compiled inner function many times (Scan and its gradient).
+
+    Each instance owns its inner graph, so it is equal only to itself.
+    Subclasses set ``_fn = None`` and ``_frames = []`` in ``__init__``, give
+    ``_inner_graph() -> (inputs, outputs, mode, name)`` and run the loop in
+    ``_loop(node, inputs, output_storage, fn, frame)``.  The function is
+    compiled on first use and the frames it runs in are reused between
+    calls; neither is pickled.
+    """
+
+    _rebuilt_on_demand = ()  # further cached attributes left out of pickles
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d["_fn"] = None
+        d["_frames"] = []
+        for k in self._rebuilt_on_demand:
+            d.pop(k, None)
+        return d
+
+    def _inner_function(self):
+        if self._fn is None:
+            from theano.compile.function import function
+
+            inputs, outputs, mode, name = self._inner_graph()
+            self._fn = function(inputs, outputs, mode=mode, on_unused_input="ignore", name=name)
+            self._fn.trust_input = True
+        return self._fn
+
+    def perform(self, node, inputs, output_storage):
+        fn = self._inner_function()
+        try:
+            frame = self._frames.pop()
+        except IndexError:
+            frame = fn._new_frame()
+        try:
+            self._loop(node, inputs, output_storage, fn, frame)
+        finally:
+            # Drop the references to this call's inputs before the frame is reused.
+            frame.clear()
+            for k in range(len(fn.maker.inputs)):
+                frame.cells[k][0] = None
+            self._frames.append(frame)
+
+
+class Scan(_LoopOp):
     """Loop ``n_steps`` times over a compiled inner graph (see the module doc)."""
+
+    _rebuilt_on_demand = ("_vjp", "_grad_op", "_replay")
 
     def __init__(self, inner_inputs, inner_outputs, info):
         self.inner_inputs = list(inner_inputs)
@@ -102,25 +156,9 @@ class Scan(Op):
         self._fn = None
         self._frames = []
 
-    # -- identity -----------------------------------------------------------------
-    # Each Scan op owns its inner graph: two ops are equal only if they are the same.
-    def __eq__(self, other):
-        return self is other
-
-    def __hash__(self):
-        return id(self)
-
     def __str__(self):
         kind = "do_while" if self.info.as_while else "for"
         return "%s{cpu,%s}" % (kind, self.info.name or "scan_fn")
-
-    def __getstate__(self):
-        d = self.__dict__.copy()
-        d["_fn"] = None
-        d["_frames"] = []
-        for k in ("_vjp", "_grad_op", "_replay"):  # rebuilt on demand
-            d.pop(k, None)
-        return d
 
     # -- counts -------------------------------------------------------------------
     @property
@@ -236,40 +274,14 @@ class Scan(Op):
         return Apply(self, new_inputs, outputs)
 
     # -- compiled inner function ---------------------------------------------------
-    def _inner_function(self):
-        if self._fn is None:
-            from theano.compile.function import function
-
-            self._fn = function(self.inner_inputs, self.inner_outputs, mode=self.info.mode,
-                                on_unused_input="ignore",
-                                name="scan_fn:%s" % (self.info.name or "scan_fn"))
-            self._fn.trust_input = True
-        return self._fn
-
-    def _acquire_frame(self):
-        fn = self._inner_function()
-        try:
-            return fn, self._frames.pop()
-        except IndexError:
-            return fn, fn._new_frame()
-
-    def _release_frame(self, fn, frame):
-        frame.clear()
-        for k in range(len(self.inner_inputs)):
-            frame.cells[k][0] = None
-        self._frames.append(frame)
+    def _inner_graph(self):
+        return (self.inner_inputs, self.inner_outputs, self.info.mode,
+                "scan_fn:%s" % (self.info.name or "scan_fn"))
 
     def _label(self):
         return " '%s'" % self.info.name if self.info.name else ""
 
     # -- execution -------------------------------------------------------------------
-    def perform(self, node, inputs, output_storage):
-        fn, frame = self._acquire_frame()
-        try:
-            self._loop(node, inputs, output_storage, fn, frame)
-        finally:
-            self._release_frame(fn, frame)
-
     def _loop(self, node, inputs, output_storage, fn, frame):
         info = self.info
         n_steps = int(inputs[0])

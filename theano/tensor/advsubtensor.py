@@ -10,15 +10,13 @@ names it re-exports.
 """
 import numpy as np
 
-from theano.configparser import config
 from theano.graph.basic import Apply
-from theano.scalar.basic import complex_dtypes, discrete_dtypes, integer_dtypes
-from theano.tensor.basic import as_tensor_variable, constant, zeros_like
+from theano.scalar.basic import integer_dtypes
+from theano.tensor.basic import as_tensor_variable
 from theano.tensor.shape import _maximum
-from theano.tensor.subtensor import (_IndexOp, _check_inc_value, _check_index_inputs,
-                                     _disconnected, _entry_str, _fill_idx, _index_error,
-                                     _convert_slice, _normalize_index, _scalar_entry, _slice_len,
-                                     _sum_grad_over_bcasted_dims)
+from theano.tensor.subtensor import (_IncOp, _ReadOp, _check_broadcast, _check_inc_value,
+                                     _check_index_inputs, _entry_str, _fill_idx, _index_error,
+                                     _convert_slice, _normalize_index, _scalar_entry, _slice_len)
 from theano.tensor.type import TensorType
 
 __all__ = ["AdvancedSubtensor1", "AdvancedIncSubtensor1", "AdvancedSubtensor",
@@ -48,26 +46,23 @@ def _check_vector_bounds(op, i, x):
                                % (i[bad][0], n), x)
 
 
-def _discrete_grads(x, y):
-    gx = zeros_like(x, dtype=config.floatX)
-    gy = zeros_like(y, dtype=config.floatX if y.type.dtype in discrete_dtypes else y.type.dtype)
-    return gx, gy
+def _inc_at(op, x, idx, y):
+    """``x`` (or a copy, unless ``op.inplace``) with ``y`` set or added at ``idx``.
 
-
-def _check_broadcast(op, target, y, x):
-    try:
-        ok = np.broadcast_shapes(tuple(target), np.shape(y)) == tuple(target)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValueError("%s: cannot broadcast the value of shape %s to the indexed region of "
-                         "shape %s (x has shape %s)" % (op, np.shape(y), tuple(target), x.shape))
+    Increments go through ``np.add.at`` so that repeated indices accumulate.
+    """
+    res = x if op.inplace else x.copy()
+    if op.set_instead_of_inc:
+        res[idx] = y
+    else:
+        np.add.at(res, idx, y)
+    return res
 
 
 # ---------------------------------------------------------------------------
 # First-axis integer vector
 # ---------------------------------------------------------------------------
-class AdvancedSubtensor1(_IndexOp):
+class AdvancedSubtensor1(_ReadOp):
     """``x[ilist]`` for an integer vector ``ilist`` (axis 0; negative indices allowed)."""
 
     __props__ = ("sparse_grad",)
@@ -92,39 +87,26 @@ class AdvancedSubtensor1(_IndexOp):
         x, ilist = shapes
         return [tuple(ilist) + tuple(x[1:])]
 
-    def connection_pattern(self, node):
-        return [[True], [False]]
-
     def grad(self, inputs, output_grads):
-        x, ilist = inputs
-        (gz,) = output_grads
         if self.sparse_grad:
             raise NotImplementedError("AdvancedSubtensor1: sparse gradients are not supported; "
                                       "use sparse_grad=False")
-        if x.type.dtype in discrete_dtypes:
-            gx = zeros_like(x, dtype=config.floatX)
-        else:
-            gx = advanced_inc_subtensor1(zeros_like(x), gz, ilist)
-        return [gx, _disconnected()]
+        return super().grad(inputs, output_grads)
 
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], inputs[1])]
+    def _inc_op(self, set_instead_of_inc=False):
+        return AdvancedIncSubtensor1(set_instead_of_inc=set_instead_of_inc)
 
     def __str__(self):
         return "AdvancedSubtensor1"
 
 
-class AdvancedIncSubtensor1(_IndexOp):
+class AdvancedIncSubtensor1(_IncOp):
     """``x`` with ``x[ilist]`` incremented by (or set to) ``y``; repeated indices accumulate."""
 
     __props__ = ("inplace", "set_instead_of_inc")
 
     def __init__(self, inplace=False, set_instead_of_inc=False):
-        self.inplace = bool(inplace)
-        self.set_instead_of_inc = bool(set_instead_of_inc)
-        self.destroy_map = {0: [0]} if self.inplace else {}
+        self._set_mode(inplace, set_instead_of_inc)
 
     def make_node(self, x, y, ilist):
         x, y = as_tensor_variable(x), as_tensor_variable(y)
@@ -138,39 +120,13 @@ class AdvancedIncSubtensor1(_IndexOp):
         x, y, i = inputs
         _check_vector_bounds(self, i, x)
         _check_broadcast(self, (i.shape[0],) + x.shape[1:], y, x)
-        res = x if self.inplace else x.copy()
-        if self.set_instead_of_inc:
-            res[i] = y
-        else:
-            np.add.at(res, i, y)
-        out[0][0] = res
+        out[0][0] = _inc_at(self, x, i, y)
 
-    def infer_shape(self, fgraph, node, shapes):
-        return [shapes[0]]
+    def _read_op(self):
+        return advanced_subtensor1
 
-    def connection_pattern(self, node):
-        return [[True], [True], [False]]
-
-    def grad(self, inputs, output_grads):
-        x, y, ilist = inputs
-        (g,) = output_grads
-        if x.type.dtype in discrete_dtypes:
-            gx, gy = _discrete_grads(x, y)
-        elif x.type.dtype in complex_dtypes:
-            raise NotImplementedError("%s: gradients of complex tensors are not supported"
-                                      % self)
-        else:
-            if self.set_instead_of_inc:
-                gx = advanced_set_subtensor1(g, constant(0, dtype=g.type.dtype), ilist)
-            else:
-                gx = g
-            gy = _sum_grad_over_bcasted_dims(y, advanced_subtensor1(g, ilist))
-        return [gx, gy, _disconnected()]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None or eval_points[1] is None:
-            return [None]
-        return [self(eval_points[0], eval_points[1], inputs[2])]
+    def _inc_op(self, set_instead_of_inc=False):
+        return AdvancedIncSubtensor1(set_instead_of_inc=set_instead_of_inc)
 
     def __str__(self):
         return "AdvancedIncSubtensor1{%s,%s}" % ("inplace" if self.inplace else "no_inplace",
@@ -339,7 +295,7 @@ def _runtime_adv_index(op, idx_list, values, x):
     return tuple(idx)
 
 
-class AdvancedSubtensor(_IndexOp):
+class AdvancedSubtensor(_ReadOp):
     """NumPy advanced indexing: integer arrays, boolean masks, ints, slices and newaxis.
 
     ``idx_list`` has one entry per index item: an int, a slice, None
@@ -377,37 +333,21 @@ class AdvancedSubtensor(_IndexOp):
         dims = _adv_dims(items, x.type.broadcastable, shapes[0], lambda v: shape_of[v])
         return [tuple(s for _, s in dims)]
 
-    def connection_pattern(self, node):
-        return [[True]] + [[False]] * (len(node.inputs) - 1)
-
-    def grad(self, inputs, output_grads):
-        (gz,) = output_grads
-        x, rest = inputs[0], inputs[1:]
-        if x.type.dtype in discrete_dtypes:
-            gx = zeros_like(x, dtype=config.floatX)
-        else:
-            gx = AdvancedIncSubtensor(self.idx_list)(zeros_like(x), gz, *rest)
-        return [gx] + [_disconnected() for _ in rest]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], *inputs[1:])]
+    def _inc_op(self, set_instead_of_inc=False):
+        return AdvancedIncSubtensor(self.idx_list, set_instead_of_inc=set_instead_of_inc)
 
     def __str__(self):
         return "AdvancedSubtensor{%s}" % ", ".join(_adv_entry_str(e) for e in self.idx_list)
 
 
-class AdvancedIncSubtensor(_IndexOp):
+class AdvancedIncSubtensor(_IncOp):
     """``x`` with ``x[idx]`` incremented by ``y`` (like ``numpy.add.at``) or set to ``y``."""
 
     __props__ = ("idx_list", "inplace", "set_instead_of_inc")
 
     def __init__(self, idx_list, inplace=False, set_instead_of_inc=False):
         self.idx_list = tuple(_convert_adv_entry(e) for e in idx_list)
-        self.inplace = bool(inplace)
-        self.set_instead_of_inc = bool(set_instead_of_inc)
-        self.destroy_map = {0: [0]} if self.inplace else {}
+        self._set_mode(inplace, set_instead_of_inc)
 
     def make_node(self, x, y, *inputs):
         x, y = as_tensor_variable(x), as_tensor_variable(y)
@@ -424,45 +364,17 @@ class AdvancedIncSubtensor(_IndexOp):
         except IndexError as exc:
             raise _index_error(self, str(exc), x) from None
         _check_broadcast(self, target, y, x)
-        res = x if self.inplace else x.copy()
-        if self.set_instead_of_inc:
-            res[idx] = y
-        else:
-            np.add.at(res, idx, y)
-        out[0][0] = res
+        out[0][0] = _inc_at(self, x, idx, y)
 
-    def infer_shape(self, fgraph, node, shapes):
-        return [shapes[0]]
+    def _read_op(self):
+        return AdvancedSubtensor(self.idx_list)
 
-    def connection_pattern(self, node):
-        return [[True], [True]] + [[False]] * (len(node.inputs) - 2)
-
-    def grad(self, inputs, output_grads):
-        (g,) = output_grads
-        x, y, rest = inputs[0], inputs[1], inputs[2:]
-        if x.type.dtype in discrete_dtypes:
-            gx, gy = _discrete_grads(x, y)
-        elif x.type.dtype in complex_dtypes:
-            raise NotImplementedError("%s: gradients of complex tensors are not supported"
-                                      % self)
-        else:
-            if self.set_instead_of_inc:
-                gx = AdvancedIncSubtensor(self.idx_list, set_instead_of_inc=True)(
-                    g, constant(0, dtype=g.type.dtype), *rest)
-            else:
-                gx = g
-            gy = _sum_grad_over_bcasted_dims(y, AdvancedSubtensor(self.idx_list)(g, *rest))
-        return [gx, gy] + [_disconnected() for _ in rest]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None or eval_points[1] is None:
-            return [None]
-        return [self(eval_points[0], eval_points[1], *inputs[2:])]
+    def _inc_op(self, set_instead_of_inc=False):
+        return AdvancedIncSubtensor(self.idx_list, set_instead_of_inc=set_instead_of_inc)
 
     def __str__(self):
-        msg = ("Inplace" if self.inplace else "") + ("Set" if self.set_instead_of_inc else "Inc")
         return "AdvancedIncSubtensor{%s;%s}" % (
-            msg, ", ".join(_adv_entry_str(e) for e in self.idx_list))
+            self._mode_str(), ", ".join(_adv_entry_str(e) for e in self.idx_list))
 
 
 def advanced_subtensor(x, *args):

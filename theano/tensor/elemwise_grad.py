@@ -256,6 +256,21 @@ def _reg_unary(cls, fn):
     register_elemwise_grad(cls)(_unary(fn))
 
 
+def _binary(*scalar_op_classes):
+    """Decorator: ``fn(x, y, z, gz, dtype) -> [gx, gy]`` is the rule of these classes.
+
+    Integer inputs reach ``fn`` cast to the float ``dtype`` of the gradient.
+    """
+    def deco(fn):
+        def rule(inputs, outputs, ograds):
+            (x, y), (z,), (gz,) = inputs, outputs, ograds
+            dtype = _fdtype(z)
+            return fn(_fl(x, dtype), _fl(y, dtype), z, gz, dtype)
+        register_elemwise_grad(*scalar_op_classes)(rule)
+        return fn
+    return deco
+
+
 @register_elemwise_grad(ts.Add)
 def _add_grad(inputs, outputs, ograds):
     return [ograds[0]] * len(inputs)
@@ -279,12 +294,9 @@ def _mul_grad(inputs, outputs, ograds):
     return rval
 
 
-@register_elemwise_grad(ts.TrueDiv)
-def _true_div_grad(inputs, outputs, ograds):
+@_binary(ts.TrueDiv)
+def _true_div_grad(x, y, z, gz, dtype):
     T = _T()
-    (x, y), (z,), (gz,) = inputs, outputs, ograds
-    dtype = _fdtype(z)
-    x, y = _fl(x, dtype), _fl(y, dtype)
     return [T.true_div(gz, y), T.neg(T.true_div(T.mul(gz, x), T.mul(y, y)))]
 
 
@@ -295,20 +307,15 @@ def _zero_grad(inputs, outputs, ograds):
     return [None] * len(inputs)
 
 
-@register_elemwise_grad(ts.Mod)
-def _mod_grad(inputs, outputs, ograds):
+@_binary(ts.Mod)
+def _mod_grad(x, y, z, gz, dtype):
     T = _T()
-    (x, y), (z,), (gz,) = inputs, outputs, ograds
-    dtype = _fdtype(z)
-    return [gz, T.neg(T.mul(T.int_div(_fl(x, dtype), _fl(y, dtype)), gz))]
+    return [gz, T.neg(T.mul(T.int_div(x, y), gz))]
 
 
-@register_elemwise_grad(ts.Pow)
-def _pow_grad(inputs, outputs, ograds):
+@_binary(ts.Pow)
+def _pow_grad(x, y, z, gz, dtype):
     T = _T()
-    (x, y), (z,), (gz,) = inputs, outputs, ograds
-    dtype = _fdtype(z)
-    x, y = _fl(x, dtype), _fl(y, dtype)
     gx = T.mul(gz, y, T.pow(x, T.sub(y, _c(1, y.type.dtype))))
     gy = T.mul(gz, T.log(x), z)
     # 0 ** y: the limit of log(x) * x ** y is 0, not nan.
@@ -380,22 +387,17 @@ def _clip_grad(inputs, outputs, ograds):
             T.mul(T.cast(T.gt(x, hi), gz.type.dtype), gz)]
 
 
-@register_elemwise_grad(ts.ArcTan2)
-def _arctan2_grad(inputs, outputs, ograds):
+@_binary(ts.ArcTan2)
+def _arctan2_grad(y, x, z, gz, dtype):
     T = _T()
-    (y, x), (z,), (gz,) = inputs, outputs, ograds
-    dtype = _fdtype(z)
-    y, x = _fl(y, dtype), _fl(x, dtype)
     r2 = T.add(T.sqr(x), T.sqr(y))
     return [T.true_div(T.mul(gz, x), r2), T.true_div(T.mul(gz, T.neg(y)), r2)]
 
 
-@register_elemwise_grad(ts.Hypot)
-def _hypot_grad(inputs, outputs, ograds):
+@_binary(ts.Hypot)
+def _hypot_grad(x, y, z, gz, dtype):
     T = _T()
-    (x, y), (z,), (gz,) = inputs, outputs, ograds
-    dtype = _fdtype(z)
-    return [T.true_div(T.mul(gz, _fl(x, dtype)), z), T.true_div(T.mul(gz, _fl(y, dtype)), z)]
+    return [T.true_div(T.mul(gz, x), z), T.true_div(T.mul(gz, y), z)]
 
 
 @register_elemwise_grad(ts.Real)

@@ -191,12 +191,40 @@ def argmax_R_op(op, inputs, eval_points):
 # ---------------------------------------------------------------------------
 # Dot, TensorDot, BatchedDot
 # ---------------------------------------------------------------------------
-def dot_L_op(op, inputs, outputs, ograds):
+def _product_L_op(rule):
+    """The ``L_op`` of a product ``z = op(x, y)`` from ``rule(op, x, y, z, gz)``.
+
+    A discrete ``z`` gets zero gradients; discrete operands are cast to
+    ``z``'s float dtype before ``rule`` sees them.
+    """
+    def L_op(op, inputs, outputs, ograds):
+        (x, y), (z,), (gz,) = inputs, outputs, ograds
+        if _is_discrete(z):
+            return [_zeros(x), _zeros(y)]
+        return rule(op, _fl(x, z.type.dtype), _fl(y, z.type.dtype), z, gz)
+
+    L_op.__name__, L_op.__doc__ = rule.__name__, rule.__doc__
+    return L_op
+
+
+def _product_R_op(op, inputs, eval_points):
+    """``R_op`` of any product ``op(x, y)`` linear in each operand: op(ex, y) + op(x, ey)."""
+    x, y = inputs
+    ex, ey = (_skip_zero(e) for e in eval_points)
+    if ex is None and ey is None:
+        return [None]
+    z = op(x, y)
+    terms = []
+    if ex is not None:
+        terms.append(op(ex, y))
+    if ey is not None:
+        terms.append(op(x, ey))
+    return [_cast_to(_add_terms(terms), z)]
+
+
+@_product_L_op
+def dot_L_op(op, x, y, z, gz):
     T = _T()
-    (x, y), (z,), (gz,) = inputs, outputs, ograds
-    if _is_discrete(z):
-        return [_zeros(x), _zeros(y)]
-    x, y = _fl(x, z.type.dtype), _fl(y, z.type.dtype)
     xd, yd = x.type.ndim, y.type.ndim
     if xd == 1 and yd == 1:
         gx, gy = T.mul(gz, y), T.mul(gz, x)
@@ -211,31 +239,16 @@ def dot_L_op(op, inputs, outputs, ograds):
     return [gx, gy]
 
 
-def dot_R_op(op, inputs, eval_points):
-    x, y = inputs
-    ex, ey = eval_points
-    ex, ey = (_skip_zero(e) for e in eval_points)
-    if ex is None and ey is None:
-        return [None]
-    z = op(x, y)
-    terms = []
-    if ex is not None:
-        terms.append(op(ex, y))
-    if ey is not None:
-        terms.append(op(x, ey))
-    return [_cast_to(_add_terms(terms), z)]
+dot_R_op = _product_R_op
 
 
 def _inverse_order(order, ndim):
     return [order.index(j) for j in range(ndim)]
 
 
-def tensordot_L_op(op, inputs, outputs, ograds):
+@_product_L_op
+def tensordot_L_op(op, a, b, z, gz):
     T = _T()
-    (a, b), (z,), (gz,) = inputs, outputs, ograds
-    if _is_discrete(z):
-        return [_zeros(a), _zeros(b)]
-    a, b = _fl(a, z.type.dtype), _fl(b, z.type.dtype)
     ax, bx = (list(v) for v in op.axes)
     free_a = [i for i in range(a.type.ndim) if i not in ax]
     free_b = [i for i in range(b.type.ndim) if i not in bx]
@@ -254,27 +267,12 @@ def tensordot_L_op(op, inputs, outputs, ograds):
     return [ga, gb]
 
 
-def tensordot_R_op(op, inputs, eval_points):
-    a, b = inputs
-    ea, eb = eval_points
-    ea, eb = (_skip_zero(e) for e in eval_points)
-    if ea is None and eb is None:
-        return [None]
-    z = op(a, b)
-    terms = []
-    if ea is not None:
-        terms.append(op(ea, b))
-    if eb is not None:
-        terms.append(op(a, eb))
-    return [_cast_to(_add_terms(terms), z)]
+tensordot_R_op = _product_R_op
 
 
-def batched_dot_L_op(op, inputs, outputs, ograds):
+@_product_L_op
+def batched_dot_L_op(op, x, y, z, gz):
     T = _T()
-    (x, y), (z,), (gz,) = inputs, outputs, ograds
-    if _is_discrete(z):
-        return [_zeros(x), _zeros(y)]
-    x, y = _fl(x, z.type.dtype), _fl(y, z.type.dtype)
     xd, yd = x.type.ndim, y.type.ndim
     if xd == 3 and yd == 3:  # (b,i,j) x (b,j,k) -> (b,i,k)
         gx = op(gz, T.dimshuffle(y, (0, 2, 1)))
@@ -291,7 +289,7 @@ def batched_dot_L_op(op, inputs, outputs, ograds):
     return [gx, gy]
 
 
-batched_dot_R_op = tensordot_R_op
+batched_dot_R_op = _product_R_op
 
 
 # ---------------------------------------------------------------------------

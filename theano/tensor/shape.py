@@ -262,6 +262,14 @@ def _as_shape_vector(shp, what="shape"):
     return v
 
 
+def _known_length(v):
+    """The length of the vector ``v`` if the graph determines it, else None."""
+    try:
+        return get_vector_length(v)
+    except ValueError:
+        return None
+
+
 def get_vector_length(v):
     """The length of the symbolic vector ``v``, when it is known at graph-build time.
 
@@ -347,10 +355,7 @@ class Reshape(Op):
     def make_node(self, x, shp):
         x = as_tensor_variable(x)
         shp = _as_shape_vector(shp, "new shape")
-        try:
-            n = get_vector_length(shp)
-        except ValueError:
-            n = None
+        n = _known_length(shp)
         if n is not None and n != self.ndim:
             raise ValueError("Reshape{%d}: the new shape %s has %d entries, expected %d"
                              % (self.ndim, shp, n, self.ndim))
@@ -462,10 +467,7 @@ class SpecifyShape(Op):
     def make_node(self, x, shp):
         x = as_tensor_variable(x)
         shp = _as_shape_vector(shp, "specified shape")
-        try:
-            n = get_vector_length(shp)
-        except ValueError:
-            n = None
+        n = _known_length(shp)
         if n is not None and n != x.type.ndim:
             raise ValueError("specify_shape: %s has %d dimensions but the specified shape %s "
                              "has %d entries" % (x, x.type.ndim, shp, n))

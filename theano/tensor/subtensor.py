@@ -9,6 +9,7 @@ Advanced (integer array and boolean) indexing lives in
 """
 import numpy as np
 
+from theano.configparser import config
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar.basic import ScalarType, complex_dtypes, discrete_dtypes, integer_dtypes
@@ -294,7 +295,83 @@ class _IndexOp(Op):
         return ", ".join(_entry_str(e) for e in self.idx_list)
 
 
-class Subtensor(_IndexOp):
+def _discrete_grads(x, y):
+    """Zero gradients for ``(x, y)`` when ``x`` is discrete (floatX where discrete)."""
+    gx = zeros_like(x, dtype=config.floatX)
+    gy = zeros_like(y, dtype=config.floatX if y.type.dtype in discrete_dtypes else y.type.dtype)
+    return gx, gy
+
+
+class _ReadOp(_IndexOp):
+    """An op reading ``x[idx]`` from inputs ``(x, *index_inputs)``.
+
+    Subclasses give ``_inc_op(set_instead_of_inc=False)``, the op writing
+    the same region, which the gradient uses.
+    """
+
+    def connection_pattern(self, node):
+        return [[True]] + [[False]] * (len(node.inputs) - 1)
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        x, rest = inputs[0], inputs[1:]
+        if x.type.dtype in discrete_dtypes:
+            gx = zeros_like(x, dtype=config.floatX)
+        else:
+            gx = self._inc_op()(zeros_like(x), gz, *rest)
+        return [gx] + [_disconnected() for _ in rest]
+
+    def R_op(self, inputs, eval_points):
+        if eval_points[0] is None:
+            return [None]
+        return [self(eval_points[0], *inputs[1:])]
+
+
+class _IncOp(_IndexOp):
+    """An op writing ``y`` into ``x[idx]`` from inputs ``(x, y, *index_inputs)``.
+
+    Subclasses give ``_read_op()``, the op reading the same region, and
+    ``_inc_op(set_instead_of_inc)``; the gradient uses both.
+    """
+
+    def _set_mode(self, inplace, set_instead_of_inc):
+        self.inplace = bool(inplace)
+        self.set_instead_of_inc = bool(set_instead_of_inc)
+        self.destroy_map = {0: [0]} if self.inplace else {}
+
+    def _mode_str(self):
+        return ("Inplace" if self.inplace else "") + ("Set" if self.set_instead_of_inc else "Inc")
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [shapes[0]]
+
+    def connection_pattern(self, node):
+        return [[True], [True]] + [[False]] * (len(node.inputs) - 2)
+
+    def grad(self, inputs, output_grads):
+        (g,) = output_grads
+        x, y, rest = inputs[0], inputs[1], inputs[2:]
+        if x.type.dtype in discrete_dtypes:
+            gx, gy = _discrete_grads(x, y)
+        elif x.type.dtype in complex_dtypes:
+            raise NotImplementedError("%s: gradients of complex tensors are not supported"
+                                      % self)
+        else:
+            if self.set_instead_of_inc:
+                gx = self._inc_op(set_instead_of_inc=True)(
+                    g, constant(0, dtype=g.type.dtype), *rest)
+            else:
+                gx = g
+            gy = _sum_grad_over_bcasted_dims(y, self._read_op()(g, *rest))
+        return [gx, gy] + [_disconnected() for _ in rest]
+
+    def R_op(self, inputs, eval_points):
+        if eval_points[0] is None or eval_points[1] is None:
+            return [None]
+        return [self(eval_points[0], eval_points[1], *inputs[2:])]
+
+
+class Subtensor(_ReadOp):
     """Basic indexing (ints and slices) of a tensor; the output is a view.
 
     ``Subtensor(idx_list)(x, *index_inputs)``: ``idx_list`` holds one entry
@@ -359,23 +436,8 @@ class Subtensor(_IndexOp):
                     out.append(_slice_len(e.start, e.stop, e.step, n))
         return [tuple(out)]
 
-    def connection_pattern(self, node):
-        return [[True]] + [[False]] * (len(node.inputs) - 1)
-
-    def grad(self, inputs, output_grads):
-        (gz,) = output_grads
-        x, rest = inputs[0], inputs[1:]
-        if x.type.dtype in discrete_dtypes:
-            from theano.configparser import config
-            first = zeros_like(x, dtype=config.floatX)
-        else:
-            first = IncSubtensor(self.idx_list)(zeros_like(x), gz, *rest)
-        return [first] + [_disconnected() for _ in rest]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], *inputs[1:])]
+    def _inc_op(self, set_instead_of_inc=False):
+        return IncSubtensor(self.idx_list, set_instead_of_inc=set_instead_of_inc)
 
     def get_scalar_constant_value(self, node, recurse):
         """The constant value of ``v[i]`` for constant vectors, shapes and stacks."""
@@ -440,24 +502,28 @@ def _check_inc_value(op, x, y, sub_ndim):
                                    x, x.type.dtype, y, y.type.dtype))
 
 
-def _store(op, out, idx, y):
-    """``out[idx] = y`` or ``out[idx] += y`` with clear broadcasting errors."""
-    sub = out[idx]
+def _check_broadcast(op, target, y, x):
+    """Raise unless the value ``y`` broadcasts to the indexed region's shape ``target``."""
     try:
-        ok = np.broadcast_shapes(np.shape(sub), np.shape(y)) == np.shape(sub)
+        ok = np.broadcast_shapes(tuple(target), np.shape(y)) == tuple(target)
     except ValueError:
         ok = False
     if not ok:
         raise ValueError("%s: cannot broadcast the value of shape %s to the indexed region of "
-                         "shape %s (x has shape %s)" % (op, np.shape(y), np.shape(sub),
-                                                        out.shape))
+                         "shape %s (x has shape %s)" % (op, np.shape(y), tuple(target), x.shape))
+
+
+def _store(op, out, idx, y):
+    """``out[idx] = y`` or ``out[idx] += y`` with clear broadcasting errors."""
+    sub = out[idx]
+    _check_broadcast(op, np.shape(sub), y, out)
     if op.set_instead_of_inc:
         out[idx] = y
     else:
         np.add(sub, y, out=sub, casting="unsafe")
 
 
-class IncSubtensor(_IndexOp):
+class IncSubtensor(_IncOp):
     """``x`` with ``x[idx]`` incremented by (or set to) ``y``.
 
     Built by :func:`inc_subtensor` / :func:`set_subtensor`; inputs are
@@ -469,11 +535,9 @@ class IncSubtensor(_IndexOp):
     def __init__(self, idx_list, inplace=False, set_instead_of_inc=False,
                  destroyhandler_tolerate_aliased=None):
         self.idx_list = tuple(_convert_basic_entry(e) for e in idx_list)
-        self.inplace = bool(inplace)
-        self.set_instead_of_inc = bool(set_instead_of_inc)
+        self._set_mode(inplace, set_instead_of_inc)
         self.destroyhandler_tolerate_aliased = tuple(
             tuple(p) for p in (destroyhandler_tolerate_aliased or ()))
-        self.destroy_map = {0: [0]} if self.inplace else {}
 
     def make_node(self, x, y, *inputs):
         x, y = as_tensor_variable(x), as_tensor_variable(y)
@@ -491,40 +555,14 @@ class IncSubtensor(_IndexOp):
         _store(self, res, _runtime_index(self, self.idx_list, inputs[2:], x), y)
         out[0][0] = res
 
-    def infer_shape(self, fgraph, node, shapes):
-        return [shapes[0]]
+    def _read_op(self):
+        return Subtensor(self.idx_list)
 
-    def connection_pattern(self, node):
-        return [[True], [True]] + [[False]] * (len(node.inputs) - 2)
-
-    def grad(self, inputs, output_grads):
-        (g,) = output_grads
-        x, y, rest = inputs[0], inputs[1], inputs[2:]
-        if x.type.dtype in discrete_dtypes:
-            from theano.configparser import config
-            gx = zeros_like(x, dtype=config.floatX)
-            gy = zeros_like(y, dtype=config.floatX if y.type.dtype in discrete_dtypes
-                            else y.type.dtype)
-        elif x.type.dtype in complex_dtypes:
-            raise NotImplementedError("%s: gradients of complex tensors are not supported"
-                                      % self)
-        else:
-            if self.set_instead_of_inc:
-                gx = IncSubtensor(self.idx_list, set_instead_of_inc=True)(
-                    g, constant(0, dtype=g.type.dtype), *rest)
-            else:
-                gx = g
-            gy = _sum_grad_over_bcasted_dims(y, Subtensor(self.idx_list)(g, *rest))
-        return [gx, gy] + [_disconnected() for _ in rest]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None or eval_points[1] is None:
-            return [None]
-        return [self(eval_points[0], eval_points[1], *inputs[2:])]
+    def _inc_op(self, set_instead_of_inc=False):
+        return IncSubtensor(self.idx_list, set_instead_of_inc=set_instead_of_inc)
 
     def __str__(self):
-        msg = ("Inplace" if self.inplace else "") + ("Set" if self.set_instead_of_inc else "Inc")
-        return "IncSubtensor{%s;%s}" % (msg, self._idx_str())
+        return "IncSubtensor{%s;%s}" % (self._mode_str(), self._idx_str())
 
 
 def inc_subtensor(x, y, inplace=False, set_instead_of_inc=False,

@@ -102,6 +102,11 @@ def _out(storage, value, node, i=0):
     storage[i][0] = np.asarray(value, dtype=node.outputs[i].type.dtype)
 
 
+def _cast_like(v, ref):
+    """The gradient ``v`` in the dtype of the input ``ref`` it belongs to."""
+    return tm.cast(v, ref.type.dtype) if v.type.dtype != ref.type.dtype else v
+
+
 # ---------------------------------------------------------------------------
 # Softmax and its gradient
 # ---------------------------------------------------------------------------
@@ -152,8 +157,8 @@ class SoftmaxGrad(Op):
 softmax_grad = SoftmaxGrad()
 
 
-class Softmax(Op):
-    r"""Softmax over the last axis: :math:`\exp(x_j) / \sum_k \exp(x_k)`.
+class _LastAxisOp(Op):
+    """An op normalising a float tensor over its last axis, computed by ``_np_impl``.
 
     Accepts float tensors of any rank >= 1; a vector is treated as one row
     (the output is then a ``(1, n)`` matrix, as in Theano 1.0).
@@ -167,7 +172,17 @@ class Softmax(Op):
 
     def perform(self, node, inputs, output_storage):
         (x,) = inputs
-        _out(output_storage, _np_softmax(x.astype(_compute_dtype(x.dtype), copy=False)), node)
+        _out(output_storage, self._np_impl(x.astype(_compute_dtype(x.dtype), copy=False)),
+             node)
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [shapes[0]]
+
+
+class Softmax(_LastAxisOp):
+    r"""Softmax over the last axis: :math:`\exp(x_j) / \sum_k \exp(x_k)`."""
+
+    _np_impl = staticmethod(_np_softmax)
 
     def L_op(self, inputs, outputs, output_grads):
         return [softmax_grad(output_grads[0], outputs[0])]
@@ -177,9 +192,6 @@ class Softmax(Op):
             return [None]
         # The Jacobian diag(sm) - sm sm^T is symmetric: J v is the L_op of v.
         return [softmax_grad(eval_points[0], self(*inputs))]
-
-    def infer_shape(self, fgraph, node, shapes):
-        return [shapes[0]]
 
 
 softmax_op = Softmax()
@@ -233,7 +245,7 @@ class SoftmaxWithBias(Op):
             return [gm.disconnected_type(), gm.disconnected_type()]
         dx = softmax_grad(g_sm, outputs[0])
         db = tm.sum(dx, axis=list(range(x.type.ndim - 1)))
-        return [dx, tm.cast(db, b.type.dtype) if db.type.dtype != b.type.dtype else db]
+        return [dx, _cast_like(db, b)]
 
     def R_op(self, inputs, eval_points):
         v_x, v_b = eval_points
@@ -251,19 +263,10 @@ class SoftmaxWithBias(Op):
 softmax_with_bias = SoftmaxWithBias()
 
 
-class LogSoftmax(Op):
+class LogSoftmax(_LastAxisOp):
     """``log(softmax(x))`` over the last axis, computed as ``x - max - log(sum(exp))``."""
 
-    __props__ = ()
-
-    def make_node(self, x):
-        x = _rows(x, "x", self)
-        return Apply(self, [x], [x.type()])
-
-    def perform(self, node, inputs, output_storage):
-        (x,) = inputs
-        _out(output_storage,
-             _np_log_softmax(x.astype(_compute_dtype(x.dtype), copy=False)), node)
+    _np_impl = staticmethod(_np_log_softmax)
 
     def L_op(self, inputs, outputs, output_grads):
         (g,) = output_grads
@@ -277,9 +280,6 @@ class LogSoftmax(Op):
         # J = I - 1 sm^T (not symmetric): J v = v - sum(sm * v).
         sm = softmax_op(inputs[0])
         return [v - _sum_last(sm * v)]
-
-    def infer_shape(self, fgraph, node, shapes):
-        return [shapes[0]]
 
 
 logsoftmax_op = LogSoftmax()
@@ -435,9 +435,7 @@ class CrossentropySoftmaxArgmax1HotWithBias(Op):
         if dx is None:
             # Only the integer argmax is used: a zero gradient.
             dx = zeros_like(x)
-        db = tm.sum(dx, axis=0)
-        if db.type.dtype != b.type.dtype:
-            db = tm.cast(db, b.type.dtype)
+        db = _cast_like(tm.sum(dx, axis=0), b)
         if _is_disconnected(g_am):
             g_y = _gradient().disconnected_type()
         else:
@@ -494,9 +492,7 @@ class CrossentropySoftmax1HotWithBiasDx(Op):
             if dy.type.broadcastable[0]:
                 g_dy = tm.sum(per_row, keepdims=True)
             g_sm = dy.dimshuffle(0, "x") * g_dx
-        if g_dy.type.dtype != dy.type.dtype:
-            g_dy = tm.cast(g_dy, dy.type.dtype)
-        return [g_dy, g_sm, _gradient().disconnected_type()]
+        return [_cast_like(g_dy, dy), g_sm, _gradient().disconnected_type()]
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]
@@ -569,9 +565,7 @@ class CrossentropyCategorical1HotGrad(Op):
         g_picked = _take_rows(g_out, y)
         g_gy = -g_picked / c_y
         g_c = _one_hot(y, coding) * (g_picked * g_y / tm.sqr(c_y)).dimshuffle(0, "x")
-        if g_gy.type.dtype != g_y.type.dtype:
-            g_gy = tm.cast(g_gy, g_y.type.dtype)
-        return [g_gy, g_c, _gradient().disconnected_type()]
+        return [_cast_like(g_gy, g_y), g_c, _gradient().disconnected_type()]
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]

@@ -1,0 +1,1 @@
+"""Helpers shared by the test-suite (``from theano.tests import unittest_tools as utt``)."""
