@@ -250,7 +250,7 @@ class Elemwise(Op):
         if self.name:
             return self.name
         if self.inplace_pattern:
-            return "Elemwise{%s}%s" % (self.scalar_op, dict(self.inplace_pattern))
+            return "Elemwise{%s}%s" % (self.scalar_op, list(self.inplace_pattern))
         return "Elemwise{%s,no_inplace}" % self.scalar_op
 
 
