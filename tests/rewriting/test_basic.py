@@ -64,7 +64,7 @@ def test_in2out_visits_new_nodes():
         seen.append(type(node.op.scalar_op).__name__)
         return False
 
-    for ignore, expected in ((False, ["Log", "Log"]), (True, ["Log"])):
+    for ignore, expected in ((False, ["Log"]), (True, [])):
         seen.clear()
         fg2 = FunctionGraph([x], [T.exp(x) * 2])
         in2out(exp_to_log, record, ignore_newtrees=ignore).rewrite(fg2)
@@ -138,7 +138,7 @@ def test_merge_rewriter_merges_nodes_and_constants():
     assert len(fg.apply_nodes) >= 4
     MergeRewriter().rewrite(fg)
     assert fg.outputs[0] is fg.outputs[1]
-    consts = [v for v in fg.variables if isinstance(v, Constant)]
+    consts = [v for v in fg.variables if isinstance(v, Constant) and fg.clients.get(v)]
     assert len(consts) == len({c.signature() for c in consts})
     fg.check_integrity()
 
@@ -254,8 +254,8 @@ def test_sequence_and_equilibrium_db_queries():
 
     assert run(["a"]) == ["Log", "Log"]
     assert run(["a", "b"]) == ["Sqrt"]
-    assert run(["a", "b"], exclude=["exp_to_log"]) == ["Log", "Exp"]
-    assert run(["b"]) == ["Log", "Exp"]
+    assert run(["a", "b"], exclude=["exp_to_log"]) == ["Exp", "Log"]
+    assert run(["b"]) == ["Exp", "Log"]
     with pytest.raises(ValueError, match="already registered"):
         db.register("merge", MergeRewriter())
     with pytest.raises(TypeError):
@@ -295,3 +295,16 @@ def test_node_rewriter_object_api():
     x = T.dvector("x")
     fg = FunctionGraph([x], [T.exp(x)])
     assert r.transform(fg, fg.outputs[0].owner) is False
+
+
+def test_replacement_depending_on_the_replaced_variable_is_refused():
+    @node_rewriter([Elemwise], scalar=(ts.Exp,))
+    def cyclic(fgraph, node):
+        return [node.outputs[0] * 1.0]
+
+    x = T.dvector("x")
+    fg = FunctionGraph([x], [T.exp(x)])
+    with change_flags(on_opt_error="raise"):
+        with pytest.raises(ValueError, match="cycle"):
+            in2out(cyclic).rewrite(fg)
+    fg.check_integrity()

@@ -218,7 +218,12 @@ def _copy_trace(old, new):
 
 
 def _replace_validate(fgraph, pairs, reason):
-    """Replace each (old, new) pair, validate, and undo everything if validation fails."""
+    """Replace each (old, new) pair, validate, and undo everything if validation fails.
+
+    If the graph has a ``replacement_log`` list (DebugMode sets one), each
+    accepted ``(old, new, reason)`` is appended to it, so the two variables
+    can later be evaluated and compared.
+    """
     done = []
     try:
         for old, new in pairs:
@@ -238,6 +243,9 @@ def _replace_validate(fgraph, pairs, reason):
                 if cur is new:
                     fgraph.change_input(node, i, old, "revert " + reason)
         return False
+    log = getattr(fgraph, "replacement_log", None)
+    if log is not None:
+        log.extend((old, new, reason) for old, new, _ in done)
     return True
 
 
@@ -257,11 +265,32 @@ def _apply_replacements(fgraph, node, repl, rewriter):
     if not pairs:
         return False
     pairs = [(o, _convert(rewriter, o, n)) for o, n in pairs]
+    olds = {o for o, _ in pairs}
+    for _, n in pairs:
+        if _new_part_uses(fgraph, n, olds):
+            raise ValueError("Rewrite %s returned a replacement that is computed from the "
+                             "variable it replaces (this would make a cycle)" % rewriter)
     if config.optimizer_verbose:
         for o, n in pairs:
             print("rewriting: rewrite %s replaces %s of %s with %s of %s"
                   % (rewriter, o, o.owner, n, n.owner), file=sys.stderr)
     return _replace_validate(fgraph, pairs, str(rewriter))
+
+
+def _new_part_uses(fgraph, var, olds):
+    """True if the not-yet-imported part of ``var``'s graph reads one of ``olds``."""
+    stack, seen = [var], set()
+    nodes = fgraph.apply_nodes
+    while stack:
+        v = stack.pop()
+        if v in olds:
+            return True
+        node = v.owner
+        if node is None or node in nodes or node in seen:
+            continue
+        seen.add(node)
+        stack.extend(node.inputs)
+    return False
 
 
 def _handle_error(rewriter, node, exc):
@@ -366,13 +395,15 @@ class WalkingGraphRewriter(GraphRewriter):
                 node = queue.popleft()
                 if node not in fgraph.apply_nodes:
                     continue
+                changed = False
                 for r in dispatch.get(node.op):
                     if apply_node_rewriter(r, fgraph, node, timed):
+                        changed = True
                         break
                     if node not in fgraph.apply_nodes:
                         break
-                new = listener.take()
-                if new and not self.ignore_newtrees:
+                new = listener.take()  # (events of reverted attempts are dropped)
+                if changed and new and not self.ignore_newtrees:
                     if self.order == "out_to_in":
                         new.reverse()
                     queue.extendleft(reversed(new))
@@ -438,15 +469,16 @@ class EquilibriumGraphRewriter(GraphRewriter):
                     node = queue.popleft()
                     if node not in fgraph.apply_nodes:
                         continue
+                    done = False
                     for r in dispatch.get(node.op):
                         if apply_node_rewriter(r, fgraph, node, timed):
-                            changed = True
+                            changed = done = True
                             budget -= 1
                             break
                         if node not in fgraph.apply_nodes:
                             break
-                    new = listener.take()
-                    if new:
+                    new = listener.take()  # (events of reverted attempts are dropped)
+                    if done and new:
                         queue.extendleft(reversed(new))
                     if budget <= 0:
                         warnings.warn("%s stopped after reaching its limit of rewrites "

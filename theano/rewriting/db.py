@@ -20,8 +20,12 @@ Positions of the standard passes (as in Theano):
 49.1   elemwise_fusion       fuse elementwise chains into Composites
 49.5   add_destroy_handler   attach the in-place checker
 74     merge3
-75     inplace               in-place elementwise ops and increments
+75     inplace_elemwise      in-place elementwise ops
+75.1   inplace_ops           in-place increments, gemm... (``inplace`` props)
 ====== ===================== ==========================================
+
+Per-rewrite application counts (and times, with ``config.profile_optimizer``)
+are kept in :data:`theano.rewriting.basic.rewrite_stats`.
 """
 from theano.configparser import config
 from theano.rewriting.basic import (EquilibriumGraphRewriter, GraphRewriter, MergeRewriter,

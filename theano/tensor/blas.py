@@ -10,7 +10,6 @@ versions (``inplace=True``) write into ``z`` when the destroy handler allows.
 * ``ger(A, alpha, x, y) = A + alpha * outer(x, y)``.
 """
 import numpy as np
-import scipy.linalg.blas as _blas
 
 from theano.graph.basic import Apply
 from theano.graph.op import Op
@@ -25,7 +24,9 @@ _PREFIX = {"float32": "s", "float64": "d", "complex64": "c", "complex128": "z"}
 
 
 def _fn(name, dtype):
-    return getattr(_blas, _PREFIX[dtype] + name)
+    # scipy.linalg takes ~0.1 s to import: only when a BLAS op first runs.
+    import scipy.linalg.blas as blas
+    return getattr(blas, _PREFIX[dtype] + name)
 
 
 def _scalar(v, dtype, what, op):

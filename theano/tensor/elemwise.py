@@ -194,7 +194,7 @@ class Elemwise(Op):
                     r = np.asarray(r, dtype=odtypes[k])
                 if k in inplace:
                     target = inputs[inplace[k]]
-                    if target.shape == r.shape:
+                    if target.shape == r.shape and target.flags.writeable:
                         target[...] = r
                         r = target
                 out[k][0] = r

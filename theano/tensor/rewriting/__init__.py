@@ -6,5 +6,5 @@ DimShuffle), ``shape`` (shape inference), ``math`` (canonicalization),
 forms), ``nnet`` (softmax / cross-entropy), ``fusion`` (elementwise fusion)
 and ``inplace`` (in-place ops, with the destroy handler).
 """
-from theano.tensor.rewriting import (basic, shape, math, stabilize, subtensor, blas,  # noqa: F401
-                                     nnet, fusion, inplace)
+from theano.tensor.rewriting import basic, shape, math, stabilize  # noqa: F401
+from theano.tensor.rewriting import subtensor, blas, nnet, fusion, inplace  # noqa: F401

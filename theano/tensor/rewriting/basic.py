@@ -9,6 +9,7 @@ from theano.graph.basic import Constant, Variable
 from theano.rewriting.basic import node_rewriter
 from theano.rewriting.db import (register_canonicalize, register_specialize, register_stabilize,
                                  register_useless)
+from theano.tensor.alloc import Alloc, alloc
 from theano.tensor.basic import (NotScalarConstantError, cast, constant,
                                  get_scalar_constant_value, second)
 from theano.tensor.elemwise import DimShuffle, Elemwise
@@ -134,7 +135,6 @@ def broadcast_like(value, template, fgraph, dtype=None, models=()):
     if sf is not None:
         shp = sf.get_shape(template)
         if shp is not None and not _depends_on(shp, template):
-            from theano.tensor.alloc import alloc
             out = alloc(value, *shp)
             if out.type.broadcastable != want:
                 out = patternbroadcast(out, want)
@@ -271,17 +271,6 @@ register_specialize(local_fill_to_alloc)
 register_stabilize(local_fill_to_alloc)
 
 
-def _alloc_cls():
-    try:
-        from theano.tensor.alloc import Alloc
-        return Alloc
-    except ImportError:  # pragma: no cover
-        return None
-
-
-_Alloc = _alloc_cls()
-
-
 def _same_shape(fgraph, a, b_shape):
     """True if ``a`` is known to have the shape ``b_shape`` (tuple of scalars)."""
     sf = getattr(fgraph, "shape_feature", None)
@@ -293,64 +282,63 @@ def _same_shape(fgraph, a, b_shape):
     return all(sf.same_dim(x, y) for x, y in zip(sa, b_shape))
 
 
-if _Alloc is not None:
-    @node_rewriter([_Alloc])
-    def local_useless_alloc(fgraph, node):
-        """``alloc(v, *shape)`` -> v when v already has that shape and type;
-        ``alloc(alloc(v, s1), s2)`` -> ``alloc(v, s2)``."""
-        v = node.inputs[0]
-        out = node.outputs[0]
-        if v.type == out.type and _same_shape(fgraph, v, node.inputs[1:]):
-            return [v]
-        if v.owner is not None and isinstance(v.owner.op, _Alloc):
-            inner = v.owner.inputs[0]
-            if inner.type.ndim <= out.type.ndim:
-                new = node.op(inner, *node.inputs[1:])
-                return [fit_type(new, out)]
+@node_rewriter([Alloc])
+def local_useless_alloc(fgraph, node):
+    """``alloc(v, *shape)`` -> v when v already has that shape and type;
+    ``alloc(alloc(v, s1), s2)`` -> ``alloc(v, s2)``."""
+    v = node.inputs[0]
+    out = node.outputs[0]
+    if v.type == out.type and _same_shape(fgraph, v, node.inputs[1:]):
+        return [v]
+    if v.owner is not None and isinstance(v.owner.op, Alloc):
+        inner = v.owner.inputs[0]
+        if inner.type.ndim <= out.type.ndim:
+            new = node.op(inner, *node.inputs[1:])
+            return [fit_type(new, out)]
+    return False
+
+register_canonicalize(local_useless_alloc)
+register_specialize(local_useless_alloc)
+
+@node_rewriter([Elemwise])
+def local_elemwise_alloc(fgraph, node):
+    """``f(alloc(v, *shape), y)`` -> ``f(v, y)`` when ``y`` already has the output's shape.
+
+    Elementwise ops broadcast by themselves; the alloc only costs memory.
+    """
+    if len(node.inputs) < 2 or node.op.inplace_pattern:
         return False
-
-    register_canonicalize(local_useless_alloc)
-    register_specialize(local_useless_alloc)
-
-    @node_rewriter([Elemwise])
-    def local_elemwise_alloc(fgraph, node):
-        """``f(alloc(v, *shape), y)`` -> ``f(v, y)`` when ``y`` already has the output's shape.
-
-        Elementwise ops broadcast by themselves; the alloc only costs memory.
-        """
-        if len(node.inputs) < 2 or node.op.inplace_pattern:
+    out_b = node.outputs[0].type.broadcastable
+    allocs = [k for k, i in enumerate(node.inputs)
+              if i.owner is not None and (isinstance(i.owner.op, Alloc) or
+                                          is_elemwise(i, ts.Second))]
+    if not allocs:
+        return False
+    full = [k for k, i in enumerate(node.inputs)
+            if k not in allocs and i.type.broadcastable == out_b]
+    if not full:
+        return False
+    new_inputs = list(node.inputs)
+    for k in allocs:
+        i = node.inputs[k]
+        v = i.owner.inputs[0] if isinstance(i.owner.op, Alloc) else i.owner.inputs[1]
+        nd = i.type.ndim
+        if v.type.ndim > nd:
             return False
-        out_b = node.outputs[0].type.broadcastable
-        allocs = [k for k, i in enumerate(node.inputs)
-                  if i.owner is not None and (isinstance(i.owner.op, _Alloc) or
-                                              is_elemwise(i, ts.Second))]
-        if not allocs:
+        if v.type.ndim < nd:
+            from theano.tensor.basic import shape_padleft
+            v = shape_padleft(v, nd - v.type.ndim)
+        # v broadcasts in the elementwise op only along its broadcastable dims.
+        if any(not vb and ib for vb, ib in zip(v.type.broadcastable,
+                                               i.type.broadcastable)):
             return False
-        full = [k for k, i in enumerate(node.inputs)
-                if k not in allocs and i.type.broadcastable == out_b]
-        if not full:
-            return False
-        new_inputs = list(node.inputs)
-        for k in allocs:
-            i = node.inputs[k]
-            v = i.owner.inputs[0] if isinstance(i.owner.op, _Alloc) else i.owner.inputs[1]
-            nd = i.type.ndim
-            if v.type.ndim > nd:
-                return False
-            if v.type.ndim < nd:
-                from theano.tensor.basic import shape_padleft
-                v = shape_padleft(v, nd - v.type.ndim)
-            # v broadcasts in the elementwise op only along its broadcastable dims.
-            if any(not vb and ib for vb, ib in zip(v.type.broadcastable,
-                                                   i.type.broadcastable)):
-                return False
-            new_inputs[k] = v
-        new = node.op.make_node(*new_inputs).outputs
-        res = [fit_type(n, o) for n, o in zip(new, node.outputs)]
-        return res if all(r is not None for r in res) else False
+        new_inputs[k] = v
+    new = node.op.make_node(*new_inputs).outputs
+    res = [fit_type(n, o) for n, o in zip(new, node.outputs)]
+    return res if all(r is not None for r in res) else False
 
-    register_canonicalize(local_elemwise_alloc)
-    register_specialize(local_elemwise_alloc)
+register_canonicalize(local_elemwise_alloc)
+register_specialize(local_elemwise_alloc)
 
 
 # ---------------------------------------------------------------------------

@@ -49,45 +49,81 @@ class FusionRewriter(GraphRewriter):
         fusable = {n for n in nodes if _fusable(n)}
         used = set()
         groups = []
-        clients = fgraph.clients
         for node in reversed(nodes):
-            if node not in fusable or node in used:
-                continue
-            bc = node.outputs[0].type.broadcastable
-            sink = index[node]
-            group = {node}
-            # A producer joins when each of its other clients comes after the
-            # sink in the topological order: such a client cannot lead back
-            # into the group, so the group stays convex, and groups fused
-            # later (earlier in the order) cannot depend on this one.
-            frontier = [node]
-            waiting = {}  # client node -> producers that can join once it has
+            if node in fusable and node not in used:
+                group = self._grow(node, index, fusable, used, fgraph.clients)
+                if len(group) > 1:
+                    used |= group
+                    groups.append(sorted(group, key=index.get))
+        for group in groups:
+            self._fuse(fgraph, group)
 
-            def try_add(p):
-                if p in group:
-                    return
-                for c, _ in clients.get(p.outputs[0], ()):
-                    if c != "output" and c not in group and index[c] <= sink:
-                        waiting.setdefault(c, []).append(p)
+    @staticmethod
+    def _grow(node, index, fusable, used, clients):
+        """The group of fusable nodes around ``node`` (see the module docstring).
+
+        Producers join when each of their other clients comes after every
+        member (it cannot lead back into the group); a producer whose result
+        is broadcast differently joins only when all its clients are members
+        (it stays internal).  Consumers join when each of their other inputs
+        comes before every member.  Groups found later (ending earlier in the
+        order) cannot depend on this one, so fused nodes form no cycle.
+        """
+        bc = node.outputs[0].type.broadcastable
+        group = {node}
+        bounds = [index[node], index[node]]  # min and max position of the members
+        frontier = [node]
+        waiting = {}  # client node -> producers that may join once it has
+
+        def add(n):
+            group.add(n)
+            frontier.append(n)
+            k = index[n]
+            bounds[0] = min(bounds[0], k)
+            bounds[1] = max(bounds[1], k)
+
+        def try_producer(p):
+            if p in group:
+                return
+            same = p.outputs[0].type.broadcastable == bc
+            for c, _ in clients.get(p.outputs[0], ()):
+                if c == "output":
+                    if not same:
                         return
-                group.add(p)
-                frontier.append(p)
+                    continue
+                if c in group:
+                    continue
+                if not same:
+                    waiting.setdefault(c, []).append(p)
+                    return
+                if index[c] <= bounds[1]:
+                    waiting.setdefault(c, []).append(p)
+                    return
+            add(p)
 
+        def consumer_ok(c):
+            if c in group or c not in fusable or c in used:
+                return False
+            if c.outputs[0].type.broadcastable != bc:
+                return False
+            return all(i.owner is None or i.owner in group or index[i.owner] < bounds[0]
+                       for i in c.inputs)
+
+        while frontier:
             while frontier:
                 m = frontier.pop()
                 for p in waiting.pop(m, ()):
-                    if p not in group:
-                        try_add(p)
+                    try_producer(p)
                 for inp in m.inputs:
                     p = inp.owner
-                    if (p is not None and p not in group and p in fusable and p not in used
-                            and p.outputs[0].type.broadcastable == bc):
-                        try_add(p)
-            if len(group) > 1:
-                used |= group
-                groups.append(sorted(group, key=index.get))
-        for group in groups:
-            self._fuse(fgraph, group)
+                    if p is not None and p in fusable and p not in used and p not in group:
+                        try_producer(p)
+            for m in list(group):
+                for o in m.outputs:
+                    for c, _ in clients.get(o, ()):
+                        if c != "output" and consumer_ok(c):
+                            add(c)
+        return group
 
     def _fuse(self, fgraph, group):
         gset = set(group)

@@ -64,7 +64,8 @@ class InplaceElemwiseRewriter(GraphRewriter):
                 continue
             out = node.outputs[0]
             for i, inp in enumerate(node.inputs):
-                if inp.type != out.type or inp.owner is None:
+                if inp.type != out.type or (inp.owner is None and inp not in getattr(
+                        fgraph, "mutable_inputs", ())):
                     continue
                 if not dh.can_destroy(node, i):
                     continue

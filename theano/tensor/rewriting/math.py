@@ -21,9 +21,10 @@ import numpy as np
 import theano.scalar.basic as ts
 from theano.graph.basic import Constant, equal_computations
 from theano.rewriting.basic import node_rewriter
-from theano.rewriting.db import register_canonicalize, register_specialize, register_stabilize
+from theano.rewriting.db import register_canonicalize, register_specialize
 from theano.tensor import math as tm
-from theano.tensor.basic import cast, constant, second
+from theano.tensor.alloc import Alloc
+from theano.tensor.basic import cast, constant
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, Prod, Sum
 from theano.tensor.rewriting.basic import (broadcast_like, fit_type, get_const, is_const,
                                            scalar_op_of)
@@ -665,40 +666,32 @@ register_canonicalize(local_sum_mul_by_scalar)
 register_specialize(local_sum_mul_by_scalar)
 
 
-def _alloc_cls():
-    try:
-        from theano.tensor.alloc import Alloc
-        return Alloc
-    except ImportError:  # pragma: no cover
-        return None
+@node_rewriter([Sum])
+def local_sum_alloc(fgraph, node):
+    """``sum(alloc(v, *shape), axis)`` -> ``alloc(v * prod(shape[axis]), *rest)``.
 
+    For a scalar ``v`` (gradients of sums produce these).
+    """
+    x = node.inputs[0]
+    out = node.outputs[0]
+    if x.owner is None or not isinstance(x.owner.op, Alloc) or node.op.axis is None:
+        return False
+    v, shape = x.owner.inputs[0], x.owner.inputs[1:]
+    if not _scalar_like(v) or out.type.dtype not in ts.continuous_dtypes:
+        return False
+    v = _drop_all(v, 0)
+    if v.type.dtype != out.type.dtype:
+        v = cast(v, out.type.dtype)
+    axis = node.op.axis
+    if not is_const(v, 0):
+        n = None
+        for a in axis:
+            n = shape[a] if n is None else tm.mul(n, shape[a])
+        if n is not None:
+            v = tm.mul(v, cast(n, out.type.dtype))
+    rest = [s for a, s in enumerate(shape) if a not in axis]
+    res = Alloc()(v, *rest) if rest else v
+    return [fit_type(res, out)]
 
-_Alloc = _alloc_cls()
-
-if _Alloc is not None:
-    @node_rewriter([Sum])
-    def local_sum_alloc(fgraph, node):
-        """``sum(alloc(v, *shape), axis)`` -> ``alloc(v * prod(shape[axis]), *rest)`` for scalar ``v``."""
-        x = node.inputs[0]
-        out = node.outputs[0]
-        if x.owner is None or not isinstance(x.owner.op, _Alloc) or node.op.axis is None:
-            return False
-        v, shape = x.owner.inputs[0], x.owner.inputs[1:]
-        if not _scalar_like(v) or out.type.dtype not in ts.continuous_dtypes:
-            return False
-        v = _drop_all(v, 0)
-        if v.type.dtype != out.type.dtype:
-            v = cast(v, out.type.dtype)
-        axis = node.op.axis
-        if not is_const(v, 0):
-            n = None
-            for a in axis:
-                n = shape[a] if n is None else tm.mul(n, shape[a])
-            if n is not None:
-                v = tm.mul(v, cast(n, out.type.dtype))
-        rest = [s for a, s in enumerate(shape) if a not in axis]
-        res = _Alloc()(v, *rest) if rest else v
-        return [fit_type(res, out)]
-
-    register_canonicalize(local_sum_alloc)
-    register_specialize(local_sum_alloc)
+register_canonicalize(local_sum_alloc)
+register_specialize(local_sum_alloc)

@@ -183,7 +183,10 @@ _register(local_crossentropy_softmax)
 
 @node_rewriter([nb.SoftmaxGrad])
 def local_crossentropy_softmax_grad(fgraph, node):
-    """``softmax_grad(crossentropy_categorical_1hot_grad(g, sm, y), sm)`` -> ``g * (sm - onehot)``."""
+    """``softmax_grad(crossentropy_categorical_1hot_grad(g, sm, y), sm)`` -> the fused dx op.
+
+    That is ``g * (sm - onehot(y))``: no division by a tiny probability.
+    """
     dsm, sm = node.inputs
     if dsm.owner is None or not isinstance(dsm.owner.op, nb.CrossentropyCategorical1HotGrad):
         return False

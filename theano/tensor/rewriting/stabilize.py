@@ -105,9 +105,19 @@ def local_expm1(fgraph, node):
         return False
     if isinstance(sop, ts.Sub):
         a, b = node.inputs
+        if not _is_one_const(b):
+            return False
         e = _of(a, ts.Exp)
-        if e is not None and _is_one_const(b):
+        if e is not None:
             return [fit_type(tm.expm1(e), out)]
+        # (exp(x) + rest) - 1 -> expm1(x) + rest
+        if isinstance(scalar_op_of(a), ts.Add) and len(fgraph.clients.get(a, ())) == 1:
+            ins = a.owner.inputs
+            ex = [k for k, i in enumerate(ins) if _of(i, ts.Exp) is not None]
+            if ex:
+                rest = [i for k, i in enumerate(ins) if k != ex[0]]
+                res = tm.add(tm.expm1(_of(ins[ex[0]], ts.Exp)), *rest)
+                return [fit_type(res, out)]
     if isinstance(sop, ts.Add):
         ins = node.inputs
         m1 = [k for k, i in enumerate(ins) if _is_one_const(i, -1)]
@@ -141,7 +151,11 @@ def _sigmoid_of_denominator(d):
 
 @node_rewriter([Elemwise], scalar=(ts.Inv, ts.TrueDiv, ts.Sub))
 def local_sigmoid(fgraph, node):
-    """``1/(1+exp(-x)) -> sigmoid(x)``, ``exp(x)/(1+exp(x)) -> sigmoid(x)``, ``1 - sigmoid(x) -> sigmoid(-x)``."""
+    """Sigmoid forms.
+
+    ``1/(1+exp(-x)) -> sigmoid(x)``, ``exp(x)/(1+exp(x)) -> sigmoid(x)``,
+    ``1 - sigmoid(x) -> sigmoid(-x)``.
+    """
     sop = node.op.scalar_op
     out = node.outputs[0]
     if not _float(out):
@@ -199,7 +213,8 @@ def local_log_sum_exp(fgraph, node):
     if s.owner is not None and isinstance(s.owner.op, DimShuffle):
         order = s.owner.op.new_order
         s = s.owner.inputs[0]
-    if s.owner is None or not isinstance(s.owner.op, Sum):
+    if s.owner is None or not isinstance(s.owner.op, Sum) or getattr(
+            node.tag, "stable_logsumexp", False):
         return False
     e = s.owner.inputs[0]
     x = _of(e, ts.Exp)
@@ -213,7 +228,9 @@ def local_log_sum_exp(fgraph, node):
     m = tm.switch(tm.isinf(m), constant(np.asarray(0, dtype=m.type.dtype)), m)
     kept = [a for a in range(x.type.ndim) if a not in axis]
     m_red = DimShuffle(m.type.broadcastable, kept)(m)
-    res = m_red + tm.log(tm.sum(tm.exp(x - m), axis=axis))
+    lg = tm.log(tm.sum(tm.exp(x - m), axis=axis))
+    lg.owner.tag.stable_logsumexp = True  # already shifted: do not rewrite again
+    res = m_red + lg
     if order is not None:
         res = DimShuffle(res.type.broadcastable, order)(res)
     return [fit_type(res, node.outputs[0])]
