@@ -453,11 +453,9 @@ def test_pydotprint_scan_graphs_writes_inner_graph_files(tmp_path):
 
 
 @needs_dot
-def test_pydotprint_default_outfile_in_compiledir(tmp_path, monkeypatch):
-    monkeypatch.setattr(theano.config, "compiledir", str(tmp_path / "cache"), raising=False)
-    if theano.config.compiledir != str(tmp_path / "cache"):
-        pytest.skip("config.compiledir cannot be overridden here")
-    pydotprint(T.dvector() * 2, print_output_file=False)
+def test_pydotprint_default_outfile_in_compiledir(tmp_path):
+    with theano.config.change_flags(compiledir=str(tmp_path / "cache")):
+        pydotprint(T.dvector() * 2, print_output_file=False)
     expected = tmp_path / "cache" / ("theano.pydotprint.%s.png" % theano.config.device)
     assert expected.read_bytes()[:4] == b"\x89PNG"
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from theano.configparser import config
-from theano.graph.basic import Apply, Variable, format_source_line
+from theano.graph.basic import format_source_line
 from theano.graph.type import PropsEq
 
 __all__ = ["Op", "TestValueError", "get_test_value"]
