@@ -128,3 +128,32 @@ def test_debugmode_shape_check_uses_input_values():
     f = theano.function([n], [T.zeros((n, 3)) + 1, T.arange(n) * 2, T.alloc(1.0, n, 2),
                               T.eye(n)], mode="DebugMode")
     assert [o.shape for o in f(4)] == [(4, 3), (4,), (4, 2), (4, 4)]
+
+
+def test_debugmode_compares_the_rewritten_graph_with_the_original():
+    from theano.compile.debugmode import BadOptimization
+    from theano.rewriting.basic import node_rewriter
+    from theano.rewriting.db import optdb, SequenceDB
+    from theano.tensor.elemwise import Elemwise
+    import theano.scalar.basic as ts
+
+    @node_rewriter([Elemwise])
+    def wrong_exp_to_log(fgraph, node):
+        # A buggy rewrite: replaces exp(x) by log(x).
+        if node.op.scalar_op == ts.exp:
+            return [T.log(node.inputs[0])]
+
+    db = SequenceDB()
+    db.register("buggy", theano.rewriting.basic.in2out(wrong_exp_to_log), "buggy")
+    optdb.register("buggy_for_test", db, "buggy", position=100)
+    try:
+        x = T.dvector("x")
+        mode = theano.compile.debugmode.DebugMode(optimizer="fast_run").including("buggy")
+        f = theano.function([x], T.exp(x), mode=mode)
+        assert any("log" in str(n.op) for n in f.maker.fgraph.toposort())
+        with pytest.raises(BadOptimization, match="changed output 0"):
+            f(np.array([1.0, 2.0]))
+        ok = theano.function([x], T.exp(x) * 2, mode="DebugMode")
+        np.testing.assert_allclose(ok(np.array([0.0])), [2.0])
+    finally:
+        optdb.unregister("buggy_for_test")

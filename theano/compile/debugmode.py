@@ -15,10 +15,10 @@ import numpy as np
 from theano.compile.mode import Mode, register_mode
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, io_toposort
-from theano.link.py.vm import Program
+from theano.link.py.vm import Frame, Program
 
 __all__ = ["DebugMode", "DebugModeError", "InvalidValueError", "BadThunkOutput",
-           "BadDestroyMap", "BadViewMap", "BadShape", "evaluate_constant"]
+           "BadDestroyMap", "BadViewMap", "BadShape", "BadOptimization", "evaluate_constant"]
 
 
 class DebugModeError(Exception):
@@ -49,6 +49,10 @@ class BadDestroyMap(DebugModeError):
 
 class BadViewMap(DebugModeError):
     """An output aliases an input without a view_map/destroy_map entry."""
+
+
+class BadOptimization(DebugModeError):
+    """The rewritten graph computes something different from the original graph."""
 
 
 class BadShape(DebugModeError):
@@ -191,11 +195,56 @@ class DebugMode(Mode):
         self.check_isfinite = (config.DebugMode.check_finite if check_isfinite is None
                                else check_isfinite)
 
+    def optimize(self, fgraph, maker=None):
+        # Keep the graph as written, to compare whole-function results with it.
+        self._original = fgraph.clone()
+        super().optimize(fgraph, maker)
+
     def link(self, fgraph):
-        program = Program(fgraph, callback=_Checker(fgraph))
-        if not self.check_isfinite:
-            program.callback = _NoFiniteChecker(fgraph)
+        checker = _Checker if self.check_isfinite else _NoFiniteChecker
+        program = _ComparingProgram(fgraph, callback=checker(fgraph))
+        original, self._original = getattr(self, "_original", None), None
+        if original is not None and len(original.outputs) == len(fgraph.outputs):
+            program.reference = Program(original)
         return program
+
+
+class _ComparingProgram(Program):
+    """Runs the un-rewritten graph too, and checks both give the same outputs."""
+
+    reference = None
+
+    def new_frame(self, input_cells):
+        frame = _ComparingFrame(self, input_cells)
+        if self.reference is not None:
+            frame.reference = self.reference.new_frame(input_cells)
+        return frame
+
+
+class _ComparingFrame(Frame):
+    __slots__ = ("reference",)
+
+    def __init__(self, program, input_cells):
+        super().__init__(program, input_cells)
+        self.reference = None
+
+    def run(self):
+        super().run()
+        if self.reference is None:
+            return
+        self.reference.run()
+        fg = self.program.fgraph
+        for k, (var, got, ref) in enumerate(zip(fg.outputs, self.outputs(),
+                                                self.reference.outputs())):
+            if not isinstance(got, np.ndarray) or not hasattr(var.type, "values_eq_approx"):
+                continue
+            if not var.type.values_eq_approx(got, ref):
+                self.clear()
+                raise BadOptimization(
+                    "The graph rewrites changed output %d (%s):\n  rewritten graph: %s\n"
+                    "  original graph: %s\nCompile with mode=Mode(optimizer=None) to get the "
+                    "original result, and report this as a bug." % (k, var, got, ref))
+        self.reference.clear()
 
 
 class _NoFiniteChecker(_Checker):

@@ -60,6 +60,11 @@ class RewriteDatabase:
         _version[0] += 1
         return rewriter
 
+    def unregister(self, name):
+        """Remove the rewrite registered as ``name``."""
+        del self._entries[name]
+        _version[0] += 1
+
     def add_tags(self, name, *tags):
         self._entries[name][1].update(tags)
         _version[0] += 1
