@@ -429,7 +429,8 @@ def test_compile_error_reports_compiler_message_and_source(monkeypatch, tmp_path
     msg = str(info.value)
     assert "error" in msg and "Source kept at: " in msg
     path = msg.split("Source kept at: ")[1].splitlines()[0]
-    assert os.path.exists(path) and "this is not C" in open(path).read()
+    with open(path) as src:
+        assert "this is not C" in src.read()
 
 
 _CACHE_SCRIPT = textwrap.dedent("""
