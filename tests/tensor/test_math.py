@@ -315,7 +315,10 @@ def test_nan_inf_empty_and_0d_follow_numpy():
     with np.errstate(all="ignore"):
         refs = [np.log(v), v / 0.0, np.sqrt(v), np.exp(v)]
     for o, r in zip(f(v), refs):
-        np.testing.assert_array_equal(o, r)
+        # NaN and inf exactly where NumPy has them; finite values to 1 ulp
+        # (the C backend's vectorised exp may differ from NumPy's in the last bit).
+        np.testing.assert_array_equal(np.isnan(o), np.isnan(r))
+        np.testing.assert_allclose(o, r, rtol=2e-16)
     outs = f(np.zeros(0))
     assert all(o.shape == (0,) for o in outs)
     s = T.dscalar("s")

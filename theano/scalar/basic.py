@@ -363,20 +363,36 @@ class Composite(ScalarOp):
 
     @property
     def name(self):
-        return "Composite{%s}" % self._readable()
+        if "_name" not in self.__dict__:
+            self._name = "Composite{%s}" % self._readable()
+        return self._name
 
     def _readable(self):
+        """Theano's infix rendering; a value used twice gets a temporary ``tK``.
+
+        Inlining shared values would make the text exponential in the depth
+        of the inner graph.
+        """
+        uses = {}
+        for node in self._nodes:
+            for i in node.inputs:
+                uses[i] = uses.get(i, 0) + 1
         names = {v: "i%d" % k for k, v in enumerate(self.inputs)}
         infix = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**"}
+        temps = []
         for node in self._nodes:
             args = [names[i] if i in names else str(i.data) for i in node.inputs]
             op = str(node.op)
             if op in infix and len(args) >= 2:
-                s = "(" + (" %s " % infix[op]).join(args) + ")"
+                text = "(" + (" %s " % infix[op]).join(args) + ")"
             else:
-                s = "%s(%s)" % (op, ", ".join(args))
-            names[node.outputs[0]] = s
-        return ", ".join(names[o] for o in self.outputs)
+                text = "%s(%s)" % (op, ", ".join(args))
+            out = node.outputs[0]
+            if uses.get(out, 0) > 1:
+                temps.append("t%d=%s" % (len(temps), text))
+                text = "t%d" % (len(temps) - 1)
+            names[out] = text
+        return "; ".join(temps + [", ".join(names[o] for o in self.outputs)])
 
     def output_dtypes(self, *dtypes):
         return tuple(o.type.dtype for o in self.outputs)
