@@ -664,3 +664,19 @@ def test_shape_of_outputs_without_running_the_loop():
     a, b = f(np.ones((5, 3)), np.ones(3), 4)
     assert list(a) == [4, 3] and list(b) == [4, 3]
     assert not _scan_nodes(f)
+
+
+def test_grad_when_a_state_also_feeds_another_output():
+    # The step returns ``a`` and ``sin(a)``: the gradient reaching ``a`` must include the
+    # part coming back through ``sin(a)`` (a first-order regression).
+    rng = _rng(26)
+
+    def fun(x, a0):
+        def step(xt, ap):
+            a = ap * xt
+            return [a, T.sin(a)]
+
+        (a, s), _ = theano.scan(step, sequences=x, outputs_info=[a0, None])
+        return a.sum() + s.sum()
+
+    theano.gradient.verify_grad(fun, [rng.randn(4), np.asarray(0.7)], rng=rng)

@@ -8,6 +8,12 @@ buffer and added to the gradient of that state when the loop reaches it.
 
 The forward mode (R_op) is a new scan whose states carry the tangents next to
 the values.
+
+Second derivatives: ScanGrad's own L_op and R_op rewrite its loop as a
+regular Scan computing the same values (:func:`backward_as_scan`) and
+differentiate that, so gradients of gradients (Hessians, Hessian-vector
+products, third derivatives...) work; first-order gradients keep the fast
+ScanGrad loop.
 """
 import numpy as np
 
@@ -48,7 +54,10 @@ def _vjp_graph(op):
         g = o.type()
         g.name = "g_out%d" % k
         g_phs.append(g)
-        known[o] = known[o] + g if o in known else g
+        # Seed the gradient on a copy: an output may also feed another output (e.g.
+        # ``return [a, sin(a)]``), and a known gradient on ``a`` itself would hide the
+        # part coming back through ``sin(a)``.
+        known[o.copy()] = g
     wrt_pos = [p for p, v in enumerate(op.inner_inputs) if _differentiable(v.type)]
     wrt = [op.inner_inputs[p] for p in wrt_pos]
     from theano.configparser import change_flags
@@ -108,11 +117,53 @@ class ScanGrad(_LoopOp):
     def infer_shape(self, fgraph, node, input_shapes):
         return [tuple(input_shapes[p]) for p in self.diff_outer]
 
+    def connection_pattern(self, node):
+        n_out = len(node.outputs)
+        return [[i > 0 and _differentiable(x.type)] * n_out for i, x in enumerate(node.inputs)]
+
     def L_op(self, inputs, outputs, output_grads):
-        from theano.gradient import grad_not_implemented
-        return [grad_not_implemented(self, i, x, "Second derivatives through scan (the "
-                                     "gradient of a scan gradient) are not supported.")
-                for i, x in enumerate(inputs)]
+        # Second derivatives: rebuild this backward loop as a regular Scan (same values)
+        # and differentiate that one; its own L_op is again a ScanGrad.
+        from theano import gradient
+        from theano.graph.replace import clone_replace
+
+        # Stand-ins for the inputs: the gradient must stop at them (the state histories
+        # depend on the other inputs through the forward loop, whose L_op adds that part).
+        free = [x.type() for x in inputs]
+        known = {}
+        for eq, g in zip(backward_as_scan(self, free), output_grads):
+            if not isinstance(g.type, (gradient.DisconnectedType, gradient.NullType)):
+                known[eq] = g
+        result = [gradient.disconnected_type() for _ in inputs]
+        wrt = [i for i, x in enumerate(inputs) if i > 0 and _differentiable(x.type)]
+        if not wrt:
+            return result
+        if not known:
+            for i in wrt:
+                result[i] = _zeros(inputs[i])
+            return result
+        grads = gradient.grad(None, [free[i] for i in wrt], known_grads=known,
+                              disconnected_inputs="ignore", return_disconnected="zero")
+        grads = clone_replace(list(grads), dict(zip(free, inputs)), strict=False)
+        for i, g in zip(wrt, grads):
+            result[i] = g
+        return result
+
+    def R_op(self, inputs, eval_points):
+        # Forward mode through the same loop written as a regular Scan.
+        from theano import gradient
+        from theano.graph.replace import clone_replace
+        from theano.tensor.basic import zeros_like
+
+        free = [x.type() for x in inputs]
+        eq = backward_as_scan(self, free)
+        pairs = [(free[i], e) for i, e in enumerate(eval_points)
+                 if i > 0 and e is not None and _differentiable(inputs[i].type)
+                 and not getattr(e.tag, "rop_zero", False)]
+        if not pairs:
+            return [zeros_like(o) for o in self.make_node(*inputs).outputs]
+        rops = gradient.Rop(eq, [f for f, _ in pairs], [e for _, e in pairs])
+        return clone_replace(list(rops), dict(zip(free, inputs)), strict=False)
 
     def _inner_graph(self):
         fwd = self.fwd
@@ -393,3 +444,167 @@ def scan_R_op(op, inputs, eval_points):
     for q, m in enumerate(tangent_nits):
         result[op.n_states + m] = outs[n_st + op.n_nit + q]
     return result
+
+
+def _zeros(x):
+    """Zeros of the shape and type of ``x``, depending only on its shape (so R_op-friendly)."""
+    import theano.tensor as T
+
+    shape = [1 if b else x.shape[d] for d, b in enumerate(x.type.broadcastable)]
+    return T.zeros(shape, dtype=x.type.dtype)
+
+
+def backward_as_scan(gop, inputs):
+    """The outputs of ``gop(*inputs)`` (a :class:`ScanGrad`) computed by a regular scan.
+
+    Used only to differentiate a scan gradient: the result has the values of
+    the ScanGrad node but is built from differentiable ops (subtensors, a
+    backward :class:`Scan` running the step's vector-Jacobian product).
+    """
+    import theano.tensor as T
+    from theano.graph.replace import clone_replace
+    from theano.scan.basic import scan
+
+    fwd = gop.fwd
+    info = fwd.info
+    ns, nst = fwd.n_seqs, fwd.n_states
+    n_fwd_in = 1 + ns + nst + info.n_nonseq
+    n_done = inputs[0]
+    _, seqs, inits, nonseqs = fwd.outer_slices(list(inputs[:n_fwd_in]))
+    hists = inputs[n_fwd_in:n_fwd_in + nst]
+    ograds = inputs[n_fwd_in + nst:]
+    in_seqs, in_states, in_nonseq = fwd.inner_slices()
+    Ls = [-min(t) for t in info.state_taps]
+    if gop.truncate == -1:
+        t_stop = 0
+    else:
+        t_stop = T.maximum(0, n_done - gop.truncate)
+
+    def steps(x):
+        # The rows of x used by forward steps t_stop..n_done-1.
+        return x[t_stop:n_done]
+
+    def last_only(g):
+        # A stored-last output's gradient as one row per step (zero but at the last).
+        z = T.zeros(T.concatenate([T.stack([n_done]), T.cast(g.shape, "int64")]),
+                    dtype=g.dtype)
+        return T.set_subtensor(z[n_done - 1], g)
+
+    # Per-step values of every inner input (sequence slices, state taps).
+    value_seqs = []
+    for i, (seq, taps) in enumerate(zip(seqs, info.seq_taps)):
+        lo, hi = seq_span(taps)
+        src = seq[::-1] if info.go_backwards else seq
+        for k in taps:
+            start = hi - k if info.go_backwards else k - lo
+            value_seqs.append(steps(src[start:start + n_done]))
+    fulls = []
+    for j, taps in enumerate(info.state_taps):
+        L = Ls[j]
+        rows = inits[j].dimshuffle(("x",) + tuple(range(inits[j].ndim))) \
+            if is_sit_sot(taps) else inits[j][:L]
+        full = T.concatenate([rows, hists[j]])
+        fulls.append(full)
+        for k in taps:
+            value_seqs.append(steps(full[L + k:L + k + n_done]))
+    n_val = len(value_seqs)
+
+    # Per-step gradients of the inner outputs coming from outside the loop.
+    g_seqs = []
+    for q, k in enumerate(gop.out_pos):
+        g = ograds[q]
+        store = info.state_store[k] if k < nst else info.nit_store[k - nst]
+        g_seqs.append(steps(g if store == "all" else last_only(g)))
+    windows = [k for k in gop.out_pos if k < nst]
+    q_of_state = {k: q for q, k in enumerate(gop.out_pos) if k < nst}
+
+    wrt_index = {p: n for n, p in enumerate(gop.wrt_pos)}
+    seq_outs = []  # (seq index, tap, inner position)
+    pos = 0
+    for i, (phs, taps) in enumerate(zip(in_seqs, info.seq_taps)):
+        for k in taps:
+            if pos in wrt_index and (1 + i) in gop.diff_outer:
+                seq_outs.append((i, k, pos))
+            pos += 1
+    state_tap_pos = []
+    for j, taps in enumerate(info.state_taps):
+        state_tap_pos.append([(k, pos + n) for n, k in enumerate(taps)])
+        pos += len(taps)
+    nonseq_outs = [(q, pos + q) for q in range(info.n_nonseq)
+                   if (pos + q) in wrt_index and (1 + ns + nst + q) in gop.diff_outer]
+
+    def step(*args):
+        vals = args[:n_val]
+        gs = list(args[n_val:n_val + len(g_seqs)])
+        wins = args[n_val + len(g_seqs):n_val + len(g_seqs) + len(windows)]
+        nsv = args[n_val + len(g_seqs) + len(windows):]
+        for w, j in zip(wins, windows):
+            gs[q_of_state[j]] = gs[q_of_state[j]] + w[0]
+        replace = dict(zip(fwd.inner_inputs[:n_val], vals))
+        replace.update(zip(in_nonseq, nsv))
+        replace.update(zip(gop.g_phs, gs))
+        grads = clone_replace(list(gop.vjp_outs), replace, strict=False)
+        new_wins = []
+        for w, j in zip(wins, windows):
+            nw = T.concatenate([w[1:], _zeros(w[:1])])
+            for k, p in state_tap_pos[j]:
+                if p in wrt_index:
+                    nw = T.inc_subtensor(nw[-k - 1], grads[wrt_index[p]])
+            new_wins.append(nw)
+        return (new_wins + [grads[wrt_index[p]] for _, _, p in seq_outs]
+                + [grads[wrt_index[p]] for _, p in nonseq_outs])
+
+    win_inits = [_zeros(fulls[j][:Ls[j]]) for j in windows]
+    outputs_info = win_inits + [None] * (len(seq_outs) + len(nonseq_outs))
+    if not outputs_info:
+        # Nothing flows back into a differentiable input: every gradient is zero.
+        return [_zeros(inputs[p]) for p in gop.diff_outer]
+    res, _ = scan(step, sequences=value_seqs + g_seqs, outputs_info=outputs_info,
+                  non_sequences=list(nonseqs), go_backwards=True, return_list=True,
+                  name="%s_backward" % (info.name or "scan"), mode=info.mode)
+    n_win = len(windows)
+
+    by_outer = {}
+    # Sequences: scatter the per-step slice gradients back (iteration order is t descending).
+    for (i, k, p), G in zip(seq_outs, res[n_win:n_win + len(seq_outs)]):
+        seq = seqs[i]
+        lo, hi = seq_span(info.seq_taps[i])
+        acc = by_outer.get(1 + i)
+        if acc is None:
+            acc = _zeros(seq)
+        if info.go_backwards:
+            n_rows = seq.shape[0]
+            acc = T.inc_subtensor(acc[n_rows - hi + k - n_done:n_rows - hi + k - t_stop], G)
+        else:
+            acc = T.inc_subtensor(acc[k - lo + t_stop:k - lo + n_done], G[::-1])
+        by_outer[1 + i] = acc
+    # Initial states: what the last window still holds for the positions before step 0.
+    for w_final, j in zip(res[:n_win], windows):
+        L = Ls[j]
+        last = w_final[-1][::-1]
+        if gop.truncate == -1:
+            g_init = last
+        else:
+            g_init = _zeros(last)
+            g_init = T.set_subtensor(g_init[t_stop:], last[:T.maximum(L - t_stop, 0)])
+        if is_sit_sot(info.state_taps[j]):
+            g_init = g_init[0]
+        else:
+            g_init = T.inc_subtensor(_zeros(inits[j])[:L], g_init)
+        by_outer[1 + ns + j] = g_init
+    for (q, p), G in zip(nonseq_outs, res[n_win + len(seq_outs):]):
+        by_outer[1 + ns + nst + q] = G.sum(axis=0)
+
+    out = []
+    for p, var in zip(gop.diff_outer, gop.make_node(*inputs).outputs):
+        g = by_outer.get(p)
+        if g is None:
+            g = _zeros(inputs[p])
+        if g.type.dtype != var.type.dtype:
+            g = T.cast(g, var.type.dtype)
+        if g.type != var.type:
+            conv = var.type.convert_variable(g)
+            if conv is not None:
+                g = conv
+        out.append(g)
+    return out
