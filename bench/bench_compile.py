@@ -4,7 +4,7 @@ Forward: sigmoid hidden layer, softmax output, mean categorical cross-entropy
 against integer labels; backward: ``theano.grad``; updates: SGD with
 momentum on the four parameters (as in seed 003's MLP example).
 
-Usage: ``python bench/bench_compile.py [--repeat N] [--mode MODE] [--pytensor]``.
+Usage: ``python bench/bench_compile.py [--repeat N] [--mode MODE] [--linker py|cvm] [--pytensor]``.
 Prints the best and median compile times; with ``--pytensor`` also times the
 same graph in PyTensor if it is installed.
 """
@@ -67,17 +67,23 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--mode", default="FAST_RUN")
+    ap.add_argument("--linker", default="py",
+                    help="py (the NumPy backend, default) or cvm (generated C; includes gcc time "
+                         "unless the on-disk cache is warm)")
     ap.add_argument("--pytensor", action="store_true", help="also time PyTensor")
     args = ap.parse_args()
 
     import theano
     import theano.tensor as T
+    opt = {"FAST_RUN": "fast_run", "FAST_COMPILE": "fast_compile"}[args.mode]
+    mode_label = args.mode
+    args.mode = theano.Mode(linker=args.linker, optimizer=opt)
     for portable in (False, True):
         label = "portable graph" if portable else "T.nnet graph"
         times, f = time_compile(theano, T, args.mode, args.repeat, portable)
         nodes = f.maker.fgraph.toposort()
         print("theano   %-8s %-14s: compile best %.3f s, median %.3f s (%d runs, %d nodes)"
-              % (args.mode, label, min(times), statistics.median(times), len(times),
+              % (mode_label + "/" + args.linker, label, min(times), statistics.median(times), len(times),
                  len(nodes)))
     rng = np.random.RandomState(0)
     xv = rng.rand(128, 784).astype(theano.config.floatX)
@@ -86,8 +92,8 @@ def main():
     t0 = time.perf_counter()
     for _ in range(10):
         f(xv, yv)
-    print("theano   %s: one training step (batch 128) %.2f ms"
-          % (args.mode, (time.perf_counter() - t0) * 100))
+    print("theano   %s/%s: one training step (batch 128) %.2f ms"
+          % (mode_label, args.linker, (time.perf_counter() - t0) * 100))
     if args.pytensor:
         try:
             import pytensor

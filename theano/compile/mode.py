@@ -29,9 +29,10 @@ class Mode:
     Parameters
     ----------
     linker : str, optional
-        ``'py'``/``'vm'``/``'auto'`` (NumPy reference); ``'c'``/``'cvm'`` (and
-        ``'c|py'``, ``'c|py_nogc'``, ``'cvm_nogc'``) run elementwise nodes as
-        compiled C (see :mod:`theano.link.c`), the rest in NumPy.
+        ``'auto'`` (default), ``'c'``, ``'cvm'`` (and ``'c|py'``, ``'c|py_nogc'``,
+        ``'cvm_nogc'``) run elementwise nodes as compiled C (see
+        :mod:`theano.link.c`) and the rest in NumPy; ``'py'``/``'vm'`` use only
+        the NumPy reference implementations.
     optimizer : str or None
         ``'fast_run'``, ``'fast_compile'``, ``'merge'`` or ``None`` (no rewrite).
 
@@ -94,7 +95,9 @@ class Mode:
 
     def link(self, fgraph):
         """Link ``fgraph`` into an executable :class:`Program`."""
-        if self.linker in _C_LINKERS:
+        # 'auto' (the default) is the C backend: nodes with C code run compiled,
+        # the others in NumPy; without a compiler, one warning and NumPy only.
+        if self.linker in _C_LINKERS or self.linker == "auto":
             from theano.link.c.linker import CProgram
             return CProgram(fgraph, allow_gc=False if self.linker.endswith("_nogc") else None)
         return Program(fgraph)
@@ -111,7 +114,9 @@ class Mode:
         return hash((type(self), self.linker, self.optimizer, self.include, self.exclude))
 
 
-FAST_RUN = Mode("py", "fast_run")
+# FAST_RUN compiles what it can to C; FAST_COMPILE, as in Theano 1.0, uses
+# only the Python (NumPy) implementations.
+FAST_RUN = Mode("auto", "fast_run")
 FAST_COMPILE = Mode("py", "fast_compile")
 
 predefined_modes = {"FAST_RUN": FAST_RUN, "FAST_COMPILE": FAST_COMPILE, "Mode": None}
@@ -139,9 +144,10 @@ def get_mode(mode):
     if mode not in predefined_modes:
         raise ValueError("Unknown mode %r; known modes: %s" % (mode, sorted(predefined_modes)))
     m = predefined_modes[mode]
-    if mode in ("FAST_RUN", "FAST_COMPILE") and (config.linker != "auto" or
-                                                  config.optimizer != "fast_run"):
+    if mode in ("FAST_RUN", "FAST_COMPILE"):
         # Flags override the linker/optimizer of the named default mode.
+        linker = m.linker if config.linker == "auto" else config.linker
         opt = m.optimizer if config.optimizer == "fast_run" else config.optimizer
-        m = Mode(linker=config.linker, optimizer=opt)
+        if (linker, opt) != (m.linker, m.optimizer):
+            m = Mode(linker=linker, optimizer=opt)
     return m
