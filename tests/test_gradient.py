@@ -13,17 +13,6 @@ from theano.gradient import (DisconnectedInputError, DisconnectedType, NullType,
                              NullTypeGradError)
 
 
-def _has_scan():
-    try:
-        from theano.scan import scan
-    except ImportError:
-        return False
-    return callable(scan)
-
-
-needs_scan = pytest.mark.skipif(not _has_scan(), reason="theano.scan is not available")
-
-
 # ---------------------------------------------------------------------------
 # Basic values and structure
 # ---------------------------------------------------------------------------
@@ -458,7 +447,6 @@ def test_jacobian_of_scalar_is_grad():
         gradient.jacobian(T.dmatrix(), x)
 
 
-@needs_scan
 def test_jacobian_of_linear_mix_is_A():
     A, x, b = T.dmatrix("A"), T.dvector("x"), T.dvector("b")
     y = T.dot(A, x) + b
@@ -469,7 +457,6 @@ def test_jacobian_of_linear_mix_is_A():
     assert isinstance(jl, list) and len(jl) == 2
 
 
-@needs_scan
 def test_hessian():
     x = T.dvector("x")
     cost = T.sum(x ** 3) + x[0] * x[1]
@@ -480,13 +467,6 @@ def test_hessian():
     np.testing.assert_allclose(H(xv), expected)
     with pytest.raises(TypeError):
         gradient.hessian(x, x)
-
-
-@pytest.mark.skipif(_has_scan(), reason="only meaningful without scan")
-def test_jacobian_without_scan_says_so():
-    x = T.dvector("x")
-    with pytest.raises(NotImplementedError, match="scan"):
-        gradient.jacobian(x * 2, x)
 
 
 # ---------------------------------------------------------------------------

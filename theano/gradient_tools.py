@@ -15,22 +15,13 @@ __all__ = ["jacobian", "hessian", "zero_grad", "disconnected_grad", "consider_co
 # jacobian / hessian
 # ---------------------------------------------------------------------------
 def _scan():
-    try:
-        from theano.scan import scan
-    except ImportError:
-        scan = None
-    if not callable(scan):
-        raise NotImplementedError(
-            "jacobian and hessian of a vector are built with theano.scan, which is not "
-            "available in this installation.")
+    # scan sits above the gradient module (its ops differentiate with it).
+    from theano.scan import scan
     return scan
 
 
 def _arange():
-    try:
-        from theano.tensor import arange
-    except ImportError:
-        from theano.tensor.alloc import arange
+    from theano.tensor.alloc import arange
     return arange
 
 
