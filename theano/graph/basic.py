@@ -261,6 +261,10 @@ def graph_inputs(outputs, blockers=None):
     return [v for v in ancestors(outputs, blockers) if v.owner is None or v in blockers]
 
 
+# Theano 1.0's name (``theano.gof.graph.inputs``).
+inputs = graph_inputs
+
+
 def is_in_ancestors(node, target_node):
     """True if ``target_node`` is an ancestor of ``node``."""
     return any(v.owner is target_node for v in ancestors(node.inputs))

@@ -2,7 +2,7 @@
 import numpy as np
 
 from theano.configparser import config
-from theano.graph.basic import format_source_line
+from theano.graph.basic import Apply, format_source_line
 from theano.graph.type import PropsEq
 
 __all__ = ["Op", "TestValueError", "get_test_value"]
@@ -36,8 +36,26 @@ class Op(PropsEq):
     view_map = {}
     default_output = None
 
+    itypes = None
+    otypes = None
+
     def make_node(self, *inputs):
-        raise NotImplementedError("%s must implement make_node" % type(self).__name__)
+        """Build the Apply node; the default uses ``itypes``/``otypes`` (Theano 1.0)."""
+        if self.itypes is None or self.otypes is None:
+            raise NotImplementedError(
+                "%s must implement make_node, or set the itypes and otypes attributes"
+                % type(self).__name__)
+        if len(inputs) != len(self.itypes):
+            raise TypeError("%s takes %d inputs (itypes %s), got %d"
+                            % (self, len(self.itypes), list(self.itypes), len(inputs)))
+        checked = []
+        for k, (t, x) in enumerate(zip(self.itypes, inputs)):
+            v = t.filter_variable(x)
+            if v.type != t:
+                raise TypeError("input %d of %s must have type %s, got %s of type %s"
+                                % (k, self, t, x, getattr(x, "type", type(x))))
+            checked.append(v)
+        return Apply(self, checked, [t() for t in self.otypes])
 
     def __call__(self, *inputs, **kwargs):
         return_list = kwargs.pop("return_list", False)

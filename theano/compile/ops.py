@@ -1,0 +1,71 @@
+"""Small ops of the compile layer, and ``as_op`` to wrap a Python function as an Op."""
+import numpy as np
+
+from theano.graph.op import Op
+
+__all__ = ["as_op", "FromFunctionOp"]
+
+
+class FromFunctionOp(Op):
+    """An Op whose ``perform`` calls a Python function (made by :func:`as_op`).
+
+    Two such ops are equal when they wrap the same function with the same types.
+    """
+
+    __props__ = ("fn", "itypes", "otypes", "infer_shape_fn")
+
+    def __init__(self, fn, itypes, otypes, infer_shape):
+        self.fn = fn
+        self.itypes = tuple(itypes)
+        self.otypes = tuple(otypes)
+        self.infer_shape_fn = infer_shape
+
+    def perform(self, node, inputs, output_storage):
+        outs = self.fn(*inputs)
+        if len(self.otypes) == 1:
+            outs = [outs]
+        for cell, value, var in zip(output_storage, outs, node.outputs):
+            cell[0] = var.type.filter(np.asarray(value), allow_downcast=True)
+
+    def infer_shape(self, fgraph, node, input_shapes):
+        if self.infer_shape_fn is None:
+            raise NotImplementedError("as_op(%s) was given no infer_shape" % self.fn.__name__)
+        return self.infer_shape_fn(fgraph, node, input_shapes)
+
+    def __str__(self):
+        return "FromFunctionOp{%s}" % self.fn.__name__
+
+    def __reduce__(self):
+        # Pickle by reference to the decorated function's module and name.
+        return (_rebuild, (self.fn.__module__, self.fn.__qualname__))
+
+
+def _rebuild(module, qualname):
+    import importlib
+
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def as_op(itypes, otypes, infer_shape=None):
+    """Decorator turning a NumPy function into an Op (no gradient).
+
+    Examples
+    --------
+    >>> import numpy as np, theano, theano.tensor as T
+    >>> @theano.compile.ops.as_op(itypes=[T.dmatrix], otypes=[T.dvector])
+    ... def row_norms(m):
+    ...     return np.sqrt((m ** 2).sum(axis=1))
+    >>> x = T.dmatrix()
+    >>> theano.function([x], row_norms(x))(np.array([[3.0, 4.0]]))
+    array([5.])
+    """
+    itypes = list(itypes) if isinstance(itypes, (list, tuple)) else [itypes]
+    otypes = list(otypes) if isinstance(otypes, (list, tuple)) else [otypes]
+
+    def deco(fn):
+        return FromFunctionOp(fn, itypes, otypes, infer_shape)
+
+    return deco
