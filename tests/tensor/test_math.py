@@ -333,3 +333,27 @@ def test_broadcast_mismatch_on_non_broadcastable_dim_raises():
     np.testing.assert_array_equal(theano.function([r, c], r + c)(np.ones((1, 3)),
                                                                   np.ones((2, 1))),
                                   np.full((2, 3), 2.0))
+
+
+@pytest.mark.parametrize("sx,sy,axes,np_axes", [
+    ((2, 3, 4, 5), (2, 5, 6), [[3], [1]], [[2], [0]]),
+    ((2, 3, 4, 5), (2, 5, 4), [[2, 3], [2, 1]], [[1, 2], [1, 0]]),
+    ((2, 3, 4), (2, 4, 5, 2), 1, [[1], [0]]),
+    ((3, 2, 2), (3, 2, 2), 2, [[0, 1], [0, 1]]),
+])
+def test_batched_tensordot(sx, sy, axes, np_axes):
+    x, y = _sym(sx, "float64"), _sym(sy, "float64")
+    vx, vy = _rand(sx, "float64"), _rand(sy, "float64")
+    out = theano.function([x, y], T.batched_tensordot(x, y, axes))(vx, vy)
+    ref = np.array([np.tensordot(a, b, np_axes) for a, b in zip(vx, vy)])
+    np.testing.assert_allclose(out, ref, rtol=1e-12)
+    theano.gradient.verify_grad(lambda a, b: T.batched_tensordot(a, b, axes), [vx, vy],
+                                rng=np.random.RandomState(0))
+
+
+def test_batched_dot_of_4d_uses_batched_tensordot():
+    x, y = T.dtensor4("x"), T.dtensor3("y")
+    vx, vy = _rand((2, 3, 4, 5), "float64"), _rand((2, 5, 6), "float64")
+    out = theano.function([x, y], T.batched_dot(x, y))(vx, vy)
+    np.testing.assert_allclose(out, np.array([np.dot(a, b) for a, b in zip(vx, vy)]),
+                               rtol=1e-12)

@@ -225,11 +225,6 @@ class Constant(Variable):
             return self.name
         return "Constant{%s}" % (self.data,)
 
-    def clone(self):
-        # Constants are values: a clone keeps the same data.
-        cp = super().clone()
-        return cp
-
     @property
     def value(self):
         return self.data
@@ -330,10 +325,6 @@ def clone(inputs, outputs, copy_inputs=True, copy_orphans=True):
 
 def list_of_nodes(inputs, outputs):
     return io_toposort(inputs, outputs)
-
-
-def walk_variables(outputs):
-    return ancestors(outputs)
 
 
 def equal_computations(xs, ys):

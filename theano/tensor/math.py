@@ -510,14 +510,47 @@ def batched_dot(a, b):
     if a.type.ndim == 1 or b.type.ndim == 1:
         raise TypeError("batched_dot needs inputs with a batch dimension and at least one more")
     if a.type.ndim > 3 or b.type.ndim > 3:
-        return batched_tensordot(a, b, [[a.type.ndim - 1], [np.max([1, b.type.ndim - 2])]])
+        return batched_tensordot(a, b, [[a.type.ndim - 1], [builtins.max(1, b.type.ndim - 2)]])
     return BatchedDot()(a, b)
 
 
 def batched_tensordot(x, y, axes=2):
-    """Batched tensordot, implemented with a Python-level scan-free reshape trick."""
-    raise TypeError("batched_tensordot of inputs with more than 3 dimensions is not "
-                    "supported yet; reshape to 3-d and use batched_dot")
+    """``tensordot`` of matching slices along the first (batch) axis.
+
+    ``axes`` is an int ``n`` (the last ``n`` axes of ``x`` against axes
+    ``1..n`` of ``y``) or a pair of axis lists that exclude the batch axis 0.
+    Built from a batched matrix product of reshaped inputs, so it has the
+    gradients of those ops.
+    """
+    from theano.tensor.shape import reshape, shape_i
+
+    x, y = as_tensor_variable(x), as_tensor_variable(y)
+    if np.isscalar(axes):
+        n = int(axes)
+        ax, bx = list(range(x.type.ndim - n, x.type.ndim)), list(range(1, n + 1))
+    else:
+        ax = [int(a) % x.type.ndim for a in np.atleast_1d(axes[0])]
+        bx = [int(b) % y.type.ndim for b in np.atleast_1d(axes[1])]
+    if len(ax) != len(bx) or 0 in ax or 0 in bx:
+        raise ValueError("batched_tensordot: axes %s must be two lists of equal length that do "
+                         "not contain the batch axis 0" % (axes,))
+    x_rest = [i for i in range(1, x.type.ndim) if i not in ax]
+    y_rest = [i for i in range(1, y.type.ndim) if i not in bx]
+
+    def size(v, dims):
+        out = constant(1, dtype="int64")
+        for d in dims:
+            out = out * shape_i(v, d)
+        return out
+
+    batch = shape_i(x, 0)
+    x3 = reshape(dimshuffle(x, [0] + x_rest + ax),
+                 [batch, size(x, x_rest), size(x, ax)], ndim=3)
+    y3 = reshape(dimshuffle(y, [0] + bx + y_rest),
+                 [batch, size(y, bx), size(y, y_rest)], ndim=3)
+    out = BatchedDot()(x3, y3)
+    dims = [batch] + [shape_i(x, d) for d in x_rest] + [shape_i(y, d) for d in y_rest]
+    return reshape(out, dims, ndim=len(dims))
 
 
 def outer(x, y):
