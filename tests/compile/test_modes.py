@@ -157,3 +157,19 @@ def test_debugmode_compares_the_rewritten_graph_with_the_original():
         np.testing.assert_allclose(ok(np.array([0.0])), [2.0])
     finally:
         optdb.unregister("buggy_for_test")
+
+
+def test_profile_flag_prints_summaries_at_exit():
+    import subprocess
+    import sys
+    import os
+
+    code = ("import theano, theano.tensor as T, numpy as np\n"
+            "x = T.dvector('x')\n"
+            "f = theano.function([x], T.exp(x).sum())\n"
+            "f(np.ones(3))\n")
+    env = dict(os.environ, THEANO_FLAGS="profile=True")
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "Function profiling" in res.stderr and "1 calls" in res.stderr

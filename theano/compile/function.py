@@ -589,11 +589,15 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     if not isinstance(inputs, (list, tuple)):
         raise TypeError("Input variables of a Theano function should be contained in a list, "
                         "even when there is a single input (got %r)." % (inputs,))
+    from_flag = profile is None and bool(config.profile)
     if profile is None:
         profile = config.profile or None
     if profile is True or isinstance(profile, str):
-        from theano.compile.profiling import ProfileStats
+        from theano.compile.profiling import ProfileStats, print_at_exit
         profile = ProfileStats(name=profile if isinstance(profile, str) else name)
+        if from_flag:
+            # As in Theano 1.0: THEANO_FLAGS=profile=True prints every profile at exit.
+            print_at_exit(profile)
     maker = FunctionMaker(inputs, outputs, mode=mode, updates=updates, givens=givens,
                           no_default_updates=no_default_updates, accept_inplace=accept_inplace,
                           name=name, rebuild_strict=rebuild_strict,

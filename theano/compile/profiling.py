@@ -3,13 +3,29 @@
 ``theano.function(..., profile=True)`` (or ``config.profile=True``) attaches a
 :class:`ProfileStats`; ``f.profile.summary()`` prints where the time went.
 """
+import atexit
 import sys
 import time
 from collections import defaultdict
 
 from theano.link.utils import raise_with_op
 
-__all__ = ["ProfileStats"]
+__all__ = ["ProfileStats", "print_at_exit"]
+
+_AT_EXIT = []
+
+
+def _print_all():
+    for stats in _AT_EXIT:
+        if stats.fct_callcount:
+            stats.summary(file=sys.stderr)
+
+
+def print_at_exit(stats):
+    """Print ``stats.summary()`` to stderr when the interpreter exits."""
+    if not _AT_EXIT:
+        atexit.register(_print_all)
+    _AT_EXIT.append(stats)
 
 
 class ProfileStats:
