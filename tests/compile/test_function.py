@@ -317,3 +317,16 @@ def test_modes_give_same_results():
         np.testing.assert_allclose(function([x], y, mode=mode)(v), ref)
     with pytest.raises(ValueError, match="Unknown mode"):
         function([x], y, mode="FAST_WALK")
+
+
+def test_outputs_do_not_alias_new_shared_values():
+    w = shared(np.ones(3))
+    x = T.dvector("x")
+    new = w * 2 + x
+    f = function([x], [new, new.T], updates=[(w, new)])
+    out, view = f(np.zeros(3))
+    out[0] = 100
+    view[1] = 50
+    np.testing.assert_array_equal(w.get_value(), [2.0, 2.0, 2.0])
+    borrowed = function([x], Out(new, borrow=True), updates=[(w, new)])(np.zeros(3))
+    assert np.shares_memory(borrowed, w.get_value(borrow=True))  # allowed when asked for

@@ -154,6 +154,22 @@ def _may_alias_input(var, fgraph, memo):
     return memo[var]
 
 
+def _view_roots(var):
+    """The variables whose buffer ``var`` may share (itself and what it views)."""
+    roots, stack = set(), [var]
+    while stack:
+        v = stack.pop()
+        if v in roots:
+            continue
+        roots.add(v)
+        if v.owner is not None:
+            idx = v.owner.outputs.index(v)
+            op = v.owner.op
+            for i in list(op.view_map.get(idx, [])) + list(op.destroy_map.get(idx, [])):
+                stack.append(v.owner.inputs[i])
+    return roots
+
+
 class FunctionMaker:
     """Turns inputs/outputs/updates/givens into an optimized, linked graph."""
 
@@ -266,8 +282,12 @@ class FunctionMaker:
         """Link the graph (after rewriting) and precompute per-output copy needs."""
         fg = self.fgraph
         memo = {}
+        # A returned array must not be the new value of a shared variable
+        # either: the user could then modify the shared value through it.
+        update_roots = {r for v in fg.outputs[self.n_outputs:] for r in _view_roots(v)}
         self.output_needs_copy = [
-            (not o.borrow) and _may_alias_input(v, fg, memo)
+            (not o.borrow) and (_may_alias_input(v, fg, memo)
+                                or bool(_view_roots(v) & update_roots))
             for o, v in zip(self.outputs, fg.outputs[:self.n_outputs])]
         self.update_needs_copy = [
             _may_alias_input(v, fg, memo) for v in fg.outputs[self.n_outputs:]]
