@@ -233,6 +233,9 @@ _flag("openmp_elemwise_minsize", _I(200000, lambda i: i > 0),
 _flag("tensor__cmp_sloppy", _I(0, lambda i: i in (0, 1, 2)),
       "Relax allclose checks: 0, 1 or 2", True)
 _flag("tensor__local_elemwise_fusion", _B(True), "Fuse elemwise ops")
+_flag("tensor__fast_math", _B(False),
+      "Allow rewrites that assume finite float values (x - x -> 0, x / x -> 1, 0 * x -> 0); "
+      "they change results where x is NaN or inf")
 _flag("base_compiledir", _path_param(lambda cfg: os.path.join(
     os.path.expanduser("~"), ".theano")), "Parent directory of compiledir")
 _flag("compiledir", _path_param(lambda cfg: os.path.join(

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import theano
 import theano.tensor as T
 from theano.compile.mode import Mode
 
@@ -18,6 +19,7 @@ def test_neutral_elements_disappear(check, rng):
             "Elemwise" not in check.op_names(f) for _ in [0])
 
 
+@theano.config.change_flags(tensor__fast_math=True)
 def test_mul_by_zero_is_zeros_of_the_right_shape(check, rng):
     x = T.dmatrix("x")
     i = T.imatrix("i")
@@ -38,6 +40,7 @@ def test_double_negation_and_inverse(check, rng):
     assert check.scalar_ops(f) == ["Elemwise", "Neg"]
 
 
+@theano.config.change_flags(tensor__fast_math=True)
 def test_x_minus_x_is_zeros_without_computing_x(check, rng):
     x = T.dmatrix("x")
     e = T.exp(x)
@@ -50,6 +53,7 @@ def test_x_minus_x_is_zeros_without_computing_x(check, rng):
     assert f.maker.fgraph.apply_nodes == set()
 
 
+@theano.config.change_flags(tensor__fast_math=True)
 def test_mul_div_cancellation(check, rng):
     a, b, c = T.dmatrices("a", "b", "c")
     v = {a: rng.rand(3, 3) + .5, b: rng.rand(3, 3) + .5, c: rng.rand(3, 3) + .5}
@@ -63,6 +67,20 @@ def test_mul_div_cancellation(check, rng):
     assert check.scalar_ops(f) == ["Elemwise", "TrueDiv"]
 
 
+def test_float_cancellation_keeps_nan_and_inf_without_fast_math():
+    x = T.dvector("x")
+    v = np.array([np.inf, np.nan, 0.0, 2.0])
+    f = theano.function([x], [x * 0, x - x, x / x], mode=NOFUSE)
+    with np.errstate(all="ignore"):
+        for got, ref in zip(f(v), [v * 0, v - v, v / v]):
+            np.testing.assert_array_equal(got, ref)  # NaN where NumPy gives NaN
+    i = T.ivector("i")
+    g = theano.function([i], [i * 0, i - i], mode=NOFUSE)
+    assert not any(isinstance(n.op, T.Elemwise) and n.op.scalar_op.name in ("mul", "sub")
+                   for n in g.maker.fgraph.apply_nodes)  # exact for integers
+
+
+@theano.config.change_flags(tensor__fast_math=True)
 def test_cancellation_keeps_broadcast_shape(check, rng):
     x = T.dmatrix("x")
     r = T.drow("r")

@@ -14,11 +14,15 @@ constants and rebuild one standard form:
 Only sub-expressions with no other client are flattened (shared ones would be
 computed twice), and only those of the same dtype.  When a cancellation
 makes the result broadcast less than the original, it is broadcast back.
-As in Theano, ``0 * x`` is 0 and ``x / x`` is 1 whatever the values of ``x``.
+For float tensors, cancelling ``x / x``, ``x - x`` and ``0 * x`` would turn
+NaN/inf into finite numbers, so it happens only with
+``config.tensor.fast_math`` (Theano 1.0 always did it); for integers it is
+always exact.
 """
 import numpy as np
 
 import theano.scalar.basic as ts
+from theano.configparser import config
 from theano.graph.basic import Constant, equal_computations
 from theano.rewriting.basic import node_rewriter
 from theano.rewriting.db import register_canonicalize, register_specialize
@@ -118,8 +122,18 @@ def _num_denum(fgraph, var, dtype, acc, top=False):
     acc[0].append(var)
 
 
-def _cancel(a, b):
-    """Remove common elements (by identity, with multiplicity); return the removed ones."""
+def _exact(dtype):
+    """True if cancelling equal terms of ``dtype`` cannot change a result (no NaN/inf)."""
+    return dtype not in ts.continuous_dtypes or config.tensor__fast_math
+
+
+def _cancel(a, b, dtype):
+    """Remove common elements (by identity, with multiplicity); return the removed ones.
+
+    Nothing is removed for float dtypes unless fast math is on (see the module docstring).
+    """
+    if not _exact(dtype):
+        return list(a), list(b), []
     removed = []
     b = list(b)
     keep_a = []
@@ -259,11 +273,11 @@ def local_mul_canonizer(fgraph, node):
         return False
     if np.any(cd == 0):
         return False
-    if np.all(cn == 0):
+    if np.all(cn == 0) and (_exact(dtype) or not (rest_n or rest_d)):
         new = broadcast_like(constant(np.zeros((), dtype=dtype)), out, fgraph,
                              models=node.inputs)
         return [fit_type(new, out)] if new is not None else False
-    rest_n, rest_d, removed = _cancel(rest_n, rest_d)
+    rest_n, rest_d, removed = _cancel(rest_n, rest_d, dtype)
     if sign < 0:
         cn = -cn
     if cd != 1 and cn != 1:
@@ -367,7 +381,7 @@ def local_add_canonizer(fgraph, node):
             rn.append(v)
         else:
             c = np.asarray(c - k.astype(dtype), dtype=dtype)
-    rp, rn, removed = _cancel(rp, rn)
+    rp, rn, removed = _cancel(rp, rn, dtype)
     if c != 0 or not (rp or rn):
         if dtype in ts.complex_dtypes or dtype.startswith("uint") or c >= 0 or not (rp or rn):
             rp = rp + [_C(c, dtype, out.type.ndim)]
@@ -416,6 +430,8 @@ def local_mul_specialize(fgraph, node):
             rest.append(i)
     if not found:
         return False
+    if coef == 0 and rest and not _exact(out.type.dtype):
+        return False  # 0 * x is NaN where x is NaN or inf
     if coef == 0:
         res = broadcast_like(0, out, fgraph, models=node.inputs)
         return [res] if res is not None else False
