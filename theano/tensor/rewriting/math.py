@@ -234,16 +234,33 @@ def _add_form_matches(out, rp, rn):
             and _matches(out.owner.inputs[1], ts.Add, rn))
 
 
+def _canonizer_output(node, classes):
+    """The output a canonizer may rewrite (a plain, non-bool node of ``classes``), or None."""
+    if (type(node.op.scalar_op) not in classes or node.op.inplace_pattern
+            or len(node.outputs) != 1 or node.outputs[0].type.dtype == "bool"):
+        return None
+    return node.outputs[0]
+
+
+def _canonical_result(fgraph, res, out, models):
+    """``[res]`` broadcast and typed like ``out``, or False if it is not a new form."""
+    res = _restore_broadcast(fgraph, res, out, models)
+    if res is None:
+        return False
+    res = fit_type(res, out)
+    if res is None or equal_computations([res], [out]):
+        return False
+    return [res]
+
+
 @node_rewriter([Elemwise], scalar=_MUL_OPS)
 def local_mul_canonizer(fgraph, node):
     """Canonical form of a product/quotient tree (see the module docstring)."""
     sop = node.op.scalar_op
-    if type(sop) not in _MUL_OPS or node.op.inplace_pattern or len(node.outputs) != 1:
+    out = _canonizer_output(node, _MUL_OPS)
+    if out is None:
         return False
-    out = node.outputs[0]
     dtype = out.type.dtype
-    if dtype == "bool":
-        return False
     is_float = dtype in ts.continuous_dtypes
     if not is_float and type(sop) not in (ts.Mul, ts.Neg):
         return False
@@ -304,13 +321,7 @@ def local_mul_canonizer(fgraph, node):
         res = tm.true_div(n, d)
     if neg:
         res = tm.neg(res)
-    res = _restore_broadcast(fgraph, res, out, removed + list(node.inputs))
-    if res is None:
-        return False
-    res = fit_type(res, out)
-    if res is None or equal_computations([res], [out]):
-        return False
-    return [res]
+    return _canonical_result(fgraph, res, out, removed + list(node.inputs))
 
 
 register_canonicalize(local_mul_canonizer, "fast_compile", "canonizer")
@@ -350,12 +361,10 @@ def _total(vs):
 def local_add_canonizer(fgraph, node):
     """Canonical form of a sum/difference tree (see the module docstring)."""
     sop = node.op.scalar_op
-    if type(sop) not in _ADD_OPS or node.op.inplace_pattern or len(node.outputs) != 1:
+    out = _canonizer_output(node, _ADD_OPS)
+    if out is None:
         return False
-    out = node.outputs[0]
     dtype = out.type.dtype
-    if dtype == "bool":
-        return False
     if isinstance(sop, ts.Neg):
         # A lone negation is canonical; sums absorb it when it is one of their terms.
         x = node.inputs[0]
@@ -397,13 +406,7 @@ def local_add_canonizer(fgraph, node):
         res = tm.neg(m)
     else:
         res = tm.sub(p, m)
-    res = _restore_broadcast(fgraph, res, out, removed + list(node.inputs))
-    if res is None:
-        return False
-    res = fit_type(res, out)
-    if res is None or equal_computations([res], [out]):
-        return False
-    return [res]
+    return _canonical_result(fgraph, res, out, removed + list(node.inputs))
 
 
 register_canonicalize(local_add_canonizer, "fast_compile", "canonizer")
