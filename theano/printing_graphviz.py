@@ -137,7 +137,7 @@ def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False,
 
     fg, outputs, topo, profile, input_update = _graph_of(fct)
     pd = _import_pydot()
-    from theano.compile.sharedvalue import SharedVariable
+    from theano.graph.sharedvalue import SharedVariable
 
     g = pd.Dot()
     position = {n: i for i, n in enumerate(topo)}

@@ -10,7 +10,7 @@ import numpy as np
 
 from theano.compile.io import In, Out
 from theano.compile.mode import get_mode
-from theano.compile.sharedvalue import Container, SharedVariable
+from theano.graph.sharedvalue import Container, SharedVariable
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, ancestors, user_source_line
 from theano.graph.fg import FunctionGraph

@@ -3,6 +3,7 @@ import numpy as np
 
 from theano.configparser import config
 from theano.graph.basic import Apply, format_source_line
+from theano.graph.rules import connection_rules, grad_rules, rop_rules
 from theano.graph.type import PropsEq
 
 __all__ = ["Op", "TestValueError", "get_test_value"]
@@ -120,17 +121,31 @@ class Op(PropsEq):
         return fn
 
     # -- differentiation -------------------------------------------------
+    # Library ops attach their rules from outside (theano.graph.rules); an Op
+    # written by a user overrides these methods, as in Theano 1.0.
     def L_op(self, inputs, outputs, output_grads):
-        """Vector-Jacobian product; default delegates to :meth:`grad`."""
+        """Vector-Jacobian product: the registered rule, else :meth:`grad`."""
+        rule = grad_rules.lookup(type(self))
+        if rule is not None:
+            return rule(self, inputs, outputs, output_grads)
         return self.grad(inputs, output_grads)
 
     def grad(self, inputs, output_grads):
+        rule = grad_rules.lookup(type(self))
+        if rule is not None:
+            return rule(self, inputs, self.make_node(*inputs).outputs, output_grads)
         raise NotImplementedError("%s does not implement a gradient" % self)
 
     def R_op(self, inputs, eval_points):
+        rule = rop_rules.lookup(type(self))
+        if rule is not None:
+            return rule(self, inputs, eval_points)
         raise NotImplementedError("%s does not implement R_op" % self)
 
     def connection_pattern(self, node):
+        rule = connection_rules.lookup(type(self))
+        if rule is not None:
+            return rule(self, node)
         return [[True] * len(node.outputs) for _ in node.inputs]
 
     def do_constant_folding(self, node):

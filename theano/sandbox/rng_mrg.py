@@ -36,7 +36,7 @@ import warnings
 
 import numpy as np
 
-from theano.compile.sharedvalue import shared
+from theano.graph.sharedvalue import shared
 from theano.configparser import config
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op

@@ -4,7 +4,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from theano.compile.sharedvalue import SharedVariable
+from theano.graph.sharedvalue import SharedVariable
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, ancestors, io_toposort
 from theano.graph.replace import clone_replace

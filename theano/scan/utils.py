@@ -3,7 +3,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from theano.compile.sharedvalue import SharedVariable
+from theano.graph.sharedvalue import SharedVariable
 from theano.graph.basic import Constant, Variable
 
 __all__ = ["until", "OrderedUpdates", "get_updates_and_outputs", "safe_new", "tap_name"]

@@ -25,7 +25,7 @@ import warnings
 
 import numpy as np
 
-from theano.compile.sharedvalue import SharedVariable, shared_constructor
+from theano.graph.sharedvalue import SharedVariable, shared_constructor
 from theano.configparser import config
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op

@@ -27,7 +27,7 @@ The numbers are Theano 1.0's: ``RandomStreams(seed)`` keeps a master
 """
 import numpy as np
 
-from theano.compile.sharedvalue import shared
+from theano.graph.sharedvalue import shared
 from theano.tensor.raw_random import (RandomStateSharedVariable,  # noqa: F401 (public here)
                                       RandomStreamsBase, randomstate_constructor)
 

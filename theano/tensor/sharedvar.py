@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from theano.compile.sharedvalue import SharedVariable, shared_constructor
+from theano.graph.sharedvalue import SharedVariable, shared_constructor
 from theano.tensor.type import TensorType
 from theano.tensor.var import _tensor_py_operators
 

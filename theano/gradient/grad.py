@@ -18,103 +18,20 @@ import warnings
 
 import numpy as np
 
+import theano.tensor as T
 from theano.configparser import config
 from theano.graph.basic import Variable, format_source_line, io_toposort
-from theano.graph.type import Type
+from theano.graph.null_type import DisconnectedType, NullType, disconnected_type
+from theano.graph.null_type import is_disconnected as _is_disc, is_null as _is_null
+from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
+from theano.tensor.gradient_ops import float_ones_like, float_zeros_like
 
-__all__ = [
-    "grad", "Lop", "Rop", "jacobian", "hessian", "subgraph_grad", "verify_grad",
-    "numeric_grad", "GradientError", "NullType", "null_type", "DisconnectedType",
-    "disconnected_type", "DisconnectedInputError", "NullTypeGradError", "grad_undefined",
-    "grad_not_implemented", "zero_grad", "disconnected_grad", "consider_constant",
-    "grad_clip", "grad_scale", "ZeroGrad", "DisconnectedGrad", "ConsiderConstant", "GradClip",
-    "GradScale", "format_as", "consider_constant_", "zero_grad_", "disconnected_grad_",
-]
+__all__ = ["grad", "Lop", "Rop", "subgraph_grad", "format_as", "DisconnectedInputError",
+           "NullTypeGradError"]
 
 _FLOAT = ("float16", "float32", "float64")
 _COMPLEX = ("complex64", "complex128")
 _DISCRETE = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
-
-
-# ---------------------------------------------------------------------------
-# Placeholder types
-# ---------------------------------------------------------------------------
-class NullType(Type):
-    """The type of an undefined gradient; ``why_null`` says why it is undefined.
-
-    Variables of this type cannot be computed: a function that needs one
-    fails to compile.
-    """
-
-    # Like Theano, all NullTypes are equal whatever the explanation.
-    __props__ = ()
-
-    def __init__(self, why_null="(no explanation given)"):
-        self.why_null = why_null
-
-    def filter(self, data, strict=False, allow_downcast=None):
-        raise ValueError("No value can be stored in a NullType variable: it stands for an "
-                         "undefined gradient. %s" % self.why_null)
-
-    def filter_variable(self, other):
-        raise ValueError("A NullType variable cannot be converted to or from: %s"
-                         % self.why_null)
-
-    def values_eq(self, a, b):
-        return False
-
-    def __str__(self):
-        return "NullType"
-
-
-def null_type(why_null="(no explanation given)"):
-    """A new variable of :class:`NullType`."""
-    return NullType(why_null)()
-
-
-class DisconnectedType(Type):
-    """The "gradient" of a cost that does not depend on the variable at all.
-
-    It is a symbolic placeholder for zero that records *why* it is zero.
-    """
-
-    def filter(self, data, strict=False, allow_downcast=None):
-        raise AssertionError("DisconnectedType is only a symbolic placeholder for a "
-                             "disconnected gradient; it holds no value.")
-
-    def filter_variable(self, other):
-        raise AssertionError("DisconnectedType is only a symbolic placeholder for a "
-                             "disconnected gradient; nothing converts to it.")
-
-    def values_eq(self, a, b):
-        return False
-
-    def __str__(self):
-        return "DisconnectedType"
-
-
-# Calling it makes a new DisconnectedType variable: ``disconnected_type()``.
-disconnected_type = DisconnectedType()
-
-
-def _is_null(v):
-    return isinstance(v.type, NullType)
-
-
-def _is_disc(v):
-    return isinstance(v.type, DisconnectedType)
-
-
-def grad_not_implemented(op, x_pos, x, comment=""):
-    """A :class:`NullType` gradient for input ``x_pos`` (``x``) of ``op``, not implemented."""
-    return NullType("This variable is Null because the grad method for input %s (%s) of the "
-                    "%s op is not implemented. %s" % (x_pos, x, op, comment))()
-
-
-def grad_undefined(op, x_pos, x, comment=""):
-    """A :class:`NullType` gradient for input ``x_pos`` (``x``) of ``op``, undefined."""
-    return NullType("This variable is Null because the grad method for input %s (%s) of the "
-                    "%s op is mathematically undefined. %s" % (x_pos, x, op, comment))()
 
 
 class DisconnectedInputError(ValueError):
@@ -141,29 +58,8 @@ def format_as(use_list, use_tuple, outputs):
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-def _tensor():
-    import theano.tensor as T
-    return T
-
-
 def _dtype(v):
     return getattr(v.type, "dtype", None)
-
-
-def _float_ones_like(x):
-    """Ones shaped like ``x``, of ``x``'s float dtype (floatX for other dtypes)."""
-    T = _tensor()
-    dtype = _dtype(x) if _dtype(x) in _FLOAT else config.floatX
-    # Not a constant: gradients keep depending on the cost's inputs, as users
-    # compile them with those inputs.
-    return T.ones_like(x, dtype=dtype)
-
-
-def _float_zeros_like(x):
-    """Zeros shaped like ``x``, of ``x``'s float dtype (floatX for other dtypes)."""
-    T = _tensor()
-    dtype = _dtype(x) if _dtype(x) in _FLOAT + _COMPLEX else config.floatX
-    return T.zeros_like(x, dtype=dtype)
 
 
 def _trace_of(var):
@@ -196,7 +92,6 @@ def _is_zero(x):
         return "no"
     if _is_disc(x):
         return "yes"
-    from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
     # zeros_like(x) is second(x, 0): look through it.
     v = x
     while v.owner is not None and getattr(getattr(v.owner.op, "scalar_op", None), "name",
@@ -219,7 +114,7 @@ def _match_bcast(g, var):
     if axes:
         # Summing over a dimension of size 1 changes no value and marks it
         # broadcastable, so updates keep the parameter's type.
-        g = _tensor().sum(g, axis=axes, keepdims=True)
+        g = T.sum(g, axis=axes, keepdims=True)
     return g
 
 
@@ -273,7 +168,6 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     >>> float(grad(x ** 2, x).eval({x: 10}))
     20.0
     """
-    T = _tensor()
     if disconnected_inputs not in ("raise", "warn", "ignore"):
         raise ValueError("Invalid value for keyword 'disconnected_inputs': %r; valid values "
                          "are 'ignore', 'warn' and 'raise'." % (disconnected_inputs,))
@@ -322,7 +216,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
                                                     pattern_cache)
     grad_dict = {}
     if cost is not None:
-        g_cost = known[cost] if cost in known else _float_ones_like(cost)
+        g_cost = known[cost] if cost in known else float_ones_like(cost)
         if _dtype(g_cost) is not None and _dtype(cost) in _FLOAT and \
                 _dtype(g_cost) != _dtype(cost):
             g_cost = T.cast(g_cost, _dtype(cost))
@@ -360,7 +254,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             if wrt[i] not in reported:
                 handle_disconnected(wrt[i])
             if return_disconnected == "zero":
-                rval[i] = _float_zeros_like(wrt[i])
+                rval[i] = float_zeros_like(wrt[i])
             elif return_disconnected == "None":
                 rval[i] = None
     return format_as(using_list, using_tuple, rval)
@@ -427,7 +321,6 @@ def _populate_var_to_app_to_idx(outputs, wrt, consider_constant, pattern_cache):
 
 def _populate_grad_dict(var_to_app_to_idx, grad_dict, wrt, cost_name, pattern_cache):
     """Back-propagate through the nodes of ``var_to_app_to_idx``; return the grads of ``wrt``."""
-    T = _tensor()
     terms = {}
     nodes = set()
     for d in var_to_app_to_idx.values():
@@ -471,7 +364,6 @@ def _populate_grad_dict(var_to_app_to_idx, grad_dict, wrt, cost_name, pattern_ca
 
 def _node_input_grads(node, output_grads, pattern_cache):
     """Call ``node.op.L_op`` and check what it returns (Theano's op contract)."""
-    T = _tensor()
     op = node.op
     inputs = list(node.inputs)
     pattern = _node_to_pattern(node, pattern_cache)
@@ -620,7 +512,6 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
     if len(f) != len(eval_points):
         raise ValueError("Lop: f has %d elements but eval_points has %d"
                          % (len(f), len(eval_points)))
-    T = _tensor()
     known = {}
     for k, (out, ev) in enumerate(zip(f, eval_points)):
         if not isinstance(ev, Variable):
@@ -652,7 +543,6 @@ def Rop(f, wrt, eval_points):
     >>> r.eval({x: [1., 2.], v: [1., 1.]}).tolist()
     [2.0, 4.0]
     """
-    T = _tensor()
     using_list, using_tuple = isinstance(f, list), isinstance(f, tuple)
     f = list(f) if (using_list or using_tuple) else [f]
     wrt = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
@@ -713,18 +603,9 @@ def Rop(f, wrt, eval_points):
     for out in f:
         r = ev_of(out)
         if r is _ZERO:
-            r = _float_zeros_like(out)
+            r = float_zeros_like(out)
         elif r is None:
             raise ValueError("The function is not differentiable with respect to the provided "
                              "inputs: the R operator of %s is undefined." % out)
         rval.append(r)
     return format_as(using_list, using_tuple, rval)
-
-
-# jacobian/hessian and the gradient-modifying ops live in theano.gradient_tools;
-# verify_grad in theano.gradient_check.  Both build on the functions above.
-from theano.gradient_tools import (  # noqa: E402,F401  pyflakes: ignore
-    ConsiderConstant, DisconnectedGrad, GradClip, GradScale, ZeroGrad, consider_constant,
-    consider_constant_, disconnected_grad, disconnected_grad_, grad_clip, grad_scale, hessian,
-    jacobian, zero_grad, zero_grad_)
-from theano.gradient_check import GradientError, numeric_grad, verify_grad  # noqa: E402

@@ -1,6 +1,13 @@
 """Checking symbolic gradients against finite differences (``verify_grad``)."""
 import numpy as np
 
+from theano.compile.function import function as _function
+from theano.gradient.grad import grad
+from theano.graph.sharedvalue import shared
+from theano.tensor.basic import as_tensor_variable
+from theano.tensor.math import sum as tensor_sum
+from theano.tensor.type import TensorType
+
 __all__ = ["numeric_grad", "verify_grad", "GradientError"]
 
 # Step sizes and tolerances by dtype (Theano 1.0 values).
@@ -169,11 +176,6 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     >>> verify_grad(T.tanh, [numpy.asarray([[2., 3, 4], [-1, 3.3, 9.9]])],
     ...             rng=numpy.random.RandomState(0))
     """
-    import theano
-    from theano.compile.function import function as _function
-    from theano.gradient import grad
-    from theano.tensor import TensorType, as_tensor_variable
-
     if not isinstance(pt, (list, tuple)):
         raise TypeError("verify_grad: pt must be a list (or tuple) of numpy arrays, one per "
                         "input of fun, got %s" % type(pt).__name__)
@@ -212,8 +214,8 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
             return np.asarray(plain, dtype="float32")
         return np.asarray(plain)
 
-    t_r = theano.shared(random_projection(), name="random_projection")
-    cost = theano.tensor.sum(t_r * o_output)
+    t_r = shared(random_projection(), name="random_projection")
+    cost = tensor_sum(t_r * o_output)
     cost_fn = compile_(tensor_pt, cost, "gradient.py cost")
     symbolic_grad = grad(cost, tensor_pt, disconnected_inputs="ignore")
     grad_fn = compile_(tensor_pt, symbolic_grad, "gradient.py symbolic grad")
