@@ -261,7 +261,7 @@ def test_shared_state_feeds_back_inside_the_loop():
 
 
 def test_random_streams_inside_fn_are_threaded_and_returned():
-    rs_mod = pytest.importorskip("theano.tensor.shared_randomstreams")
+    from theano.tensor.random import streams as rs_mod
     srng = rs_mod.RandomStreams(seed=234)
     x = T.dvector('x')
     out, upd = theano.scan(lambda v: v + srng.uniform((2,)), sequences=x)
@@ -584,7 +584,7 @@ def test_integer_state_next_to_float_gradients():
 
 
 def test_grad_with_random_dropout_inside_scan():
-    rs_mod = pytest.importorskip("theano.tensor.shared_randomstreams")
+    from theano.tensor.random import streams as rs_mod
     srng = rs_mod.RandomStreams(seed=1)
     W = T.dmatrix('W')
     X = T.dmatrix('X')

@@ -1,6 +1,13 @@
-"""Compilation modes: which rewrites run and which linker executes the graph."""
+"""Compilation modes: which rewrites run and which linker executes the graph.
+
+This is also where the standard rewrite database is assembled: importing the
+tensor rewrites registers them in :data:`theano.rewriting.db.optdb`.  Layers
+above this one (scan, ifelse) register their own rewrites when imported.
+"""
+import theano.tensor.rewriting  # noqa: F401  (the standard rewrites of tensor graphs)
 from theano.configparser import config
 from theano.link.py.vm import Program
+from theano.rewriting.db import optdb
 
 __all__ = ["Mode", "get_mode", "FAST_RUN", "FAST_COMPILE", "predefined_modes",
            "register_mode"]
@@ -90,7 +97,6 @@ class Mode:
         tags = self.query_tags()
         if tags is None:
             return
-        from theano.rewriting.db import optdb
         optdb.query(*tags).rewrite(fgraph)
 
     def link(self, fgraph):

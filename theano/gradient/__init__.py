@@ -27,3 +27,15 @@ __all__ = [
     "grad_clip", "grad_scale", "ZeroGrad", "DisconnectedGrad", "ConsiderConstant", "GradClip",
     "GradScale", "format_as", "consider_constant_", "zero_grad_", "disconnected_grad_",
 ]
+
+
+def _attach_to_tensor_namespace():
+    """Theano 1.0 users write ``T.grad``: put the differentiation functions in
+    ``theano.tensor`` from here, since the tensor layer cannot import this one."""
+    import theano.tensor as T  # the tensor layer is below this one: not a cycle
+
+    for name in ("grad", "Rop", "Lop", "jacobian", "hessian", "verify_grad", "numeric_grad"):
+        setattr(T, name, globals()[name])
+
+
+_attach_to_tensor_namespace()

@@ -21,9 +21,10 @@ import numpy as np
 import theano.tensor as T
 from theano.configparser import config
 from theano.graph.basic import Variable, format_source_line, io_toposort
-from theano.graph.null_type import DisconnectedType, NullType, disconnected_type
+from theano.graph.null_type import DisconnectedType, NullType, disconnected_type, null_type
 from theano.graph.null_type import is_disconnected as _is_disc, is_null as _is_null
 from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
+from theano.tensor.grad_utils import sum_to_broadcast
 from theano.tensor.gradient_ops import float_ones_like, float_zeros_like
 
 __all__ = ["grad", "Lop", "Rop", "subgraph_grad", "format_as", "DisconnectedInputError",
@@ -102,20 +103,6 @@ def _is_zero(x):
     except (NotScalarConstantError, TypeError, ValueError):
         return "maybe"
     return "yes" if np.all(np.asarray(value) == 0) else "no"
-
-
-def _match_bcast(g, var):
-    """Make ``g`` broadcastable wherever ``var`` is (those dimensions have size 1)."""
-    vb = getattr(var.type, "broadcastable", None)
-    gb = getattr(g.type, "broadcastable", None)
-    if vb is None or gb is None or len(vb) != len(gb):
-        return g
-    axes = [i for i, (a, b) in enumerate(zip(vb, gb)) if a and not b]
-    if axes:
-        # Summing over a dimension of size 1 changes no value and marks it
-        # broadcastable, so updates keep the parameter's type.
-        g = T.sum(g, axis=axes, keepdims=True)
-    return g
 
 
 def _check_wrt(wrt):
@@ -346,7 +333,7 @@ def _populate_grad_dict(var_to_app_to_idx, grad_dict, wrt, cost_name, pattern_ca
             if vdt in _FLOAT:
                 real = [T.cast(t, vdt) if _dtype(t) != vdt and _dtype(t) in _FLOAT else t
                         for t in real]
-            real = [_match_bcast(t, var) for t in real]
+            real = [sum_to_broadcast(t, var) for t in real]
             g = real[0] if len(real) == 1 else T.add(*real)
             if cost_name is not None and var.name is not None and g.name is None:
                 g.name = "(d%s/d%s)" % (cost_name, var.name)

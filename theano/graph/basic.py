@@ -8,10 +8,12 @@ import os
 import sys
 from itertools import count
 
+import numpy as np
+
 __all__ = [
     "Apply", "Variable", "Constant", "Scratchpad", "ancestors", "graph_inputs",
     "io_toposort", "toposort", "clone", "clone_get_equiv", "applys_between",
-    "is_in_ancestors", "user_source_line",
+    "is_in_ancestors", "user_source_line", "constant_value",
 ]
 
 # Directory of the `theano` package: frames inside it are library frames.
@@ -350,3 +352,27 @@ def equal_computations(xs, ys):
 
     return len(xs) == len(ys) and all(same(x, y) for x, y in zip(xs, ys))
 
+
+def constant_value(var):
+    """The single value held by ``var``, or raise ValueError.
+
+    A :class:`Constant` whose elements are all equal holds that value; an
+    op whose output can be a known constant says so with a
+    ``get_scalar_constant_value(node, recurse)`` method (a broadcast or a
+    cast of a constant, say), which this follows.
+    """
+    if isinstance(var, Constant):
+        data = np.asarray(var.data)
+        if data.size and (data.dtype == object or bool(np.all(data == data.flat[0]))):
+            return data.flat[0] if data.ndim else data[()]
+        raise ValueError("%s does not hold a single value" % (var,))
+    node = var.owner
+    hook = getattr(node.op, "get_scalar_constant_value", None) if node is not None else None
+    if hook is None:
+        raise ValueError("%s is not a constant" % (var,))
+    try:
+        return hook(node, constant_value)
+    except ValueError:
+        raise
+    except Exception as exc:  # the op's own "not a constant" error
+        raise ValueError(str(exc)) from exc

@@ -23,7 +23,7 @@ import warnings
 from collections import deque
 
 from theano.configparser import config
-from theano.graph.basic import Constant, Variable, io_toposort
+from theano.graph.basic import Constant, Variable, constant_value, io_toposort
 from theano.graph.fg import Feature, InconsistencyError
 
 __all__ = ["GraphRewriter", "NodeRewriter", "node_rewriter", "WalkingGraphRewriter",
@@ -574,10 +574,12 @@ class PatternNodeRewriter(NodeRewriter):
         if not _match(self.in_pattern, node.outputs[0], binding, clients, True):
             return False
         new = _build(self.out_pattern, binding)
+        if not isinstance(new, Variable):
+            try:
+                new = node.outputs[0].type.make_constant(new)
+            except (TypeError, ValueError):
+                return False  # a bare number that does not have the output's type
         if new.type != node.outputs[0].type:
-            if getattr(new.type, "dtype", None) != node.outputs[0].type.dtype:
-                from theano.tensor.basic import cast
-                new = cast(new, node.outputs[0].type.dtype)
             conv = node.outputs[0].type.convert_variable(new)
             if conv is None:
                 return False
@@ -596,7 +598,6 @@ def _pattern_name(pin, pout):
 
 
 def _match(pattern, var, binding, clients, top):
-    from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
     if isinstance(pattern, str):
         if pattern in binding:
             return binding[pattern] is var
@@ -620,8 +621,8 @@ def _match(pattern, var, binding, clients, top):
         return all(_match(p, i, binding, clients, False)
                    for p, i in zip(pattern[1:], node.inputs))
     try:
-        return get_scalar_constant_value(var) == pattern
-    except NotScalarConstantError:
+        return bool(constant_value(var) == pattern)
+    except ValueError:
         return False
 
 
@@ -631,5 +632,4 @@ def _build(pattern, binding):
     if isinstance(pattern, tuple):
         fn = pattern[0]
         return fn(*[_build(p, binding) for p in pattern[1:]])
-    from theano.tensor.basic import constant
-    return constant(pattern)
+    return pattern  # a number: the op it is passed to converts it

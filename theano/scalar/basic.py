@@ -125,11 +125,33 @@ class ScalarOp(Op):
     commutative = False
     associative = False
     identity = None  # for reductions: the neutral element
+    reducer = None  # for reductions: the NumPy function reducing an array along axes
+    reduce_name = None  # how a reduction by this op prints (Theano 1.0's names: Sum, Max...)
     upcast_inputs = False  # cast discrete inputs to the output dtype before nfunc
+
+    ufunc = None  # the NumPy ufunc computing it into an ``out=`` array (in-place ops)
+    _name = None
+
+    def __init_subclass__(cls, nfunc=None, pref=None, **attrs):
+        # The class keywords give the array function, the output dtype rule
+        # ("pref") and any other attribute: see the op classes below.
+        super().__init_subclass__()
+        if nfunc is not None:
+            cls.nfunc = staticmethod(nfunc)
+        if pref is not None:
+            cls.output_types_preference = staticmethod(pref)
+            # Float-valued functions of integers compute in the output dtype:
+            # NumPy would evaluate int8 inputs in float16 and lose precision.
+            attrs.setdefault("upcast_inputs",
+                             pref in (upgrade_to_float, upgrade_to_float_no_complex))
+        if "reducer" in attrs:
+            attrs["reducer"] = staticmethod(attrs["reducer"])
+        for key, value in attrs.items():
+            setattr(cls, "_name" if key == "name" else key, value)
 
     @property
     def name(self):
-        return type(self).__name__.lower()
+        return self._name or type(self).__name__.lower()
 
     def output_dtypes(self, *dtypes):
         if self.nin >= 0 and len(dtypes) != self.nin:
@@ -154,17 +176,6 @@ class ScalarOp(Op):
 
     def __str__(self):
         return self.name
-
-
-def _ufunc_op(class_name, nfunc, pref=upcast_out, nin=1, **attrs):
-    """Create a ScalarOp subclass wrapping ``nfunc`` and return its singleton."""
-    # Float-valued functions of integers compute in the output dtype: NumPy
-    # would evaluate int8 inputs in float16 and lose precision.
-    attrs.setdefault("upcast_inputs", pref in (upgrade_to_float, upgrade_to_float_no_complex))
-    cls = type(class_name, (ScalarOp,), dict(
-        nfunc=staticmethod(nfunc), nin=nin, output_types_preference=staticmethod(pref), **attrs))
-    globals()[class_name] = cls
-    return cls()
 
 
 def _nary(fn):
@@ -228,79 +239,571 @@ def _pow(x, y):
         return np.power(x, y)
 
 
-add = _ufunc_op("Add", _nary(np.add), upcast_out, nin=-1, commutative=True,
-                associative=True, identity=0)
-mul = _ufunc_op("Mul", _nary(np.multiply), upcast_out, nin=-1, commutative=True,
-                associative=True, identity=1)
-sub = _ufunc_op("Sub", np.subtract, upcast_out_nobool, nin=2)
-true_div = _ufunc_op("TrueDiv", _true_div, upgrade_to_float, nin=2)
-int_div = _ufunc_op("IntDiv", _safe_int_div, upcast_out, nin=2)
-mod = _ufunc_op("Mod", _mod, upcast_out, nin=2)
-pow = _ufunc_op("Pow", _pow, upcast_out, nin=2)
-minimum = _ufunc_op("Minimum", np.minimum, upcast_out, nin=2, commutative=True,
-                    associative=True, identity=np.inf)
-maximum = _ufunc_op("Maximum", np.maximum, upcast_out, nin=2, commutative=True,
-                    associative=True, identity=-np.inf)
-lt = _ufunc_op("LT", np.less, bool_out, nin=2)
-gt = _ufunc_op("GT", np.greater, bool_out, nin=2)
-le = _ufunc_op("LE", np.less_equal, bool_out, nin=2)
-ge = _ufunc_op("GE", np.greater_equal, bool_out, nin=2)
-eq = _ufunc_op("EQ", np.equal, bool_out, nin=2, commutative=True)
-neq = _ufunc_op("NEQ", np.not_equal, bool_out, nin=2, commutative=True)
-and_ = _ufunc_op("AND", _nary(np.bitwise_and), int_or_bool_out, nin=-1, commutative=True,
-                 associative=True, identity=True)
-or_ = _ufunc_op("OR", _nary(np.bitwise_or), int_or_bool_out, nin=-1, commutative=True,
-                associative=True, identity=False)
-xor = _ufunc_op("XOR", _nary(np.bitwise_xor), int_or_bool_out, nin=-1, commutative=True,
-                associative=True, identity=False)
-invert = _ufunc_op("Invert", np.invert, int_or_bool_out)
-neg = _ufunc_op("Neg", np.negative, upcast_out_nobool)
-abs_ = _ufunc_op("Abs", np.abs, float_out_of_complex)
-sgn = _ufunc_op("Sgn", _sgn, upcast_out_nobool)
-sqr = _ufunc_op("Sqr", np.square, upcast_out_nobool)
-inv = _ufunc_op("Inv", _guarded(np.reciprocal), upgrade_to_float)
-identity = _ufunc_op("Identity", np.copy, same_out)
-second = _ufunc_op("Second", _second, second_out, nin=2)
-switch = _ufunc_op("Switch", np.where, switch_out, nin=3)
-clip = _ufunc_op("Clip", np.clip, clip_out, nin=3)
-isnan = _ufunc_op("IsNan", np.isnan, bool_out)
-isinf = _ufunc_op("IsInf", np.isinf, bool_out)
-floor = _ufunc_op("Floor", np.floor, upgrade_to_float_no_complex)
-ceil = _ufunc_op("Ceil", np.ceil, upgrade_to_float_no_complex)
-trunc = _ufunc_op("Trunc", np.trunc, upgrade_to_float_no_complex)
-round_half_to_even = _ufunc_op("RoundHalfToEven", np.round, upgrade_to_float_no_complex)
-round_half_away_from_zero = _ufunc_op(
-    "RoundHalfAwayFromZero", lambda x: np.sign(x) * np.floor(np.abs(x) + 0.5),
-    upgrade_to_float_no_complex)
-real = _ufunc_op("Real", np.real, float_out_of_complex)
-imag = _ufunc_op("Imag", np.imag, float_out_of_complex)
-angle = _ufunc_op("Angle", np.angle, lambda t: float_out_of_complex(upgrade_to_float(t)[0]))
-conj = _ufunc_op("Conj", np.conj, same_out)
-arctan2 = _ufunc_op("ArcTan2", np.arctan2, upgrade_to_float_no_complex, nin=2)
-hypot = _ufunc_op("Hypot", np.hypot, upgrade_to_float_no_complex, nin=2)
-sigmoid = _ufunc_op("ScalarSigmoid", _sigmoid, upgrade_to_float_no_complex,
-                   name="sigmoid")
-softplus = _ufunc_op("ScalarSoftplus", _softplus, upgrade_to_float_no_complex,
-                    name="softplus")
+class Add(ScalarOp, nfunc=_nary(np.add), pref=upcast_out, nin=-1, commutative=True,
+          associative=True, identity=0, ufunc=np.add,
+          reducer=np.sum, reduce_name="Sum"):
+    """``x + y + ...``."""
 
-_FLOAT_UNARY = {
-    "Exp": np.exp, "Exp2": np.exp2, "Expm1": np.expm1, "Log": np.log, "Log2": np.log2,
-    "Log10": np.log10, "Log1p": np.log1p, "Sqrt": np.sqrt, "Sin": np.sin, "Cos": np.cos,
-    "Tan": np.tan, "ArcSin": np.arcsin, "ArcCos": np.arccos, "ArcTan": np.arctan,
-    "Sinh": np.sinh, "Cosh": np.cosh, "Tanh": np.tanh, "ArcSinh": np.arcsinh,
-    "ArcCosh": np.arccosh, "ArcTanh": np.arctanh, "Deg2Rad": np.deg2rad,
-    "Rad2Deg": np.rad2deg,
-}
-_SPECIAL_UNARY = {
-    "Erf": sps.erf, "Erfc": sps.erfc, "Erfinv": sps.erfinv, "Erfcinv": sps.erfcinv,
-    "Gamma": sps.gamma, "GammaLn": sps.gammaln, "Psi": sps.psi, "Erfcx": sps.erfcx,
-    "I0": sps.i0, "I1": sps.i1, "J0": sps.j0, "J1": sps.j1,
-}
-for _name, _fn in _FLOAT_UNARY.items():
-    globals()[_name.lower()] = _ufunc_op(_name, _guarded(_fn), upgrade_to_float)
-for _name, _fn in _SPECIAL_UNARY.items():
-    globals()[_name.lower()] = _ufunc_op(_name, _guarded(_fn), upgrade_to_float_no_complex)
-gammaln = globals()["gammaln"]
+
+add = Add()
+
+
+class Mul(ScalarOp, nfunc=_nary(np.multiply), pref=upcast_out, nin=-1, commutative=True,
+          associative=True, identity=1, ufunc=np.multiply,
+          reducer=np.prod, reduce_name="Prod"):
+    """``x * y * ...``."""
+
+
+mul = Mul()
+
+
+class Sub(ScalarOp, nfunc=np.subtract, pref=upcast_out_nobool, nin=2, ufunc=np.subtract):
+    """``x - y``."""
+
+
+sub = Sub()
+
+
+class TrueDiv(ScalarOp, nfunc=_true_div, pref=upgrade_to_float, nin=2, ufunc=np.true_divide):
+    """``x / y`` (always a float)."""
+
+
+true_div = TrueDiv()
+
+
+class IntDiv(ScalarOp, nfunc=_safe_int_div, pref=upcast_out, nin=2, ufunc=np.floor_divide):
+    """``x // y`` (floor division)."""
+
+
+int_div = IntDiv()
+
+
+class Mod(ScalarOp, nfunc=_mod, pref=upcast_out, nin=2, ufunc=np.mod):
+    """``x % y`` (sign of the divisor, as NumPy)."""
+
+
+mod = Mod()
+
+
+class Pow(ScalarOp, nfunc=_pow, pref=upcast_out, nin=2):
+    """``x ** y``."""
+
+
+pow = Pow()
+
+
+class Minimum(ScalarOp, nfunc=np.minimum, pref=upcast_out, nin=2, commutative=True,
+              associative=True, identity=np.inf, ufunc=np.minimum,
+              reducer=np.min, reduce_name="Min"):
+    """Elementwise minimum (NaN-propagating)."""
+
+
+minimum = Minimum()
+
+
+class Maximum(ScalarOp, nfunc=np.maximum, pref=upcast_out, nin=2, commutative=True,
+              associative=True, identity=-np.inf, ufunc=np.maximum,
+              reducer=np.max, reduce_name="Max"):
+    """Elementwise maximum (NaN-propagating)."""
+
+
+maximum = Maximum()
+
+
+class LT(ScalarOp, nfunc=np.less, pref=bool_out, nin=2):
+    """``x < y``."""
+
+
+lt = LT()
+
+
+class GT(ScalarOp, nfunc=np.greater, pref=bool_out, nin=2):
+    """``x > y``."""
+
+
+gt = GT()
+
+
+class LE(ScalarOp, nfunc=np.less_equal, pref=bool_out, nin=2):
+    """``x <= y``."""
+
+
+le = LE()
+
+
+class GE(ScalarOp, nfunc=np.greater_equal, pref=bool_out, nin=2):
+    """``x >= y``."""
+
+
+ge = GE()
+
+
+class EQ(ScalarOp, nfunc=np.equal, pref=bool_out, nin=2, commutative=True):
+    """``x == y``."""
+
+
+eq = EQ()
+
+
+class NEQ(ScalarOp, nfunc=np.not_equal, pref=bool_out, nin=2, commutative=True):
+    """``x != y``."""
+
+
+neq = NEQ()
+
+
+class AND(ScalarOp, nfunc=_nary(np.bitwise_and), pref=int_or_bool_out, nin=-1, commutative=True,
+          associative=True, identity=True,
+          reducer=np.all, reduce_name="All"):
+    """Bitwise/logical and."""
+
+
+and_ = AND()
+
+
+class OR(ScalarOp, nfunc=_nary(np.bitwise_or), pref=int_or_bool_out, nin=-1, commutative=True,
+         associative=True, identity=False,
+         reducer=np.any, reduce_name="Any"):
+    """Bitwise/logical or."""
+
+
+or_ = OR()
+
+
+class XOR(ScalarOp, nfunc=_nary(np.bitwise_xor), pref=int_or_bool_out, nin=-1, commutative=True,
+          associative=True, identity=False):
+    """Bitwise/logical exclusive or."""
+
+
+xor = XOR()
+
+
+class Invert(ScalarOp, nfunc=np.invert, pref=int_or_bool_out):
+    """Bitwise/logical not."""
+
+
+invert = Invert()
+
+
+class Neg(ScalarOp, nfunc=np.negative, pref=upcast_out_nobool, ufunc=np.negative):
+    """``-x``."""
+
+
+neg = Neg()
+
+
+class Abs(ScalarOp, nfunc=np.abs, pref=float_out_of_complex):
+    """``|x|`` (the modulus for complex)."""
+
+
+abs_ = Abs()
+
+
+class Sgn(ScalarOp, nfunc=_sgn, pref=upcast_out_nobool, ufunc=np.sign):
+    """The sign of ``x`` (-1, 0 or 1)."""
+
+
+sgn = Sgn()
+
+
+class Sqr(ScalarOp, nfunc=np.square, pref=upcast_out_nobool, ufunc=np.square):
+    """``x * x``."""
+
+
+sqr = Sqr()
+
+
+class Inv(ScalarOp, nfunc=_guarded(np.reciprocal), pref=upgrade_to_float, ufunc=np.reciprocal):
+    """``1 / x``."""
+
+
+inv = Inv()
+
+
+class Identity(ScalarOp, nfunc=np.copy, pref=same_out, ufunc=np.positive):
+    """``x`` unchanged (a copy)."""
+
+
+identity = Identity()
+
+
+class Second(ScalarOp, nfunc=_second, pref=second_out, nin=2):
+    """``b`` broadcast to the shape of ``a`` (Theano's ``fill``)."""
+
+
+second = Second()
+
+
+class Switch(ScalarOp, nfunc=np.where, pref=switch_out, nin=3):
+    """``a if cond else b``, elementwise."""
+
+
+switch = Switch()
+
+
+class Clip(ScalarOp, nfunc=np.clip, pref=clip_out, nin=3):
+    """``x`` clipped to ``[lo, hi]``."""
+
+
+clip = Clip()
+
+
+class IsNan(ScalarOp, nfunc=np.isnan, pref=bool_out):
+    """``x`` is NaN."""
+
+
+isnan = IsNan()
+
+
+class IsInf(ScalarOp, nfunc=np.isinf, pref=bool_out):
+    """``x`` is +-inf."""
+
+
+isinf = IsInf()
+
+
+class Floor(ScalarOp, nfunc=np.floor, pref=upgrade_to_float_no_complex, ufunc=np.floor):
+    """Round down."""
+
+
+floor = Floor()
+
+
+class Ceil(ScalarOp, nfunc=np.ceil, pref=upgrade_to_float_no_complex, ufunc=np.ceil):
+    """Round up."""
+
+
+ceil = Ceil()
+
+
+class Trunc(ScalarOp, nfunc=np.trunc, pref=upgrade_to_float_no_complex, ufunc=np.trunc):
+    """Round towards zero."""
+
+
+trunc = Trunc()
+
+
+class RoundHalfToEven(ScalarOp, nfunc=np.round, pref=upgrade_to_float_no_complex):
+    """Round half to even (banker's rounding)."""
+
+
+round_half_to_even = RoundHalfToEven()
+
+
+class RoundHalfAwayFromZero(ScalarOp, nfunc=lambda x: np.sign(x) * np.floor(np.abs(x) + 0.5),
+                            pref=upgrade_to_float_no_complex):
+    """Round half away from zero."""
+
+
+round_half_away_from_zero = RoundHalfAwayFromZero()
+
+
+class Real(ScalarOp, nfunc=np.real, pref=float_out_of_complex):
+    """Real part."""
+
+
+real = Real()
+
+
+class Imag(ScalarOp, nfunc=np.imag, pref=float_out_of_complex):
+    """Imaginary part."""
+
+
+imag = Imag()
+
+
+class Angle(ScalarOp, nfunc=np.angle, pref=lambda t: float_out_of_complex(upgrade_to_float(t)[0])):
+    """Argument of a complex number."""
+
+
+angle = Angle()
+
+
+class Conj(ScalarOp, nfunc=np.conj, pref=same_out):
+    """Complex conjugate."""
+
+
+conj = Conj()
+
+
+class ArcTan2(ScalarOp, nfunc=np.arctan2, pref=upgrade_to_float_no_complex, nin=2,
+              ufunc=np.arctan2):
+    """``arctan(y / x)`` in the right quadrant."""
+
+
+arctan2 = ArcTan2()
+
+
+class Hypot(ScalarOp, nfunc=np.hypot, pref=upgrade_to_float_no_complex, nin=2, ufunc=np.hypot):
+    """``sqrt(x**2 + y**2)`` without overflow."""
+
+
+hypot = Hypot()
+
+
+class ScalarSigmoid(ScalarOp, nfunc=_sigmoid, pref=upgrade_to_float_no_complex, name="sigmoid",
+                    ufunc=sps.expit):
+    """The logistic function ``1 / (1 + exp(-x))``."""
+
+
+sigmoid = ScalarSigmoid()
+
+
+class ScalarSoftplus(ScalarOp, nfunc=_softplus, pref=upgrade_to_float_no_complex, name="softplus"):
+    """``log(1 + exp(x))`` without overflow."""
+
+
+softplus = ScalarSoftplus()
+
+
+class Exp(ScalarOp, nfunc=_guarded(np.exp), pref=upgrade_to_float, ufunc=np.exp):
+    """``e ** x``."""
+
+
+exp = Exp()
+
+
+class Exp2(ScalarOp, nfunc=_guarded(np.exp2), pref=upgrade_to_float, ufunc=np.exp2):
+    """``2 ** x``."""
+
+
+exp2 = Exp2()
+
+
+class Expm1(ScalarOp, nfunc=_guarded(np.expm1), pref=upgrade_to_float, ufunc=np.expm1):
+    """``exp(x) - 1``, accurate near 0."""
+
+
+expm1 = Expm1()
+
+
+class Log(ScalarOp, nfunc=_guarded(np.log), pref=upgrade_to_float, ufunc=np.log):
+    """Natural logarithm."""
+
+
+log = Log()
+
+
+class Log2(ScalarOp, nfunc=_guarded(np.log2), pref=upgrade_to_float, ufunc=np.log2):
+    """Base-2 logarithm."""
+
+
+log2 = Log2()
+
+
+class Log10(ScalarOp, nfunc=_guarded(np.log10), pref=upgrade_to_float, ufunc=np.log10):
+    """Base-10 logarithm."""
+
+
+log10 = Log10()
+
+
+class Log1p(ScalarOp, nfunc=_guarded(np.log1p), pref=upgrade_to_float, ufunc=np.log1p):
+    """``log(1 + x)``, accurate near 0."""
+
+
+log1p = Log1p()
+
+
+class Sqrt(ScalarOp, nfunc=_guarded(np.sqrt), pref=upgrade_to_float, ufunc=np.sqrt):
+    """Square root."""
+
+
+sqrt = Sqrt()
+
+
+class Sin(ScalarOp, nfunc=_guarded(np.sin), pref=upgrade_to_float, ufunc=np.sin):
+    """Sine."""
+
+
+sin = Sin()
+
+
+class Cos(ScalarOp, nfunc=_guarded(np.cos), pref=upgrade_to_float, ufunc=np.cos):
+    """Cosine."""
+
+
+cos = Cos()
+
+
+class Tan(ScalarOp, nfunc=_guarded(np.tan), pref=upgrade_to_float, ufunc=np.tan):
+    """Tangent."""
+
+
+tan = Tan()
+
+
+class ArcSin(ScalarOp, nfunc=_guarded(np.arcsin), pref=upgrade_to_float, ufunc=np.arcsin):
+    """Inverse sine."""
+
+
+arcsin = ArcSin()
+
+
+class ArcCos(ScalarOp, nfunc=_guarded(np.arccos), pref=upgrade_to_float, ufunc=np.arccos):
+    """Inverse cosine."""
+
+
+arccos = ArcCos()
+
+
+class ArcTan(ScalarOp, nfunc=_guarded(np.arctan), pref=upgrade_to_float, ufunc=np.arctan):
+    """Inverse tangent."""
+
+
+arctan = ArcTan()
+
+
+class Sinh(ScalarOp, nfunc=_guarded(np.sinh), pref=upgrade_to_float, ufunc=np.sinh):
+    """Hyperbolic sine."""
+
+
+sinh = Sinh()
+
+
+class Cosh(ScalarOp, nfunc=_guarded(np.cosh), pref=upgrade_to_float, ufunc=np.cosh):
+    """Hyperbolic cosine."""
+
+
+cosh = Cosh()
+
+
+class Tanh(ScalarOp, nfunc=_guarded(np.tanh), pref=upgrade_to_float, ufunc=np.tanh):
+    """Hyperbolic tangent."""
+
+
+tanh = Tanh()
+
+
+class ArcSinh(ScalarOp, nfunc=_guarded(np.arcsinh), pref=upgrade_to_float, ufunc=np.arcsinh):
+    """Inverse hyperbolic sine."""
+
+
+arcsinh = ArcSinh()
+
+
+class ArcCosh(ScalarOp, nfunc=_guarded(np.arccosh), pref=upgrade_to_float, ufunc=np.arccosh):
+    """Inverse hyperbolic cosine."""
+
+
+arccosh = ArcCosh()
+
+
+class ArcTanh(ScalarOp, nfunc=_guarded(np.arctanh), pref=upgrade_to_float, ufunc=np.arctanh):
+    """Inverse hyperbolic tangent."""
+
+
+arctanh = ArcTanh()
+
+
+class Deg2Rad(ScalarOp, nfunc=_guarded(np.deg2rad), pref=upgrade_to_float):
+    """Degrees to radians."""
+
+
+deg2rad = Deg2Rad()
+
+
+class Rad2Deg(ScalarOp, nfunc=_guarded(np.rad2deg), pref=upgrade_to_float):
+    """Radians to degrees."""
+
+
+rad2deg = Rad2Deg()
+
+
+class Erf(ScalarOp, nfunc=_guarded(sps.erf), pref=upgrade_to_float_no_complex, ufunc=sps.erf):
+    """Error function."""
+
+
+erf = Erf()
+
+
+class Erfc(ScalarOp, nfunc=_guarded(sps.erfc), pref=upgrade_to_float_no_complex, ufunc=sps.erfc):
+    """Complementary error function ``1 - erf(x)``."""
+
+
+erfc = Erfc()
+
+
+class Erfinv(ScalarOp, nfunc=_guarded(sps.erfinv), pref=upgrade_to_float_no_complex):
+    """Inverse error function."""
+
+
+erfinv = Erfinv()
+
+
+class Erfcinv(ScalarOp, nfunc=_guarded(sps.erfcinv), pref=upgrade_to_float_no_complex):
+    """Inverse complementary error function."""
+
+
+erfcinv = Erfcinv()
+
+
+class Gamma(ScalarOp, nfunc=_guarded(sps.gamma), pref=upgrade_to_float_no_complex):
+    """Gamma function."""
+
+
+gamma = Gamma()
+
+
+class GammaLn(ScalarOp, nfunc=_guarded(sps.gammaln), pref=upgrade_to_float_no_complex):
+    """``log(|gamma(x)|)``."""
+
+
+gammaln = GammaLn()
+
+
+class Psi(ScalarOp, nfunc=_guarded(sps.psi), pref=upgrade_to_float_no_complex):
+    """Digamma function."""
+
+
+psi = Psi()
+
+
+class Erfcx(ScalarOp, nfunc=_guarded(sps.erfcx), pref=upgrade_to_float_no_complex):
+    """Scaled complementary error function ``exp(x**2) * erfc(x)``."""
+
+
+erfcx = Erfcx()
+
+
+class I0(ScalarOp, nfunc=_guarded(sps.i0), pref=upgrade_to_float_no_complex):
+    """Modified Bessel function of order 0."""
+
+
+i0 = I0()
+
+
+class I1(ScalarOp, nfunc=_guarded(sps.i1), pref=upgrade_to_float_no_complex):
+    """Modified Bessel function of order 1."""
+
+
+i1 = I1()
+
+
+class J0(ScalarOp, nfunc=_guarded(sps.j0), pref=upgrade_to_float_no_complex):
+    """Bessel function of the first kind of order 0."""
+
+
+j0 = J0()
+
+
+class J1(ScalarOp, nfunc=_guarded(sps.j1), pref=upgrade_to_float_no_complex):
+    """Bessel function of the first kind of order 1."""
+
+
+j1 = J1()
+
+
+def _polygamma1(x):
+    with np.errstate(all="ignore"):
+        return sps.polygamma(1, x)
+
+
+class TriGamma(ScalarOp, nfunc=_polygamma1, pref=upgrade_to_float_no_complex):
+    """The trigamma function (the derivative of ``psi``)."""
+
+
+tri_gamma = TriGamma()
 
 
 class Cast(ScalarOp):
@@ -448,25 +951,9 @@ class Composite(ScalarOp):
         return self.name
 
 
-# NumPy ufuncs computing what a scalar op's array implementation computes (up to
-# floating-point warnings); in-place elementwise ops call them with ``out=``.
-_INPLACE_UFUNCS = {
-    "Add": np.add, "Mul": np.multiply, "Sub": np.subtract, "TrueDiv": np.true_divide,
-    "IntDiv": np.floor_divide, "Mod": np.mod, "Minimum": np.minimum, "Maximum": np.maximum,
-    "Neg": np.negative, "Sqr": np.square, "Sgn": np.sign, "Identity": np.positive,
-    "Exp": np.exp, "Exp2": np.exp2, "Expm1": np.expm1, "Log": np.log, "Log2": np.log2,
-    "Log10": np.log10, "Log1p": np.log1p, "Sqrt": np.sqrt, "Sin": np.sin, "Cos": np.cos,
-    "Tan": np.tan, "ArcSin": np.arcsin, "ArcCos": np.arccos, "ArcTan": np.arctan,
-    "Sinh": np.sinh, "Cosh": np.cosh, "Tanh": np.tanh, "ArcSinh": np.arcsinh,
-    "ArcCosh": np.arccosh, "ArcTanh": np.arctanh, "ScalarSigmoid": sps.expit,
-    "Erf": sps.erf, "Erfc": sps.erfc, "ArcTan2": np.arctan2, "Hypot": np.hypot,
-    "Floor": np.floor, "Ceil": np.ceil, "Trunc": np.trunc, "Inv": np.reciprocal,
-}
-
-
 def inplace_ufunc(op):
     """The ufunc that computes scalar op ``op`` into an ``out=`` array, or None."""
-    return _INPLACE_UFUNCS.get(type(op).__name__)
+    return op.ufunc
 
 
 def call_ufunc_into(uf, args, out):

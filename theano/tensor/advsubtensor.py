@@ -87,12 +87,6 @@ class AdvancedSubtensor1(_ReadOp):
         x, ilist = shapes
         return [tuple(ilist) + tuple(x[1:])]
 
-    def grad(self, inputs, output_grads):
-        if self.sparse_grad:
-            raise NotImplementedError("AdvancedSubtensor1: sparse gradients are not supported; "
-                                      "use sparse_grad=False")
-        return super().grad(inputs, output_grads)
-
     def _inc_op(self, set_instead_of_inc=False):
         return AdvancedIncSubtensor1(set_instead_of_inc=set_instead_of_inc)
 

@@ -131,40 +131,9 @@ class Alloc(Op):
     def infer_shape(self, fgraph, node, shapes):
         return [tuple(_as_int64(s) for s in node.inputs[1:])]
 
-    def connection_pattern(self, node):
-        return [[True]] + [[False] for _ in node.inputs[1:]]
-
     def get_scalar_constant_value(self, node, recurse):
         # Every entry of alloc(c, ...) is c.
         return recurse(node.inputs[0])
-
-    def L_op(self, inputs, outputs, output_grads):
-        x = inputs[0]
-        (gz,) = output_grads
-        n_new = gz.type.ndim - x.type.ndim
-        summed = list(range(n_new))
-        kept = []
-        for i, xb in enumerate(x.type.broadcastable):
-            if xb and not gz.type.broadcastable[n_new + i]:
-                summed.append(n_new + i)
-            else:
-                kept.append(i)
-        gx = gz.sum(axis=summed) if summed else gz
-        if len(kept) != x.type.ndim:
-            # Put back the broadcast dimensions of x that were summed over.
-            order = ["x"] * x.type.ndim
-            for k, i in enumerate(kept):
-                order[i] = k
-            gx = gx.dimshuffle(order)
-        if gx.type.dtype != x.type.dtype and x.type.dtype in ts.continuous_dtypes:
-            gx = cast(gx, x.type.dtype)
-        g = _grad_mod()
-        return [gx] + [g.disconnected_type() for _ in inputs[1:]]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], *inputs[1:])]
 
     def __str__(self):
         return "Alloc"
@@ -212,11 +181,6 @@ class Eye(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [(_as_int64(node.inputs[0]), _as_int64(node.inputs[1]))]
-
-    def L_op(self, inputs, outputs, output_grads):
-        g = _grad_mod()
-        return [g.grad_undefined(self, i, inp, "%s inputs are integers" % type(self).__name__)
-                for i, inp in enumerate(inputs)]
 
 
 def eye(n, m=None, k=0, dtype=None):
@@ -314,25 +278,6 @@ class ARange(Op):
         else:
             n = cast(ceil(true_div(cast(wide(stop) - wide(start), "float64"), step)), "int64")
         return [(maximum(n, 0),)]
-
-    def connection_pattern(self, node):
-        return [[True], [False], [True]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        start, stop, step = inputs
-        (gz,) = output_grads
-        g = _grad_mod()
-        if self.dtype in ts.discrete_dtypes:
-            return [start.zeros_like(dtype=config.floatX), g.disconnected_type(),
-                    step.zeros_like(dtype=config.floatX)]
-        from theano.tensor.shape import shape_i
-        n = shape_i(outputs[0], 0)
-        g_start = gz.sum()
-        g_step = (gz * arange(n, dtype=self.dtype)).sum()
-        return [cast(g_start, start.type.dtype) if start.type.dtype in ts.float_dtypes
-                else g_start, g.disconnected_type(),
-                cast(g_step, step.type.dtype) if step.type.dtype in ts.float_dtypes
-                else g_step]
 
     def __str__(self):
         return "ARange{dtype='%s'}" % self.dtype
@@ -464,18 +409,6 @@ class ExtractDiag(Op):
             n = maximum(0, minimum(n1 + off, n2))
         return [tuple(rest) + (n,)]
 
-    def L_op(self, inputs, outputs, output_grads):
-        (x,) = inputs
-        (gz,) = output_grads
-        from theano.tensor.basic import zeros_like
-        zero = zeros_like(x, dtype=gz.type.dtype)
-        return [SetDiagonal(self.offset, self.axis1, self.axis2)(zero, gz)]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0])]
-
 
 class SetDiagonal(Op):
     """A copy of ``x`` whose diagonal (as ``numpy.diagonal`` defines it) is replaced by ``d``.
@@ -515,23 +448,6 @@ class SetDiagonal(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        x, d = inputs
-        (gz,) = output_grads
-        from theano.tensor.basic import zeros_like
-        extract = ExtractDiag(self.offset, self.axis1, self.axis2)
-        gx = self(gz, zeros_like(d, dtype=gz.type.dtype))
-        gd = extract(gz)
-        if gd.type.ndim > d.type.ndim or gd.type.broadcastable != d.type.broadcastable:
-            # d was broadcast against the diagonal: sum the gradient back to its shape.
-            nd = gd.type.ndim - d.type.ndim
-            axes = list(range(nd)) + [nd + i for i, b in enumerate(d.type.broadcastable)
-                                      if b and not gd.type.broadcastable[nd + i]]
-            gd = gd.sum(axis=axes, keepdims=True)
-            gd = gd.dimshuffle([i for i in range(gd.type.ndim) if i >= nd])
-        return [cast(gx, x.type.dtype) if x.type.dtype in ts.continuous_dtypes else gx,
-                cast(gd, d.type.dtype) if d.type.dtype in ts.continuous_dtypes else gd]
 
 
 class AllocDiag(Op):
@@ -574,14 +490,6 @@ class AllocDiag(Op):
         for a in sorted((a1, a2)):
             res.insert(a, n)
         return [tuple(res)]
-
-    def L_op(self, inputs, outputs, output_grads):
-        return [ExtractDiag(self.offset, self.axis1, self.axis2)(output_grads[0])]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0])]
 
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
@@ -647,16 +555,6 @@ class FillDiagonal(Op):
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
 
-    def L_op(self, inputs, outputs, output_grads):
-        a, val = inputs
-        (gz,) = output_grads
-        ga = fill_diagonal(gz, 0)
-        if a.type.ndim == 2:
-            gval = diagonal(gz).sum()
-        else:
-            gval = (gz * fill_diagonal(gz.zeros_like(), 1)).sum()
-        return [_as_grad_of(ga, a), _as_grad_of(gval, val)]
-
 
 def fill_diagonal(a, val):
     """A copy of ``a`` whose main diagonal is filled with the scalar ``val``.
@@ -689,14 +587,6 @@ class FillDiagonalOffset(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        a, val, offset = inputs
-        (gz,) = output_grads
-        ga = fill_diagonal_offset(gz, 0, offset)
-        gval = (gz * fill_diagonal_offset(gz.zeros_like(), 1, offset)).sum()
-        undefined = _grad_mod().grad_undefined(self, 2, offset, "the offset is an integer")
-        return [_as_grad_of(ga, a), _as_grad_of(gval, val), undefined]
 
 
 def fill_diagonal_offset(a, val, offset):

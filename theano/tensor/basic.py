@@ -4,15 +4,17 @@ import numbers
 import numpy as np
 
 from theano.configparser import config
-from theano.graph.basic import Constant, Variable
-from theano.scalar.basic import Cast
+from theano.graph.basic import Apply, Constant, Variable
+from theano.graph.op import Op
+from theano.scalar.basic import Cast, ScalarType
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.type import TensorType
 
 __all__ = ["as_tensor_variable", "as_tensor", "constant", "cast", "dimshuffle", "transpose",
            "swapaxes", "squeeze", "get_scalar_constant_value", "NotScalarConstantError",
            "fill", "second", "zeros_like", "ones_like", "autocast", "shape_padleft",
-           "shape_padright", "shape_padaxis"]
+           "shape_padright", "shape_padaxis", "TensorFromScalar", "ScalarFromTensor",
+           "tensor_from_scalar", "scalar_from_tensor"]
 
 
 class NotScalarConstantError(Exception):
@@ -99,9 +101,7 @@ def as_tensor_variable(x, name=None, ndim=None):
                 raise ValueError("%s has %d dimensions, cannot make it %d-dimensional"
                                  % (x, x.type.ndim, ndim))
             return shape_padleft(x, ndim - x.type.ndim)
-        from theano.scalar.basic import ScalarType
         if isinstance(x.type, ScalarType):
-            from theano.tensor.math import tensor_from_scalar
             return tensor_from_scalar(x)
         raise TypeError("Cannot convert %s of type %s to a tensor" % (x, x.type))
     if hasattr(x, "owner") and isinstance(x, list):
@@ -143,17 +143,10 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False):
     if only_process_constants or getattr(v, "owner", None) is None:
         raise NotScalarConstantError(v)
     op = v.owner.op
-    if isinstance(op, Elemwise) and elemwise:
-        if isinstance(op.scalar_op, Cast):
-            return np.asarray(get_scalar_constant_value(v.owner.inputs[0])).astype(
-                op.scalar_op.o_dtype)
-        try:
-            vals = [get_scalar_constant_value(i) for i in v.owner.inputs]
-        except NotScalarConstantError:
-            raise NotScalarConstantError(v) from None
-        return np.asarray(op.scalar_op.impl(*vals)).astype(v.type.dtype)
-    if isinstance(op, DimShuffle):
-        return get_scalar_constant_value(v.owner.inputs[0])
+    if isinstance(op, Elemwise) and not elemwise:
+        raise NotScalarConstantError(v)
+    # Ops that can see through to a constant say so (DimShuffle, Elemwise,
+    # Shape_i, Subtensor, Alloc...).
     hook = getattr(op, "get_scalar_constant_value", None)
     if hook is not None:
         return hook(v.owner, get_scalar_constant_value)
@@ -271,3 +264,49 @@ def maximum_shape(cands):
         if isinstance(c, (int, np.integer)) or isinstance(c, Constant):
             return c
     return cands[0]
+
+
+# -- scalar <-> 0-d tensor ----------------------------------------------------------
+class TensorFromScalar(Op):
+    """Wrap a scalar-typed variable as a 0-d tensor."""
+
+    __props__ = ()
+
+    def make_node(self, s):
+        if not isinstance(getattr(s, "type", None), ScalarType):
+            raise TypeError("TensorFromScalar needs a scalar-typed variable, got %r" % (s,))
+        return Apply(self, [s], [TensorType(s.type.dtype, ())()])
+
+    def perform(self, node, inputs, out):
+        out[0][0] = np.asarray(inputs[0], dtype=node.outputs[0].type.dtype)
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [()]
+
+
+class ScalarFromTensor(Op):
+    """The value of a 0-d tensor as a scalar-typed variable."""
+
+    __props__ = ()
+
+    def make_node(self, t):
+        t = as_tensor_variable(t)
+        if t.type.ndim != 0:
+            raise TypeError("ScalarFromTensor needs a 0-d tensor, got %s of type %s"
+                            % (t, t.type))
+        return Apply(self, [t], [ScalarType(t.type.dtype)()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.asarray(inputs[0], dtype=node.outputs[0].type.dtype)[()]
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [()]
+
+
+tensor_from_scalar_op = TensorFromScalar()
+scalar_from_tensor = ScalarFromTensor()
+
+
+def tensor_from_scalar(s):
+    """The scalar-typed variable ``s`` as a 0-d tensor."""
+    return tensor_from_scalar_op(s)

@@ -3,7 +3,7 @@ import numpy as np
 
 from theano.graph.basic import Apply
 from theano.graph.op import Op
-from theano.scalar.basic import Cast, ScalarOp
+from theano.scalar.basic import Add, Cast, Mul, ScalarOp, add, mul
 from theano.tensor.type import TensorType
 
 __all__ = ["Elemwise", "DimShuffle", "CAReduce"]
@@ -79,16 +79,11 @@ class DimShuffle(Op):
         return [tuple(1 if o == "x" else ish[o] for o in self.new_order)]
 
     # Gradients live in theano.tensor.math_grad.
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.math_grad import dimshuffle_L_op
-        return dimshuffle_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.tensor.math_grad import dimshuffle_R_op
-        return dimshuffle_R_op(self, inputs, eval_points)
-
     def __str__(self):
         return "DimShuffle{%s}" % ",".join(str(o) for o in self.new_order)
+
+    def get_scalar_constant_value(self, node, recurse):
+        return recurse(node.inputs[0])
 
 
 class Elemwise(Op):
@@ -233,19 +228,14 @@ class Elemwise(Op):
                 out.append(maximum_shape(cands))
         return [tuple(out)] * len(node.outputs)
 
+    def get_scalar_constant_value(self, node, recurse):
+        """The constant this node computes from constant inputs."""
+        vals = [recurse(i) for i in node.inputs]
+        if isinstance(self.scalar_op, Cast):
+            return np.asarray(vals[0]).astype(self.scalar_op.o_dtype)
+        return np.asarray(self.scalar_op.impl(*vals)).astype(node.outputs[0].type.dtype)
+
     # Gradients: one rule per scalar op class, in theano.tensor.elemwise_grad.
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.elemwise_grad import elemwise_L_op
-        return elemwise_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.tensor.elemwise_grad import elemwise_R_op
-        return elemwise_R_op(self, inputs, eval_points)
-
-    def connection_pattern(self, node):
-        from theano.tensor.elemwise_grad import elemwise_connection_pattern
-        return elemwise_connection_pattern(self, node)
-
     def __str__(self):
         if self.name:
             return self.name
@@ -278,8 +268,6 @@ class CAReduce(Op):
     """
 
     __props__ = ("scalar_op", "axis", "dtype", "acc_dtype")
-    _numpy_reducers = {"add": np.sum, "mul": np.prod, "maximum": np.max, "minimum": np.min,
-                       "and": np.all, "or": np.any}
 
     def __init__(self, scalar_op, axis=None, dtype=None, acc_dtype=None):
         self.scalar_op = scalar_op
@@ -305,20 +293,22 @@ class CAReduce(Op):
         self.make_thunk_fn(node)(inputs, output_storage)
 
     def make_thunk_fn(self, node):
-        red = self._numpy_reducers[self.scalar_op.name]
+        sop = self.scalar_op
+        red = sop.reducer or sop.ufunc.reduce
         axis = self.axis
         odtype = np.dtype(node.outputs[0].type.dtype)
         acc = np.dtype(self.acc_dtype) if self.acc_dtype else None
-        name = self.scalar_op.name
+        # A reduction without a neutral element (max, min) has no value over nothing.
+        needs_elements = sop.identity is None or isinstance(sop.identity, float) and \
+            np.isinf(sop.identity)
         op = self
 
         def fn(inputs, out):
             x = inputs[0]
-            if name in ("maximum", "minimum") and x.size == 0 and any(
-                    x.shape[a] == 0 for a in axis):
+            if needs_elements and x.size == 0 and any(x.shape[a] == 0 for a in axis):
                 raise ValueError("%s: cannot reduce an empty dimension with %s (input shape %s)"
-                                 % (op, name, x.shape))
-            if acc is not None and name in ("add", "mul"):
+                                 % (op, sop, x.shape))
+            if acc is not None and isinstance(sop, (Add, Mul)):
                 r = red(x, axis=axis, dtype=acc)
             else:
                 r = red(x, axis=axis)
@@ -330,21 +320,12 @@ class CAReduce(Op):
         return [tuple(s for i, s in enumerate(shapes[0]) if i not in self.axis)]
 
     # Gradients live in theano.tensor.math_grad.
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.math_grad import careduce_L_op
-        return careduce_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.tensor.math_grad import careduce_R_op
-        return careduce_R_op(self, inputs, eval_points)
-
     def __str__(self):
-        name = {"add": "Sum", "mul": "Prod", "maximum": "Max", "minimum": "Min",
-                "and": "All", "or": "Any"}.get(self.scalar_op.name, "CAReduce")
+        name = self.scalar_op.reduce_name
         ax = "" if self.axis is None else "{%s}" % ", ".join(str(a) for a in self.axis)
-        if name == "CAReduce":
+        if name is None:
             return "CAReduce{%s}%s" % (self.scalar_op, ax)
-        return name + (ax if ax else "")
+        return name + ax
 
 
 def _sum_dtype(dtype):
@@ -359,7 +340,6 @@ class Sum(CAReduce):
     """Sum over ``axis``; integers accumulate in 64 bits (as in NumPy)."""
 
     def __init__(self, axis=None, dtype=None, acc_dtype=None):
-        from theano.scalar.basic import add
         super().__init__(add, axis, dtype, acc_dtype)
 
     def _out_dtype(self, in_dtype):
@@ -367,10 +347,11 @@ class Sum(CAReduce):
 
 
 class Prod(CAReduce):
-    """Product over ``axis``."""
+    """Product over ``axis``; ``no_zeros_in_input`` promises no zeros (a simpler gradient)."""
+
+    __props__ = CAReduce.__props__ + ("no_zeros_in_input",)
 
     def __init__(self, axis=None, dtype=None, acc_dtype=None, no_zeros_in_input=False):
-        from theano.scalar.basic import mul
         super().__init__(mul, axis, dtype, acc_dtype)
         self.no_zeros_in_input = no_zeros_in_input
 

@@ -1,4 +1,4 @@
-"""Gradients (``L_op``/``R_op``) of :class:`~theano.tensor.elemwise.Elemwise` ops.
+"""Gradient and R-op rules of :class:`~theano.tensor.elemwise.Elemwise` ops.
 
 Each scalar op class has a *rule* working directly on tensors::
 
@@ -11,55 +11,45 @@ its input was broadcast along.  Rules reuse the forward outputs (``exp``,
 ``tanh``, ``sigmoid``...), so the gradient graph recomputes nothing.
 
 Other modules add rules for their scalar ops with
-:func:`register_elemwise_grad`.
+:func:`register_elemwise_grad`; a user's scalar op may instead carry a
+``tensor_grad(inputs, outputs, output_grads)`` method.
 """
 import numpy as np
-import scipy.special as sps
 
 import theano.scalar.basic as ts
 from theano.configparser import config
+from theano.graph.basic import io_toposort
+from theano.graph.null_type import (disconnected_type, grad_not_implemented, is_disconnected,
+                                    is_null)
+from theano.graph.rules import (OpRegistry, register_connection_pattern, register_grad,
+                                register_rop)
+from theano.tensor import basic as tb
+from theano.tensor import math as tm
+from theano.tensor.elemwise import Elemwise
+from theano.tensor.grad_utils import sum_to_broadcast
 
-__all__ = ["register_elemwise_grad", "register_connection_pattern", "elemwise_L_op",
-           "elemwise_R_op", "elemwise_connection_pattern", "TriGamma", "tri_gamma"]
+__all__ = ["register_elemwise_grad", "register_scalar_connection_pattern", "elemwise_L_op",
+           "elemwise_R_op", "elemwise_connection_pattern"]
 
-_RULES = {}
-_PATTERNS = {}
+# Keyed by scalar op class: rule(inputs, outputs, output_grads) -> terms.
+scalar_grad_rules = OpRegistry("elementwise gradient")
+# Keyed by scalar op class: fn(node) -> connection pattern.
+scalar_connection_rules = OpRegistry("elementwise connection pattern")
 
 
 def register_elemwise_grad(*scalar_op_classes):
     """Decorator: ``rule(inputs, outputs, output_grads)`` is the gradient of these classes."""
-    def deco(rule):
-        for cls in scalar_op_classes:
-            _RULES[cls] = rule
-        return rule
-    return deco
+    return scalar_grad_rules.register(*scalar_op_classes)
 
 
-def register_connection_pattern(scalar_op_class, fn):
+def register_scalar_connection_pattern(scalar_op_class, fn):
     """``fn(node) -> list of lists of bool`` is the connection pattern of the class."""
-    _PATTERNS[scalar_op_class] = fn
-
-
-def _lookup(table, scalar_op):
-    for cls in type(scalar_op).__mro__:
-        if cls in table:
-            return table[cls]
-    return None
-
-
-def _T():
-    import theano.tensor as T
-    return T
-
-
-def _grad_mod():
-    from theano import gradient
-    return gradient
+    scalar_connection_rules.register(scalar_op_class)(fn)
 
 
 def _c(value, dtype):
     """A 0-d constant of ``dtype`` (so float32 graphs stay float32)."""
-    return _T().constant(np.asarray(value, dtype=dtype))
+    return tb.constant(np.asarray(value, dtype=dtype))
 
 
 def _fdtype(*vs):
@@ -73,7 +63,7 @@ def _fdtype(*vs):
 def _fl(x, dtype):
     """``x`` cast to ``dtype`` when it is integer-valued (gradient formulas need floats)."""
     if x.type.dtype in ts.discrete_dtypes:
-        return _T().cast(x, dtype)
+        return tb.cast(x, dtype)
     return x
 
 
@@ -81,25 +71,23 @@ def _fl(x, dtype):
 # The driver methods Elemwise delegates to
 # ---------------------------------------------------------------------------
 def elemwise_connection_pattern(op, node):
-    fn = _lookup(_PATTERNS, op.scalar_op)
+    fn = scalar_connection_rules.lookup(op.scalar_op)
     if fn is not None:
         return fn(node)
     return [[True] * len(node.outputs) for _ in node.inputs]
 
 
 def _zeros(x):
-    T = _T()
     dtype = x.type.dtype if x.type.dtype in ts.continuous_dtypes else config.floatX
-    return T.zeros_like(x, dtype=dtype)
+    return tb.zeros_like(x, dtype=dtype)
 
 
 def _apply_rule(op, inputs, outputs, ograds):
-    rule = _lookup(_RULES, op.scalar_op)
+    rule = scalar_grad_rules.lookup(op.scalar_op)
     if rule is None:
         rule = getattr(op.scalar_op, "tensor_grad", None)
     if rule is None:
-        gm = _grad_mod()
-        return [gm.grad_not_implemented(op, i, x, "(no gradient rule is registered for the "
+        return [grad_not_implemented(op, i, x, "(no gradient rule is registered for the "
                                         "scalar op %s)" % op.scalar_op)
                 for i, x in enumerate(inputs)]
     res = rule(inputs, outputs, ograds)
@@ -111,42 +99,40 @@ def _apply_rule(op, inputs, outputs, ograds):
 
 def elemwise_L_op(op, inputs, outputs, ograds):
     """Gradient of an Elemwise node: the scalar rule, summed over broadcast dimensions."""
-    T = _T()
-    gm = _grad_mod()
     pattern = elemwise_connection_pattern(op, _FakeNode(inputs, outputs))
-    connected_out = [not gm._is_disc(g) for g in ograds]
+    connected_out = [not is_disconnected(g) for g in ograds]
     in_connected = [any(p and c for p, c in zip(row, connected_out)) for row in pattern]
     if all(o.type.dtype in ts.discrete_dtypes
            for o, c in zip(outputs, connected_out) if c):
         # Integer-valued outputs are piecewise constant: zero gradient.
-        return [_zeros(x) if c else gm.disconnected_type()
+        return [_zeros(x) if c else disconnected_type()
                 for x, c in zip(inputs, in_connected)]
     if isinstance(op.scalar_op, ts.Composite):
         return _composite_grad(op, inputs, outputs, ograds, in_connected)
     # Disconnected output gradients stand for zeros in the rules.
-    ograds = [g if c else T.zeros_like(o) for g, o, c in zip(ograds, outputs, connected_out)]
+    ograds = [g if c else tb.zeros_like(o) for g, o, c in zip(ograds, outputs, connected_out)]
     terms = _apply_rule(op, inputs, outputs, ograds)
     out_b = outputs[0].type.broadcastable
     rval = []
     for x, r, c in zip(inputs, terms, in_connected):
         if not c:
-            rval.append(gm.disconnected_type())
+            rval.append(disconnected_type())
             continue
         if r is None:
             rval.append(_zeros(x))
             continue
-        if gm._is_null(r) or gm._is_disc(r):
+        if is_null(r) or is_disconnected(r):
             rval.append(r)
             continue
         if r.type.ndim < x.type.ndim:
-            r = T.shape_padleft(r, x.type.ndim - r.type.ndim)
+            r = tb.shape_padleft(r, x.type.ndim - r.type.ndim)
         to_sum = [j for j, b in enumerate(x.type.broadcastable)
                   if b and not (out_b[j] and r.type.broadcastable[j])]
         if to_sum:
-            r = T.sum(r, axis=to_sum, keepdims=True)
+            r = tm.sum(r, axis=to_sum, keepdims=True)
         if x.type.dtype in ts.float_dtypes and r.type.dtype in ts.float_dtypes and \
                 r.type.dtype != x.type.dtype:
-            r = T.cast(r, x.type.dtype)
+            r = tb.cast(r, x.type.dtype)
         rval.append(r)
     return rval
 
@@ -160,11 +146,8 @@ class _FakeNode:
 
 def elemwise_R_op(op, inputs, eval_points):
     """Directional derivative: sum over inputs of (d out / d input) * eval_point."""
-    T = _T()
-    gm = _grad_mod()
     if op.inplace_pattern:
         # Recompute the outputs without destroying an input.
-        from theano.tensor.elemwise import Elemwise
         op = Elemwise(op.scalar_op)
     outs = op(*inputs, return_list=True)
     rval = []
@@ -172,36 +155,35 @@ def elemwise_R_op(op, inputs, eval_points):
         if out.type.dtype in ts.discrete_dtypes:
             rval.append(_zeros(out))
             continue
-        ograds = [T.zeros_like(o) for o in outs]
-        ograds[idx] = T.ones_like(out)
+        ograds = [tb.zeros_like(o) for o in outs]
+        ograds[idx] = tb.ones_like(out)
         if isinstance(op.scalar_op, ts.Composite):
             bgrads = _composite_bgrads(op, inputs, outs, ograds)
         else:
             bgrads = _apply_rule(op, inputs, outs, ograds)
         acc = None
         for b, ev in zip(bgrads, eval_points):
-            if b is None or ev is None or gm._is_disc(b) or getattr(ev.tag, "rop_zero", False):
+            if b is None or ev is None or is_disconnected(b) or getattr(ev.tag, "rop_zero", False):
                 continue
-            if gm._is_null(b):
+            if is_null(b):
                 raise NotImplementedError("R_op of %s: the derivative w.r.t. one input is "
                                           "undefined: %s" % (op, b.type.why_null))
             term = b * ev
             acc = term if acc is None else acc + term
         if acc is not None and acc.type.dtype != out.type.dtype and \
                 out.type.dtype in ts.float_dtypes and acc.type.dtype in ts.float_dtypes:
-            acc = T.cast(acc, out.type.dtype)
+            acc = tb.cast(acc, out.type.dtype)
         if acc is not None and acc.type.broadcastable != out.type.broadcastable:
             if any(a and not b for a, b in zip(acc.type.broadcastable,
                                                out.type.broadcastable)):
-                acc = acc + T.zeros_like(out)  # only broadcast inputs moved
-            acc = gm._match_bcast(acc, out)
+                acc = acc + tb.zeros_like(out)  # only broadcast inputs moved
+            acc = sum_to_broadcast(acc, out)
         rval.append(acc)
     return rval
 
 
 def _expand_composite(op, inputs):
     """Rebuild the inner scalar graph of a Composite as Elemwise nodes on ``inputs``."""
-    from theano.tensor.elemwise import Elemwise
     comp = op.scalar_op
     env = dict(zip(comp.inputs, inputs))
     for node in comp._nodes:
@@ -211,33 +193,47 @@ def _expand_composite(op, inputs):
     return [env[o] if o in env else _c(o.data, o.type.dtype) for o in comp.outputs]
 
 
+def _backprop(outputs, known, wrt):
+    """Reverse mode over the Elemwise graph between ``wrt`` and ``outputs``.
+
+    ``known`` maps outputs to their gradients; the expanded graph of a
+    Composite holds only Elemwise nodes, so their own rules are all it takes.
+    """
+    grads = dict(known)
+    for node in reversed(io_toposort(list(wrt), list(outputs))):
+        ograds = [grads.get(o) for o in node.outputs]
+        if all(g is None for g in ograds):
+            continue
+        ograds = [disconnected_type() if g is None else g for g in ograds]
+        for i, g in zip(node.inputs, elemwise_L_op(node.op, node.inputs, node.outputs, ograds)):
+            if is_disconnected(g):
+                continue
+            if i not in grads or is_null(g):
+                grads[i] = g
+            elif not is_null(grads[i]):
+                grads[i] = grads[i] + g
+    return [grads.get(w, disconnected_type()) for w in wrt]
+
+
 def _composite_grad(op, inputs, outputs, ograds, in_connected):
-    gm = _grad_mod()
     new_outs = _expand_composite(op, inputs)
     known = {}
     for o, g in zip(new_outs, ograds):
-        if not gm._is_disc(g):
+        if not is_disconnected(g):
             known[o] = g if o not in known else known[o] + g
-    res = gm.grad(None, list(inputs), known_grads=known, consider_constant=list(inputs),
-                  disconnected_inputs="ignore", return_disconnected="Disconnected",
-                  null_gradients="return")
-    return [r if c else gm.disconnected_type() for r, c in zip(res, in_connected)]
+    res = _backprop(new_outs, known, inputs)
+    return [r if c else disconnected_type() for r, c in zip(res, in_connected)]
 
 
 def _composite_bgrads(op, inputs, outputs, ograds):
     """Unreduced elementwise derivatives of a Composite (for R_op)."""
-    gm = _grad_mod()
-    T = _T()
     # Broadcast every input to the output shape first: the gradient w.r.t.
     # the broadcast copies is then the elementwise derivative.
     ob = outputs[0].type.broadcastable
     full = [x if x.type.broadcastable == ob else
-            T.add(x, T.zeros_like(outputs[0], dtype=x.type.dtype)) for x in inputs]
+            tm.add(x, tb.zeros_like(outputs[0], dtype=x.type.dtype)) for x in inputs]
     new_outs = _expand_composite(op, full)
-    known = dict(zip(new_outs, ograds))
-    return gm.grad(None, full, known_grads=known, consider_constant=full,
-                   disconnected_inputs="ignore", return_disconnected="Disconnected",
-                   null_gradients="return")
+    return _backprop(new_outs, dict(zip(new_outs, ograds)), full)
 
 
 # ---------------------------------------------------------------------------
@@ -279,25 +275,23 @@ def _add_grad(inputs, outputs, ograds):
 @register_elemwise_grad(ts.Sub)
 def _sub_grad(inputs, outputs, ograds):
     gz = ograds[0]
-    return [gz, _T().neg(gz)]
+    return [gz, tm.neg(gz)]
 
 
 @register_elemwise_grad(ts.Mul)
 def _mul_grad(inputs, outputs, ograds):
-    T = _T()
     gz = ograds[0]
     dtype = _fdtype(outputs[0])
     rval = []
     for i in range(len(inputs)):
         others = [_fl(x, dtype) for j, x in enumerate(inputs) if j != i]
-        rval.append(T.mul(gz, *others) if others else gz)
+        rval.append(tm.mul(gz, *others) if others else gz)
     return rval
 
 
 @_binary(ts.TrueDiv)
 def _true_div_grad(x, y, z, gz, dtype):
-    T = _T()
-    return [T.true_div(gz, y), T.neg(T.true_div(T.mul(gz, x), T.mul(y, y)))]
+    return [tm.true_div(gz, y), tm.neg(tm.true_div(tm.mul(gz, x), tm.mul(y, y)))]
 
 
 @register_elemwise_grad(ts.IntDiv, ts.Sgn, ts.Floor, ts.Ceil, ts.Trunc, ts.RoundHalfToEven,
@@ -309,26 +303,23 @@ def _zero_grad(inputs, outputs, ograds):
 
 @_binary(ts.Mod)
 def _mod_grad(x, y, z, gz, dtype):
-    T = _T()
-    return [gz, T.neg(T.mul(T.int_div(x, y), gz))]
+    return [gz, tm.neg(tm.mul(tm.int_div(x, y), gz))]
 
 
 @_binary(ts.Pow)
 def _pow_grad(x, y, z, gz, dtype):
-    T = _T()
-    gx = T.mul(gz, y, T.pow(x, T.sub(y, _c(1, y.type.dtype))))
-    gy = T.mul(gz, T.log(x), z)
+    gx = tm.mul(gz, y, tm.pow(x, tm.sub(y, _c(1, y.type.dtype))))
+    gy = tm.mul(gz, tm.log(x), z)
     # 0 ** y: the limit of log(x) * x ** y is 0, not nan.
-    gy = T.switch(T.eq(x, 0), _c(0, gy.type.dtype), gy)
+    gy = tm.switch(tm.eq(x, 0), _c(0, gy.type.dtype), gy)
     return [gx, gy]
 
 
 def _minmax_grad(inputs, outputs, ograds):
-    T = _T()
     (x, _), (z,), (gz,) = inputs, outputs, ograds
     # Where both are equal the whole gradient goes to x.
-    e = T.cast(T.eq(z, x), gz.type.dtype)
-    return [T.mul(e, gz), T.mul(T.sub(_c(1, gz.type.dtype), e), gz)]
+    e = tb.cast(tm.eq(z, x), gz.type.dtype)
+    return [tm.mul(e, gz), tm.mul(tm.sub(_c(1, gz.type.dtype), e), gz)]
 
 
 register_elemwise_grad(ts.Maximum, ts.Minimum)(_minmax_grad)
@@ -336,7 +327,7 @@ register_elemwise_grad(ts.Maximum, ts.Minimum)(_minmax_grad)
 
 @register_elemwise_grad(ts.Neg)
 def _neg_grad(inputs, outputs, ograds):
-    return [_T().neg(ograds[0])]
+    return [tm.neg(ograds[0])]
 
 
 @register_elemwise_grad(ts.Identity, ts.Conj)
@@ -352,11 +343,10 @@ def _cast_grad(inputs, outputs, ograds):
 
 @register_elemwise_grad(ts.Abs)
 def _abs_grad(inputs, outputs, ograds):
-    T = _T()
     (x,), (z,), (gz,) = inputs, outputs, ograds
     if x.type.dtype in ts.complex_dtypes:
-        return [T.true_div(T.mul(gz, x), z)]
-    return [T.mul(gz, T.sgn(x))]
+        return [tm.true_div(tm.mul(gz, x), z)]
+    return [tm.mul(gz, tm.sgn(x))]
 
 
 @register_elemwise_grad(ts.Second)
@@ -365,157 +355,125 @@ def _second_grad(inputs, outputs, ograds):
     return [None, ograds[0]]
 
 
-register_connection_pattern(ts.Second, lambda node: [[False] * len(node.outputs),
+register_scalar_connection_pattern(ts.Second, lambda node: [[False] * len(node.outputs),
                                                      [True] * len(node.outputs)])
 
 
 @register_elemwise_grad(ts.Switch)
 def _switch_grad(inputs, outputs, ograds):
-    T = _T()
     c, gz = inputs[0], ograds[0]
     zero = _c(0, gz.type.dtype)
-    return [None, T.switch(c, gz, zero), T.switch(c, zero, gz)]
+    return [None, tm.switch(c, gz, zero), tm.switch(c, zero, gz)]
 
 
 @register_elemwise_grad(ts.Clip)
 def _clip_grad(inputs, outputs, ograds):
-    T = _T()
     (x, lo, hi), (gz,) = inputs, ograds
-    inside = T.and_(T.ge(x, lo), T.le(x, hi))
-    return [T.mul(T.cast(inside, gz.type.dtype), gz),
-            T.mul(T.cast(T.lt(x, lo), gz.type.dtype), gz),
-            T.mul(T.cast(T.gt(x, hi), gz.type.dtype), gz)]
+    inside = tm.and_(tm.ge(x, lo), tm.le(x, hi))
+    return [tm.mul(tb.cast(inside, gz.type.dtype), gz),
+            tm.mul(tb.cast(tm.lt(x, lo), gz.type.dtype), gz),
+            tm.mul(tb.cast(tm.gt(x, hi), gz.type.dtype), gz)]
 
 
 @_binary(ts.ArcTan2)
 def _arctan2_grad(y, x, z, gz, dtype):
-    T = _T()
-    r2 = T.add(T.sqr(x), T.sqr(y))
-    return [T.true_div(T.mul(gz, x), r2), T.true_div(T.mul(gz, T.neg(y)), r2)]
+    r2 = tm.add(tm.sqr(x), tm.sqr(y))
+    return [tm.true_div(tm.mul(gz, x), r2), tm.true_div(tm.mul(gz, tm.neg(y)), r2)]
 
 
 @_binary(ts.Hypot)
 def _hypot_grad(x, y, z, gz, dtype):
-    T = _T()
-    return [T.true_div(T.mul(gz, x), z), T.true_div(T.mul(gz, y), z)]
+    return [tm.true_div(tm.mul(gz, x), z), tm.true_div(tm.mul(gz, y), z)]
 
 
 @register_elemwise_grad(ts.Real)
 def _real_grad(inputs, outputs, ograds):
-    T = _T()
     (x,), (gz,) = inputs, ograds
     if x.type.dtype in ts.complex_dtypes:
-        return [T.cast(gz, x.type.dtype)]
+        return [tb.cast(gz, x.type.dtype)]
     return [gz]
 
 
 @register_elemwise_grad(ts.Imag)
 def _imag_grad(inputs, outputs, ograds):
-    T = _T()
     (x,), (gz,) = inputs, ograds
     if x.type.dtype in ts.complex_dtypes:
-        return [T.mul(T.cast(gz, x.type.dtype), _c(1j, x.type.dtype))]
+        return [tm.mul(tb.cast(gz, x.type.dtype), _c(1j, x.type.dtype))]
     return [None]
 
 
 @register_elemwise_grad(ts.Angle)
 def _angle_grad(inputs, outputs, ograds):
-    T = _T()
     (x,), (gz,) = inputs, ograds
     if x.type.dtype not in ts.complex_dtypes:
         return [None]
-    re, im = T.real(x), T.imag(x)
-    r2 = T.add(T.sqr(re), T.sqr(im))
-    g_re = T.true_div(T.mul(gz, T.neg(im)), r2)
-    g_im = T.true_div(T.mul(gz, re), r2)
-    return [T.add(T.cast(g_re, x.type.dtype), T.mul(T.cast(g_im, x.type.dtype),
+    re, im = tm.real(x), tm.imag(x)
+    r2 = tm.add(tm.sqr(re), tm.sqr(im))
+    g_re = tm.true_div(tm.mul(gz, tm.neg(im)), r2)
+    g_im = tm.true_div(tm.mul(gz, re), r2)
+    return [tm.add(tb.cast(g_re, x.type.dtype), tm.mul(tb.cast(g_im, x.type.dtype),
                                                       _c(1j, x.type.dtype)))]
 
 
-def _T_unary(name):
-    return lambda *a: getattr(_T(), name)(*a)
+_reg_unary(ts.Exp, lambda x, z, gz, d: tm.mul(gz, z))
+_reg_unary(ts.Exp2, lambda x, z, gz, d: tm.mul(gz, z, _c(np.log(2.0), d)))
+_reg_unary(ts.Expm1, lambda x, z, gz, d: tm.mul(gz, tm.add(z, _c(1, d))))
+_reg_unary(ts.Log, lambda x, z, gz, d: tm.true_div(gz, x))
+_reg_unary(ts.Log2, lambda x, z, gz, d: tm.true_div(gz, tm.mul(x, _c(np.log(2.0), d))))
+_reg_unary(ts.Log10, lambda x, z, gz, d: tm.true_div(gz, tm.mul(x, _c(np.log(10.0), d))))
+_reg_unary(ts.Log1p, lambda x, z, gz, d: tm.true_div(gz, tm.add(x, _c(1, d))))
+_reg_unary(ts.Sqrt, lambda x, z, gz, d: tm.true_div(tm.mul(gz, _c(0.5, d)), z))
+_reg_unary(ts.Sqr, lambda x, z, gz, d: tm.mul(gz, x, _c(2, d)))
+_reg_unary(ts.Inv, lambda x, z, gz, d: tm.neg(tm.mul(gz, tm.sqr(z))))
+_reg_unary(ts.Sin, lambda x, z, gz, d: tm.mul(gz, tm.cos(x)))
+_reg_unary(ts.Cos, lambda x, z, gz, d: tm.neg(tm.mul(gz, tm.sin(x))))
+_reg_unary(ts.Tan, lambda x, z, gz, d: tm.true_div(gz, tm.sqr(tm.cos(x))))
+_reg_unary(ts.ArcSin, lambda x, z, gz, d: tm.true_div(
+    gz, tm.sqrt(tm.sub(_c(1, d), tm.sqr(x)))))
+_reg_unary(ts.ArcCos, lambda x, z, gz, d: tm.neg(tm.true_div(
+    gz, tm.sqrt(tm.sub(_c(1, d), tm.sqr(x))))))
+_reg_unary(ts.ArcTan, lambda x, z, gz, d: tm.true_div(gz, tm.add(_c(1, d), tm.sqr(x))))
+_reg_unary(ts.Sinh, lambda x, z, gz, d: tm.mul(gz, tm.cosh(x)))
+_reg_unary(ts.Cosh, lambda x, z, gz, d: tm.mul(gz, tm.sinh(x)))
+_reg_unary(ts.Tanh, lambda x, z, gz, d: tm.mul(gz, tm.sub(_c(1, d), tm.sqr(z))))
+_reg_unary(ts.ArcSinh, lambda x, z, gz, d: tm.true_div(
+    gz, tm.sqrt(tm.add(tm.sqr(x), _c(1, d)))))
+_reg_unary(ts.ArcCosh, lambda x, z, gz, d: tm.true_div(
+    gz, tm.sqrt(tm.sub(tm.sqr(x), _c(1, d)))))
+_reg_unary(ts.ArcTanh, lambda x, z, gz, d: tm.true_div(gz, tm.sub(_c(1, d), tm.sqr(x))))
+_reg_unary(ts.Deg2Rad, lambda x, z, gz, d: tm.mul(gz, _c(np.pi / 180.0, d)))
+_reg_unary(ts.Rad2Deg, lambda x, z, gz, d: tm.mul(gz, _c(180.0 / np.pi, d)))
+_reg_unary(ts.Erf, lambda x, z, gz, d: tm.mul(
+    gz, _c(2.0 / np.sqrt(np.pi), d), tm.exp(tm.neg(tm.sqr(x)))))
+_reg_unary(ts.Erfc, lambda x, z, gz, d: tm.mul(
+    gz, _c(-2.0 / np.sqrt(np.pi), d), tm.exp(tm.neg(tm.sqr(x)))))
+_reg_unary(ts.Erfinv, lambda x, z, gz, d: tm.mul(
+    gz, _c(np.sqrt(np.pi) / 2.0, d), tm.exp(tm.sqr(z))))
+_reg_unary(ts.Erfcinv, lambda x, z, gz, d: tm.mul(
+    gz, _c(-np.sqrt(np.pi) / 2.0, d), tm.exp(tm.sqr(z))))
+_reg_unary(ts.Erfcx, lambda x, z, gz, d: tm.mul(
+    gz, tm.sub(tm.mul(_c(2, d), x, z), _c(2.0 / np.sqrt(np.pi), d))))
+_reg_unary(ts.Gamma, lambda x, z, gz, d: tm.mul(gz, z, tm.psi(x)))
+_reg_unary(ts.GammaLn, lambda x, z, gz, d: tm.mul(gz, tm.psi(x)))
+_reg_unary(ts.I0, lambda x, z, gz, d: tm.mul(gz, tm.i1(x)))
+_reg_unary(ts.I1, lambda x, z, gz, d: tm.mul(
+    gz, tm.sub(tm.i0(x), tm.true_div(z, x))))
+_reg_unary(ts.J0, lambda x, z, gz, d: tm.neg(tm.mul(gz, tm.j1(x))))
+_reg_unary(ts.J1, lambda x, z, gz, d: tm.mul(
+    gz, tm.sub(tm.j0(x), tm.true_div(z, x))))
+_reg_unary(ts.ScalarSigmoid, lambda x, z, gz, d: tm.mul(gz, z, tm.sub(_c(1, d), z)))
+_reg_unary(ts.ScalarSoftplus, lambda x, z, gz, d: tm.mul(gz, tm.sigmoid(x)))
 
 
-_M = _T_unary  # shorthand: _M('exp')(x) is T.exp(x)
-
-_reg_unary(ts.Exp, lambda x, z, gz, d: _M("mul")(gz, z))
-_reg_unary(ts.Exp2, lambda x, z, gz, d: _M("mul")(gz, z, _c(np.log(2.0), d)))
-_reg_unary(ts.Expm1, lambda x, z, gz, d: _M("mul")(gz, _M("add")(z, _c(1, d))))
-_reg_unary(ts.Log, lambda x, z, gz, d: _M("true_div")(gz, x))
-_reg_unary(ts.Log2, lambda x, z, gz, d: _M("true_div")(gz, _M("mul")(x, _c(np.log(2.0), d))))
-_reg_unary(ts.Log10, lambda x, z, gz, d: _M("true_div")(gz, _M("mul")(x, _c(np.log(10.0), d))))
-_reg_unary(ts.Log1p, lambda x, z, gz, d: _M("true_div")(gz, _M("add")(x, _c(1, d))))
-_reg_unary(ts.Sqrt, lambda x, z, gz, d: _M("true_div")(_M("mul")(gz, _c(0.5, d)), z))
-_reg_unary(ts.Sqr, lambda x, z, gz, d: _M("mul")(gz, x, _c(2, d)))
-_reg_unary(ts.Inv, lambda x, z, gz, d: _M("neg")(_M("mul")(gz, _M("sqr")(z))))
-_reg_unary(ts.Sin, lambda x, z, gz, d: _M("mul")(gz, _M("cos")(x)))
-_reg_unary(ts.Cos, lambda x, z, gz, d: _M("neg")(_M("mul")(gz, _M("sin")(x))))
-_reg_unary(ts.Tan, lambda x, z, gz, d: _M("true_div")(gz, _M("sqr")(_M("cos")(x))))
-_reg_unary(ts.ArcSin, lambda x, z, gz, d: _M("true_div")(
-    gz, _M("sqrt")(_M("sub")(_c(1, d), _M("sqr")(x)))))
-_reg_unary(ts.ArcCos, lambda x, z, gz, d: _M("neg")(_M("true_div")(
-    gz, _M("sqrt")(_M("sub")(_c(1, d), _M("sqr")(x))))))
-_reg_unary(ts.ArcTan, lambda x, z, gz, d: _M("true_div")(gz, _M("add")(_c(1, d), _M("sqr")(x))))
-_reg_unary(ts.Sinh, lambda x, z, gz, d: _M("mul")(gz, _M("cosh")(x)))
-_reg_unary(ts.Cosh, lambda x, z, gz, d: _M("mul")(gz, _M("sinh")(x)))
-_reg_unary(ts.Tanh, lambda x, z, gz, d: _M("mul")(gz, _M("sub")(_c(1, d), _M("sqr")(z))))
-_reg_unary(ts.ArcSinh, lambda x, z, gz, d: _M("true_div")(
-    gz, _M("sqrt")(_M("add")(_M("sqr")(x), _c(1, d)))))
-_reg_unary(ts.ArcCosh, lambda x, z, gz, d: _M("true_div")(
-    gz, _M("sqrt")(_M("sub")(_M("sqr")(x), _c(1, d)))))
-_reg_unary(ts.ArcTanh, lambda x, z, gz, d: _M("true_div")(gz, _M("sub")(_c(1, d), _M("sqr")(x))))
-_reg_unary(ts.Deg2Rad, lambda x, z, gz, d: _M("mul")(gz, _c(np.pi / 180.0, d)))
-_reg_unary(ts.Rad2Deg, lambda x, z, gz, d: _M("mul")(gz, _c(180.0 / np.pi, d)))
-_reg_unary(ts.Erf, lambda x, z, gz, d: _M("mul")(
-    gz, _c(2.0 / np.sqrt(np.pi), d), _M("exp")(_M("neg")(_M("sqr")(x)))))
-_reg_unary(ts.Erfc, lambda x, z, gz, d: _M("mul")(
-    gz, _c(-2.0 / np.sqrt(np.pi), d), _M("exp")(_M("neg")(_M("sqr")(x)))))
-_reg_unary(ts.Erfinv, lambda x, z, gz, d: _M("mul")(
-    gz, _c(np.sqrt(np.pi) / 2.0, d), _M("exp")(_M("sqr")(z))))
-_reg_unary(ts.Erfcinv, lambda x, z, gz, d: _M("mul")(
-    gz, _c(-np.sqrt(np.pi) / 2.0, d), _M("exp")(_M("sqr")(z))))
-_reg_unary(ts.Erfcx, lambda x, z, gz, d: _M("mul")(
-    gz, _M("sub")(_M("mul")(_c(2, d), x, z), _c(2.0 / np.sqrt(np.pi), d))))
-_reg_unary(ts.Gamma, lambda x, z, gz, d: _M("mul")(gz, z, _M("psi")(x)))
-_reg_unary(ts.GammaLn, lambda x, z, gz, d: _M("mul")(gz, _M("psi")(x)))
-_reg_unary(ts.I0, lambda x, z, gz, d: _M("mul")(gz, _M("i1")(x)))
-_reg_unary(ts.I1, lambda x, z, gz, d: _M("mul")(
-    gz, _M("sub")(_M("i0")(x), _M("true_div")(z, x))))
-_reg_unary(ts.J0, lambda x, z, gz, d: _M("neg")(_M("mul")(gz, _M("j1")(x))))
-_reg_unary(ts.J1, lambda x, z, gz, d: _M("mul")(
-    gz, _M("sub")(_M("j0")(x), _M("true_div")(z, x))))
-_reg_unary(ts.ScalarSigmoid, lambda x, z, gz, d: _M("mul")(gz, z, _M("sub")(_c(1, d), z)))
-_reg_unary(ts.ScalarSoftplus, lambda x, z, gz, d: _M("mul")(gz, _M("sigmoid")(x)))
+_reg_unary(ts.Psi, lambda x, z, gz, d: tm.mul(gz, tm.tri_gamma(x)))
 
 
-class TriGamma(ts.ScalarOp):
-    """The trigamma function (derivative of ``psi``), used by the gradient of ``psi``."""
-
-    nfunc = staticmethod(lambda x: _guarded_polygamma(1, x))
-    output_types_preference = staticmethod(ts.upgrade_to_float_no_complex)
-
-
-def _guarded_polygamma(n, x):
-    with np.errstate(all="ignore"):
-        return sps.polygamma(n, x)
-
-
-tri_gamma = TriGamma()
-_tri_gamma_elemwise = None
-
-
-def _tri_gamma_tensor(x):
-    global _tri_gamma_elemwise
-    if _tri_gamma_elemwise is None:
-        from theano.tensor.elemwise import Elemwise
-        _tri_gamma_elemwise = Elemwise(tri_gamma, name="tri_gamma")
-    return _tri_gamma_elemwise(x)
-
-
-_reg_unary(ts.Psi, lambda x, z, gz, d: _M("mul")(gz, _tri_gamma_tensor(x)))
-
-
-@register_elemwise_grad(TriGamma)
+@register_elemwise_grad(ts.TriGamma)
 def _tri_gamma_grad(inputs, outputs, ograds):
-    return [_grad_mod().grad_not_implemented(tri_gamma, 0, inputs[0],
+    return [grad_not_implemented(ts.tri_gamma, 0, inputs[0],
                                              "(the tetragamma function is not available)")]
+
+
+register_grad(Elemwise)(elemwise_L_op)
+register_rop(Elemwise)(elemwise_R_op)
+register_connection_pattern(Elemwise)(elemwise_connection_pattern)

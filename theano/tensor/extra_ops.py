@@ -57,12 +57,6 @@ def _flatten(x):
     return flatten(x, 1)
 
 
-def _reverse(x, axis):
-    key = [slice(None)] * x.type.ndim
-    key[axis] = slice(None, None, -1)
-    return x[tuple(key)]
-
-
 # -- cumulative sum / product -----------------------------------------------------------
 class CumOp(Op):
     """``numpy.cumsum`` (mode 'add') or ``numpy.cumprod`` (mode 'mul') along ``axis``.
@@ -94,28 +88,6 @@ class CumOp(Op):
         if self.axis is None:
             return [(cast(_prod(shapes[0]), "int64") if shapes[0] else 1,)]
         return [shapes[0]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        (x,) = inputs
-        (gz,) = output_grads
-        if x.type.dtype not in ts.continuous_dtypes:
-            return [_float_zeros(x)]
-        if self.mode == "mul":
-            return [_as_grad_of(CumprodGrad(self.axis)(x, gz), x)]
-        # d/dx of a cumulative sum is the cumulative sum taken from the end.
-        if self.axis is None:
-            gx = _reverse(cumsum(_reverse(gz, 0)), 0)
-            gx = gx.reshape(x.shape) if x.type.ndim != 1 else gx
-        else:
-            gx = _reverse(cumsum(_reverse(gz, self.axis), self.axis), self.axis)
-        return [_as_grad_of(gx, x)]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        if self.mode != "add":
-            raise NotImplementedError("R_op of cumprod is not implemented")
-        return [self(eval_points[0])]
 
     def __str__(self):
         return "CumOp{%s, %s}" % (self.axis, self.mode)
@@ -161,11 +133,6 @@ class CumprodGrad(Op):
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
 
-    def L_op(self, inputs, outputs, output_grads):
-        g = _grad_mod()
-        return [g.grad_not_implemented(self, 0, inputs[0], "second derivative of cumprod"),
-                g.grad_not_implemented(self, 1, inputs[1], "second derivative of cumprod")]
-
 
 def cumsum(x, axis=None):
     """Cumulative sum of ``x`` along ``axis`` (None: over the flattened tensor)."""
@@ -209,26 +176,6 @@ class DiffOp(Op):
         if self.n:
             shp[self.axis] = maximum(shp[self.axis] - self.n, 0)
         return [tuple(shp)]
-
-    def L_op(self, inputs, outputs, output_grads):
-        (x,) = inputs
-        (gz,) = output_grads
-        if x.type.dtype not in ts.continuous_dtypes:
-            return [_float_zeros(x)]
-        from theano.tensor.shape import shape_i
-        axis = self.axis % x.type.ndim
-        for _ in range(self.n):
-            # Adjoint of y[i] = x[i+1] - x[i]: pad a zero on each side and subtract.
-            dims = [1 if d == axis else shape_i(gz, d) for d in range(gz.type.ndim)]
-            zero = alloc(np.array(0, dtype=gz.type.dtype), *dims)
-            gz = concatenate([zero, gz], axis) - concatenate([gz, zero], axis)
-        if self.n:
-            # When n exceeds the axis length the output is empty and the padding above
-            # overshoots: trim back to x's length (a no-op otherwise).
-            key = [slice(None)] * x.type.ndim
-            key[axis] = slice(None, shape_i(x, axis))
-            gz = gz[tuple(key)]
-        return [_as_grad_of(gz, x)]
 
 
 def diff(x, n=1, axis=-1):
@@ -288,16 +235,6 @@ class RepeatOp(Op):
         shp[self.axis] = shp[self.axis] * reps if repeats.type.ndim == 0 else reps
         return [tuple(shp)]
 
-    def connection_pattern(self, node):
-        return [[True], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        x, repeats = inputs
-        if x.type.dtype not in ts.continuous_dtypes:
-            return [_float_zeros(x), _grad_mod().disconnected_type()]
-        gx = RepeatGrad(self.axis)(x, output_grads[0], repeats)
-        return [_as_grad_of(gx, x), _grad_mod().disconnected_type()]
-
 
 class RepeatGrad(Op):
     """Gradient of :class:`RepeatOp`: sums each group of repeated entries of ``gz``."""
@@ -328,15 +265,6 @@ class RepeatGrad(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
-
-    def connection_pattern(self, node):
-        return [[False], [True], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        g = _grad_mod()
-        x, gz, repeats = inputs
-        return [g.disconnected_type(), RepeatOp(self.axis)(output_grads[0], repeats),
-                g.disconnected_type()]
 
 
 def repeat(x, repeats, axis=None):
@@ -387,18 +315,6 @@ class Tile(Op):
         xs = (1,) * (self.ndim - x.type.ndim) + tuple(shapes[0])
         return [tuple(s * cast(r, "int64") for s, r in zip(xs, reps))]
 
-    def connection_pattern(self, node):
-        return [[True]] + [[False]] * (len(node.inputs) - 1)
-
-    def L_op(self, inputs, outputs, output_grads):
-        x, reps = inputs[0], inputs[1:]
-        g = _grad_mod()
-        if x.type.dtype not in ts.continuous_dtypes:
-            gx = _float_zeros(x)
-        else:
-            gx = _as_grad_of(TileGrad(self.ndim)(x, output_grads[0], *reps), x)
-        return [gx] + [g.disconnected_type() for _ in reps]
-
 
 class TileGrad(Op):
     """Gradient of :class:`Tile`: sums the tiles of ``gz`` back onto the shape of ``x``."""
@@ -422,15 +338,6 @@ class TileGrad(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
-
-    def connection_pattern(self, node):
-        return [[False], [True]] + [[False]] * (len(node.inputs) - 2)
-
-    def L_op(self, inputs, outputs, output_grads):
-        g = _grad_mod()
-        reps = inputs[2:]
-        return ([g.disconnected_type(), Tile(self.ndim)(output_grads[0], *reps)]
-                + [g.disconnected_type() for _ in reps])
 
 
 def tile(x, reps, ndim=None):
@@ -526,19 +433,6 @@ class BinCount(Op):
         top = tmax(join(0, cast(x, "int64"), np.asarray([-1], dtype="int64"))) + 1
         return [(maximum(top, cast(minlength, "int64")),)]
 
-    def connection_pattern(self, node):
-        return [[False], [False]] + ([[True]] if len(node.inputs) > 2 else [])
-
-    def L_op(self, inputs, outputs, output_grads):
-        g = _grad_mod()
-        res = [g.disconnected_type(), g.disconnected_type()]
-        if len(inputs) > 2:
-            w = inputs[2]
-            gw = TakeAlongAxis()(output_grads[0], inputs[0], 0)
-            res.append(_as_grad_of(gw, w) if w.type.dtype in ts.continuous_dtypes
-                       else _float_zeros(w))
-        return res
-
 
 def bincount(x, weights=None, minlength=None, assert_nonneg=False):
     """Count the occurrences of each value of the non-negative int vector ``x``.
@@ -586,9 +480,6 @@ class Nonzero(Op):
             return [(len(shapes[0]), nnz)]
         return [(nnz,)] * len(node.outputs)
 
-    def L_op(self, inputs, outputs, output_grads):
-        return [_grad_mod().grad_undefined(self, 0, inputs[0], "nonzero indices are integers")]
-
 
 class FlatNonzero(Op):
     """``numpy.flatnonzero``: int64 indices of the non-zero entries of the flattened tensor."""
@@ -607,9 +498,6 @@ class FlatNonzero(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [(_count_nonzero(node.inputs[0]),)]
-
-    def L_op(self, inputs, outputs, output_grads):
-        return [_grad_mod().grad_undefined(self, 0, inputs[0], "nonzero indices are integers")]
 
 
 def nonzero(a, return_matrix=False):
@@ -754,9 +642,6 @@ class Bartlett(Op):
         from theano.tensor.math import maximum
         return [(maximum(cast(node.inputs[0], "int64"), 0),)]
 
-    def L_op(self, inputs, outputs, output_grads):
-        return [_grad_mod().grad_undefined(self, 0, inputs[0], "M is an integer")]
-
 
 bartlett_ = Bartlett()
 
@@ -781,9 +666,6 @@ class CpuContiguous(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        return [output_grads[0]]
 
 
 cpu_contiguous = CpuContiguous()

@@ -126,30 +126,6 @@ class Join(Op):
                 out.append(switch(eq(axis_n, d), total, other))
         return [tuple(out)]
 
-    def L_op(self, inputs, outputs, output_grads):
-        axis, tensors = inputs[0], inputs[1:]
-        (gz,) = output_grads
-        g = _grad_mod()
-        rval = [g.grad_undefined(self, 0, axis, "the join axis is an integer")]
-        if outputs[0].type.dtype in ts.continuous_dtypes:
-            from theano.tensor.shape import shape, shape_i
-            ax = _const_int(axis)
-            if ax is not None:
-                sizes = [shape_i(t, ax % t.type.ndim) for t in tensors]
-            else:
-                sizes = [shape(t)[axis] for t in tensors]
-            parts = Split(len(tensors))(gz, axis, stack(sizes), return_list=True)
-            rval += [_grad_for(p, t) for p, t in zip(parts, tensors)]
-        else:
-            # Integer output: no gradient flows through.
-            rval += [t.zeros_like(dtype=config.floatX) for t in tensors]
-        return rval
-
-    def R_op(self, inputs, eval_points):
-        if any(e is None for e in eval_points[1:]):
-            return [None]
-        return [self(inputs[0], *eval_points[1:])]
-
     def __str__(self):
         return "Join"
 
@@ -325,23 +301,6 @@ class Split(Op):
             res.append(tuple(dims))
         return res
 
-    def L_op(self, inputs, outputs, output_grads):
-        x, axis, splits = inputs
-        g = _grad_mod()
-        undefined = [g.grad_undefined(self, 1, axis, "the split axis is an integer"),
-                     g.grad_undefined(self, 2, splits, "split sizes are integers")]
-        disconnected = [isinstance(gz.type, g.DisconnectedType) for gz in output_grads]
-        if all(disconnected):
-            return [g.disconnected_type()] + undefined
-        parts = [o.zeros_like() if d else gz
-                 for o, gz, d in zip(outputs, output_grads, disconnected)]
-        return [_grad_for(join(axis, *parts), x)] + undefined
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None] * self.len_splits
-        return self(eval_points[0], *inputs[1:], return_list=True)
-
 
 def split(x, splits_size, n_splits, axis=0):
     """Split ``x`` along ``axis`` into ``n_splits`` pieces of sizes ``splits_size``.
@@ -373,17 +332,6 @@ class Roll(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
-
-    def connection_pattern(self, node):
-        return [[True], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        return [self(output_grads[0], -inputs[1]), _grad_mod().disconnected_type()]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], inputs[1])]
 
 
 def roll(x, shift, axis=None):

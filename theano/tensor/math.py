@@ -102,6 +102,7 @@ i0 = _elemwise(ts.i0, "i0")
 i1 = _elemwise(ts.i1, "i1")
 j0 = _elemwise(ts.j0, "j0")
 j1 = _elemwise(ts.j1, "j1")
+tri_gamma = _elemwise(ts.tri_gamma, "tri_gamma")
 tensor_copy = _elemwise(ts.identity, "tensor_copy")
 _second = _elemwise(ts.second, "second")
 switch = _elemwise(ts.switch, "switch")
@@ -152,33 +153,6 @@ def eq_(a, b):
 
 def logical_not(x):
     return eq(x, 0)
-
-
-def tensor_from_scalar(s):
-    return TensorFromScalar()(s)
-
-
-class TensorFromScalar(Op):
-    """Wrap a scalar-typed variable as a 0-d tensor."""
-
-    __props__ = ()
-
-    def make_node(self, s):
-        return Apply(self, [s], [TensorType(s.type.dtype, ())()])
-
-    def perform(self, node, inputs, out):
-        out[0][0] = np.asarray(inputs[0], dtype=node.outputs[0].type.dtype)
-
-    def infer_shape(self, fgraph, node, shapes):
-        return [()]
-
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.math_grad import tensor_from_scalar_L_op
-        return tensor_from_scalar_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.tensor.math_grad import tensor_from_scalar_R_op
-        return tensor_from_scalar_R_op(self, inputs, eval_points)
 
 
 # -- reductions ---------------------------------------------------------------------
@@ -264,14 +238,6 @@ class Argmax(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [tuple(s for i, s in enumerate(shapes[0]) if i not in self.axis)]
-
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.math_grad import argmax_L_op
-        return argmax_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.tensor.math_grad import argmax_R_op
-        return argmax_R_op(self, inputs, eval_points)
 
 
 class Argmin(Argmax):
@@ -373,14 +339,6 @@ class Dot(Op):
         xs, ys = shapes
         return [tuple(xs[:-1]) + tuple(ys[1:])]
 
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.math_grad import dot_L_op
-        return dot_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.tensor.math_grad import dot_R_op
-        return dot_R_op(self, inputs, eval_points)
-
     def __str__(self):
         return "dot"
 
@@ -436,14 +394,6 @@ class TensorDot(Op):
         return [tuple(s for i, s in enumerate(sa) if i not in ax)
                 + tuple(s for i, s in enumerate(sb) if i not in bx)]
 
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.math_grad import tensordot_L_op
-        return tensordot_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.tensor.math_grad import tensordot_R_op
-        return tensordot_R_op(self, inputs, eval_points)
-
 
 def tensordot(a, b, axes=2):
     """``numpy.tensordot``: ``axes`` is an int or a pair of axis lists."""
@@ -494,14 +444,6 @@ class BatchedDot(Op):
     def infer_shape(self, fgraph, node, shapes):
         xs, ys = shapes
         return [(xs[0],) + tuple(xs[1:-1]) + tuple(ys[2:])]
-
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.tensor.math_grad import batched_dot_L_op
-        return batched_dot_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.tensor.math_grad import batched_dot_R_op
-        return batched_dot_R_op(self, inputs, eval_points)
 
 
 def batched_dot(a, b):

@@ -93,16 +93,6 @@ class Shape(Op):
     def infer_shape(self, fgraph, node, shapes):
         return [(len(shapes[0]),)]
 
-    def connection_pattern(self, node):
-        # The values of x do not take part in computing its shape.
-        return [[False]]
-
-    def grad(self, inputs, output_grads):
-        return [_disconnected()]
-
-    def R_op(self, inputs, eval_points):
-        return [None]
-
     def __str__(self):
         return "Shape"
 
@@ -149,12 +139,6 @@ class Shape_i(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [()]
-
-    def connection_pattern(self, node):
-        return [[False]]
-
-    def grad(self, inputs, output_grads):
-        return [_disconnected()]
 
     def get_scalar_constant_value(self, node, recurse):
         d = _static_dim(node.inputs[0], self.i)
@@ -212,15 +196,6 @@ class MakeVector(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [(len(node.inputs),)]
-
-    def connection_pattern(self, node):
-        return [[self.dtype not in discrete_dtypes] for _ in node.inputs]
-
-    def grad(self, inputs, output_grads):
-        if self.dtype in discrete_dtypes:
-            return [_disconnected() for _ in inputs]
-        (g,) = output_grads
-        return [g[k] for k in range(len(inputs))]
 
 
 def make_vector(values, dtype="int64"):
@@ -399,20 +374,6 @@ class Reshape(Op):
             out.append(missing if c == -1 else _switch(_eq(e, -1), missing, e))
         return [tuple(out)]
 
-    def connection_pattern(self, node):
-        return [[True], [False]]
-
-    def grad(self, inputs, output_grads):
-        x, _ = inputs
-        (g,) = output_grads
-        gx = reshape(g, shape(x), ndim=x.type.ndim)
-        return [patternbroadcast(gx, x.type.broadcastable), _disconnected()]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], inputs[1])]
-
     def __str__(self):
         return "Reshape{%d}" % self.ndim
 
@@ -496,17 +457,6 @@ class SpecifyShape(Op):
                                                 else _vector_entry(shp, i)))
         return [tuple(out)]
 
-    def connection_pattern(self, node):
-        return [[True], [False]]
-
-    def grad(self, inputs, output_grads):
-        return [specify_shape(output_grads[0], inputs[1]), _disconnected()]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], inputs[1])]
-
     def get_scalar_constant_value(self, node, recurse):
         return recurse(node.inputs[0])
 
@@ -567,17 +517,6 @@ class Rebroadcast(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [tuple(1 if self.axis.get(i) else s for i, s in enumerate(shapes[0]))]
-
-    def grad(self, inputs, output_grads):
-        (x,) = inputs
-        # Give the gradient the broadcast pattern of the input back.
-        back = Rebroadcast(*[(a, x.type.broadcastable[a]) for a in self.axis])
-        return [back(output_grads[0])]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0])]
 
     def get_scalar_constant_value(self, node, recurse):
         return recurse(node.inputs[0])

@@ -38,11 +38,6 @@ def _check_axis(opname, x, axis):
                          % (opname, ax, x, x.type.ndim))
 
 
-def _float_zeros(x):
-    dtype = x.type.dtype if x.type.dtype in ts.continuous_dtypes else config.floatX
-    return x.zeros_like(dtype=dtype)
-
-
 def _flatten(x):
     from theano.tensor.shape import flatten
     return flatten(x, 1)
@@ -92,17 +87,6 @@ class TakeAlongAxis(Op):
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]
 
-    def connection_pattern(self, node):
-        return [[True], [False], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        a, indices, axis = inputs
-        g = _grad_mod()
-        ga = ScatterAlongAxis()(a, output_grads[0], indices, axis)
-        if ga.type.dtype != a.type.dtype and a.type.dtype in ts.continuous_dtypes:
-            ga = cast(ga, a.type.dtype)
-        return [ga, g.disconnected_type(), g.disconnected_type()]
-
 
 class ScatterAlongAxis(Op):
     """Zeros shaped like ``model`` with ``values`` added at ``indices`` along ``axis``.
@@ -138,17 +122,6 @@ class ScatterAlongAxis(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
-
-    def connection_pattern(self, node):
-        return [[False], [True], [False], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        model, values, indices, axis = inputs
-        g = _grad_mod()
-        gv = TakeAlongAxis()(output_grads[0], indices, axis)
-        if gv.type.dtype != values.type.dtype and values.type.dtype in ts.continuous_dtypes:
-            gv = cast(gv, values.type.dtype)
-        return [g.disconnected_type(), gv, g.disconnected_type(), g.disconnected_type()]
 
 
 # -- sort / argsort ------------------------------------------------------------------------
@@ -192,23 +165,6 @@ class SortOp(_SortBase):
         x, axis = inputs
         out[0][0] = np.sort(x, axis=int(axis), kind=self.kind)
 
-    def L_op(self, inputs, outputs, output_grads):
-        x, axis = inputs
-        g = _grad_mod()
-        # sorted[j] = x[idx[j]] along the axis, so the gradient scatters back through idx.
-        idx = ArgSortOp(self.kind)(x, axis)
-        gx = ScatterAlongAxis()(x, output_grads[0], idx, axis)
-        if gx.type.dtype != x.type.dtype and x.type.dtype in ts.continuous_dtypes:
-            gx = cast(gx, x.type.dtype)
-        return [gx, g.grad_undefined(self, 1, axis, "the sort axis is an integer")]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        x, axis = inputs
-        idx = ArgSortOp(self.kind)(x, axis)
-        return [TakeAlongAxis()(eval_points[0], idx, axis)]
-
 
 class ArgSortOp(_SortBase):
     """``numpy.argsort(x, axis, kind)`` with int64 output."""
@@ -220,13 +176,6 @@ class ArgSortOp(_SortBase):
     def perform(self, node, inputs, out):
         x, axis = inputs
         out[0][0] = np.argsort(x, axis=int(axis), kind=self.kind).astype("int64")
-
-    def L_op(self, inputs, outputs, output_grads):
-        x, axis = inputs
-        g = _grad_mod()
-        dtype = x.type.dtype if x.type.dtype in ts.continuous_dtypes else config.floatX
-        return [x.zeros_like(dtype=dtype),
-                g.grad_undefined(self, 1, axis, "the argsort axis is an integer")]
 
 
 def sort(a, axis=-1, kind="quicksort", order=None):
@@ -339,23 +288,6 @@ class TopKOp(Op):
         shp[self.axis % len(shp)] = cast(abs_(node.inputs[1]), "int64")
         return [tuple(shp)] * len(node.outputs)
 
-    def L_op(self, inputs, outputs, output_grads):
-        x, k = inputs
-        g = _grad_mod()
-        k_grad = g.grad_undefined(self, 1, k, "topk: kth is an integer")
-        gz = output_grads[0] if self.return_values else None
-        if gz is None or isinstance(gz.type, g.DisconnectedType):
-            dtype = x.type.dtype if x.type.dtype in ts.continuous_dtypes else config.floatX
-            return [x.zeros_like(dtype=dtype), k_grad]
-        if self.return_indices:
-            idx = outputs[-1]
-        else:
-            idx = TopKOp(self.axis, self.sorted, self.idx_dtype, False, True)(x, k)
-        gx = ScatterAlongAxis()(x, gz, idx, self.axis % x.type.ndim)
-        if gx.type.dtype != x.type.dtype and x.type.dtype in ts.continuous_dtypes:
-            gx = cast(gx, x.type.dtype)
-        return [gx, k_grad]
-
     def __str__(self):
         return "TopKOp{axis=%d, sorted=%s}" % (self.axis, self.sorted)
 
@@ -417,12 +349,6 @@ class SearchsortedOp(Op):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        res = [_float_zeros(inputs[0]), _float_zeros(inputs[1])]
-        if len(inputs) > 2:
-            res.append(_grad_mod().disconnected_type())
-        return res
 
 
 def searchsorted(x, v, side="left", sorter=None):

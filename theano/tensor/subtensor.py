@@ -30,11 +30,6 @@ class AdvancedIndexingError(TypeError):
     """An index needs advanced indexing, which a basic Subtensor cannot do."""
 
 
-def _disconnected():
-    from theano import gradient  # lazy: gradient.py sits above the tensor layer
-    return gradient.disconnected_type()
-
-
 # ---------------------------------------------------------------------------
 # idx_list entries
 # ---------------------------------------------------------------------------
@@ -295,36 +290,12 @@ class _IndexOp(Op):
         return ", ".join(_entry_str(e) for e in self.idx_list)
 
 
-def _discrete_grads(x, y):
-    """Zero gradients for ``(x, y)`` when ``x`` is discrete (floatX where discrete)."""
-    gx = zeros_like(x, dtype=config.floatX)
-    gy = zeros_like(y, dtype=config.floatX if y.type.dtype in discrete_dtypes else y.type.dtype)
-    return gx, gy
-
-
 class _ReadOp(_IndexOp):
     """An op reading ``x[idx]`` from inputs ``(x, *index_inputs)``.
 
     Subclasses give ``_inc_op(set_instead_of_inc=False)``, the op writing
     the same region, which the gradient uses.
     """
-
-    def connection_pattern(self, node):
-        return [[True]] + [[False]] * (len(node.inputs) - 1)
-
-    def grad(self, inputs, output_grads):
-        (gz,) = output_grads
-        x, rest = inputs[0], inputs[1:]
-        if x.type.dtype in discrete_dtypes:
-            gx = zeros_like(x, dtype=config.floatX)
-        else:
-            gx = self._inc_op()(zeros_like(x), gz, *rest)
-        return [gx] + [_disconnected() for _ in rest]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        return [self(eval_points[0], *inputs[1:])]
 
 
 class _IncOp(_IndexOp):
@@ -344,31 +315,6 @@ class _IncOp(_IndexOp):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
-
-    def connection_pattern(self, node):
-        return [[True], [True]] + [[False]] * (len(node.inputs) - 2)
-
-    def grad(self, inputs, output_grads):
-        (g,) = output_grads
-        x, y, rest = inputs[0], inputs[1], inputs[2:]
-        if x.type.dtype in discrete_dtypes:
-            gx, gy = _discrete_grads(x, y)
-        elif x.type.dtype in complex_dtypes:
-            raise NotImplementedError("%s: gradients of complex tensors are not supported"
-                                      % self)
-        else:
-            if self.set_instead_of_inc:
-                gx = self._inc_op(set_instead_of_inc=True)(
-                    g, constant(0, dtype=g.type.dtype), *rest)
-            else:
-                gx = g
-            gy = _sum_grad_over_bcasted_dims(y, self._read_op()(g, *rest))
-        return [gx, gy] + [_disconnected() for _ in rest]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None or eval_points[1] is None:
-            return [None]
-        return [self(eval_points[0], eval_points[1], *inputs[2:])]
 
 
 class Subtensor(_ReadOp):
@@ -472,23 +418,6 @@ class Subtensor(_ReadOp):
 # ---------------------------------------------------------------------------
 # IncSubtensor
 # ---------------------------------------------------------------------------
-def _sum_grad_over_bcasted_dims(y, gy):
-    """Sum ``gy`` (shaped like the indexed region) down to the type of ``y``."""
-    if gy.type.broadcastable != y.type.broadcastable:
-        added = gy.type.ndim - y.type.ndim
-        ybc = (True,) * added + y.type.broadcastable
-        axes = [i for i, (yb, gb) in enumerate(zip(ybc, gy.type.broadcastable))
-                if yb and not gb]
-        if axes:
-            gy = gy.sum(axis=axes, keepdims=True)
-        if added:
-            gy = dimshuffle(gy, list(range(added, gy.type.ndim)))
-        gy = patternbroadcast(gy, y.type.broadcastable)
-    if gy.type.dtype != y.type.dtype:
-        gy = cast(gy, y.type.dtype)
-    return gy
-
-
 def _check_inc_value(op, x, y, sub_ndim):
     if y.type.ndim > sub_ndim:
         raise ValueError("%s: trying to %s a %d-dimensional subtensor of %s with the "

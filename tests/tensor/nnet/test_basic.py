@@ -9,12 +9,7 @@ import theano.tensor as T
 from theano.tensor import nnet
 from theano.tensor.nnet import basic as nb
 
-try:
-    from theano.gradient import Rop, grad, verify_grad
-except ImportError:  # pragma: no cover - the gradient module is optional here
-    grad = verify_grad = Rop = None
-
-needs_grad = pytest.mark.skipif(verify_grad is None, reason="theano.gradient not available")
+from theano.gradient import Rop, grad, verify_grad
 
 RNG = np.random.RandomState(1234)
 TOL = {"float16": 5e-3, "float32": 1e-5, "float64": 1e-12}
@@ -375,7 +370,6 @@ def _vg(fun, pt, **kw):
     verify_grad(fun, pt, rng=np.random.RandomState(7), **kw)
 
 
-@needs_grad
 def test_verify_grad_softmax_family():
     xv = _rand(3, 4)
     _vg(nnet.softmax, [xv])
@@ -386,7 +380,6 @@ def test_verify_grad_softmax_family():
     _vg(lambda v: nnet.softmax(v), [_rand(5)])
 
 
-@needs_grad
 def test_verify_grad_fused_crossentropy_and_dx():
     yv = np.array([0, 3, 1])
     y = T.constant(yv)
@@ -401,7 +394,6 @@ def test_verify_grad_fused_crossentropy_and_dx():
     _vg(lambda dy, sm: dx(dy, sm, y), [np.asarray(1.5), np_softmax(_rand(3, 4))])
 
 
-@needs_grad
 def test_verify_grad_categorical_crossentropies():
     yv = np.array([2, 0, 1, 2])
     y = T.constant(yv)
@@ -413,7 +405,6 @@ def test_verify_grad_categorical_crossentropies():
     _vg(nnet.sigmoid_binary_crossentropy, [_rand(3, 4, scale=3), RNG.rand(3, 4)])
 
 
-@needs_grad
 def test_verify_grad_activations():
     # keep away from the kink at 0
     xv = _rand(3, 4) + np.sign(_rand(3, 4)) * 0.1
@@ -423,7 +414,6 @@ def test_verify_grad_activations():
     _vg(lambda x, a: nnet.relu(x, a), [xv, np.asarray(0.3)])
 
 
-@needs_grad
 def test_gradients_are_finite_for_huge_logits():
     x, b = T.dmatrix(), T.dvector()
     y = T.lvector()
@@ -447,7 +437,6 @@ def test_gradients_are_finite_for_huge_logits():
     np.testing.assert_allclose(gt, [-1e3, 1e3, 0])
 
 
-@needs_grad
 def test_grad_only_through_argmax_is_zero_and_labels_disconnected():
     x, b, y = T.dmatrix(), T.dvector(), T.lvector()
     nll, sm, am = nnet.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)
@@ -459,7 +448,6 @@ def test_grad_only_through_argmax_is_zero_and_labels_disconnected():
         grad(nll.sum(), y)
 
 
-@needs_grad
 def test_rop_of_softmax_and_log_softmax():
     x, v = T.dmatrix(), T.dmatrix()
     xv, vv = _rand(3, 4), _rand(3, 4)
@@ -477,7 +465,6 @@ def test_rop_of_softmax_and_log_softmax():
     np.testing.assert_allclose(r, fd, rtol=1e-5, atol=1e-8)
 
 
-@needs_grad
 def test_rop_of_softmax_grad_and_sigmoid_binary_crossentropy():
     dy, sm, vdy, vsm = T.dmatrices("dy", "sm", "vdy", "vsm")
     dyv, smv, a, c = _rand(3, 4), np_softmax(_rand(3, 4)), _rand(3, 4), _rand(3, 4)

@@ -14,3 +14,4 @@ from theano.tensor.nnet.basic import (  # noqa: F401
 from theano.tensor.nnet.sigm import (  # noqa: F401
     hard_sigmoid, log1mexp, scalar_sigmoid, scalar_softplus, sigmoid, sigmoid_inplace,
     softplus, ultra_fast_scalar_sigmoid, ultra_fast_sigmoid, ultra_fast_sigmoid_inplace)
+from theano.tensor.nnet import basic_grad  # noqa: F401,E402  (gradient rules, registered on import)

@@ -50,15 +50,6 @@ class NNetInputError(TypeError, ValueError):
     """
 
 
-def _gradient():
-    from theano import gradient  # lazy: theano.gradient sits above the tensor layer
-    return gradient
-
-
-def _is_disconnected(g):
-    return type(g.type).__name__ == "DisconnectedType"
-
-
 def _check(var, what, op, ndims, dtypes, kind):
     if var.type.ndim not in ndims or var.type.dtype not in dtypes:
         want = " or ".join("%d-d" % n for n in ndims) if len(ndims) < 4 else \
@@ -102,11 +93,6 @@ def _out(storage, value, node, i=0):
     storage[i][0] = np.asarray(value, dtype=node.outputs[i].type.dtype)
 
 
-def _cast_like(v, ref):
-    """The gradient ``v`` in the dtype of the input ``ref`` it belongs to."""
-    return tm.cast(v, ref.type.dtype) if v.type.dtype != ref.type.dtype else v
-
-
 # ---------------------------------------------------------------------------
 # Softmax and its gradient
 # ---------------------------------------------------------------------------
@@ -130,25 +116,6 @@ class SoftmaxGrad(Op):
                              % (dy.shape, sm.shape))
         dy_sm = dy * sm
         _out(output_storage, dy_sm - dy_sm.sum(axis=-1, keepdims=True) * sm, node)
-
-    def L_op(self, inputs, outputs, output_grads):
-        dy, sm = inputs
-        (g,) = output_grads
-        tmp = g - _sum_last(g * sm)
-        return [tmp * sm, tmp * dy - g * _sum_last(dy * sm)]
-
-    def R_op(self, inputs, eval_points):
-        dy, sm = inputs
-        v_dy, v_sm = eval_points
-        if v_dy is None and v_sm is None:
-            return [None]
-        out = None
-        if v_dy is not None:
-            out = softmax_grad(v_dy, sm)
-        if v_sm is not None:
-            term = v_sm * (dy - _sum_last(dy * sm)) - sm * _sum_last(dy * v_sm)
-            out = term if out is None else out + term
-        return [out]
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]
@@ -183,15 +150,6 @@ class Softmax(_LastAxisOp):
     r"""Softmax over the last axis: :math:`\exp(x_j) / \sum_k \exp(x_k)`."""
 
     _np_impl = staticmethod(_np_softmax)
-
-    def L_op(self, inputs, outputs, output_grads):
-        return [softmax_grad(output_grads[0], outputs[0])]
-
-    def R_op(self, inputs, eval_points):
-        if eval_points[0] is None:
-            return [None]
-        # The Jacobian diag(sm) - sm sm^T is symmetric: J v is the L_op of v.
-        return [softmax_grad(eval_points[0], self(*inputs))]
 
 
 softmax_op = Softmax()
@@ -237,25 +195,6 @@ class SoftmaxWithBias(Op):
         xb = x.astype(_compute_dtype(x.dtype), copy=False) + b
         _out(output_storage, _np_softmax(xb), node)
 
-    def L_op(self, inputs, outputs, output_grads):
-        x, b = inputs
-        (g_sm,) = output_grads
-        if _is_disconnected(g_sm):
-            gm = _gradient()
-            return [gm.disconnected_type(), gm.disconnected_type()]
-        dx = softmax_grad(g_sm, outputs[0])
-        db = tm.sum(dx, axis=list(range(x.type.ndim - 1)))
-        return [dx, _cast_like(db, b)]
-
-    def R_op(self, inputs, eval_points):
-        v_x, v_b = eval_points
-        if v_x is None and v_b is None:
-            return [None]
-        v = v_x if v_b is None else (v_b if v_x is None else v_x + v_b)
-        if v_x is None:
-            v = v + zeros_like(inputs[0])
-        return [softmax_grad(v, self(*inputs))]
-
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[0]]
 
@@ -267,19 +206,6 @@ class LogSoftmax(_LastAxisOp):
     """``log(softmax(x))`` over the last axis, computed as ``x - max - log(sum(exp))``."""
 
     _np_impl = staticmethod(_np_log_softmax)
-
-    def L_op(self, inputs, outputs, output_grads):
-        (g,) = output_grads
-        # exp(log_softmax) is the softmax: reuse the output, no second pass.
-        return [g - _sum_last(g) * tm.exp(outputs[0])]
-
-    def R_op(self, inputs, eval_points):
-        (v,) = eval_points
-        if v is None:
-            return [None]
-        # J = I - 1 sm^T (not symmetric): J v = v - sum(sm * v).
-        sm = softmax_op(inputs[0])
-        return [v - _sum_last(sm * v)]
 
 
 logsoftmax_op = LogSoftmax()
@@ -324,14 +250,6 @@ class _OneHot(Op):
         out[np.arange(len(y_idx)), y_idx] = 1
         output_storage[0][0] = out
 
-    def connection_pattern(self, node):
-        # Only the shape of ``like`` matters, and labels are not differentiable.
-        return [[False], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        gm = _gradient()
-        return [gm.disconnected_type(), gm.disconnected_type()]
-
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]
 
@@ -352,14 +270,6 @@ class _TakeRows(Op):
         mat, y_idx = inputs
         _check_labels(y_idx, mat.shape[0], mat.shape[1], "take_rows")
         _out(output_storage, mat[np.arange(len(y_idx)), y_idx], node)
-
-    def connection_pattern(self, node):
-        return [[True], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        mat, y_idx = inputs
-        return [_one_hot(y_idx, mat) * output_grads[0].dimshuffle(0, "x"),
-                _gradient().disconnected_type()]
 
     def infer_shape(self, fgraph, node, shapes):
         return [(shapes[0][0],)]
@@ -419,29 +329,6 @@ class CrossentropySoftmaxArgmax1HotWithBias(Op):
         _out(output_storage, e / total[:, None], node, 1)
         _out(output_storage, am, node, 2)
 
-    def connection_pattern(self, node):
-        return [[True, True, True], [True, True, True], [False, False, True]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        x, b, y_idx = inputs
-        g_nll, g_sm, g_am = output_grads
-        sm = outputs[1]
-        dx = None
-        if not _is_disconnected(g_nll):
-            dx = crossentropy_softmax_1hot_with_bias_dx(g_nll, sm, y_idx)
-        if not _is_disconnected(g_sm):
-            d = softmax_grad(g_sm, sm)
-            dx = d if dx is None else dx + d
-        if dx is None:
-            # Only the integer argmax is used: a zero gradient.
-            dx = zeros_like(x)
-        db = _cast_like(tm.sum(dx, axis=0), b)
-        if _is_disconnected(g_am):
-            g_y = _gradient().disconnected_type()
-        else:
-            g_y = zeros_like(y_idx, dtype=x.type.dtype)
-        return [dx, db, g_y]
-
     def infer_shape(self, fgraph, node, shapes):
         x_shp, _, y_shp = shapes
         return [tuple(y_shp), tuple(x_shp), tuple(y_shp)]
@@ -476,23 +363,6 @@ class CrossentropySoftmax1HotWithBiasDx(Op):
         dx = sm * col
         dx[np.arange(n), y_idx] -= np.broadcast_to(np.reshape(dy, -1), (n,))
         _out(output_storage, dx, node)
-
-    def connection_pattern(self, node):
-        return [[True], [True], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        dy, sm, y_idx = inputs
-        (g_dx,) = output_grads
-        per_row = tm.sum(g_dx * (sm - _one_hot(y_idx, sm)), axis=1)
-        if dy.type.ndim == 0:
-            g_dy = tm.sum(per_row)
-            g_sm = dy * g_dx
-        else:
-            g_dy = per_row
-            if dy.type.broadcastable[0]:
-                g_dy = tm.sum(per_row, keepdims=True)
-            g_sm = dy.dimshuffle(0, "x") * g_dx
-        return [_cast_like(g_dy, dy), g_sm, _gradient().disconnected_type()]
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]
@@ -555,18 +425,6 @@ class CrossentropyCategorical1HotGrad(Op):
             out[rows, y] = -g_y / coding[rows, y]
         output_storage[0][0] = out
 
-    def connection_pattern(self, node):
-        return [[True], [True], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        g_y, coding, y = inputs
-        (g_out,) = output_grads
-        c_y = _take_rows(coding, y)
-        g_picked = _take_rows(g_out, y)
-        g_gy = -g_picked / c_y
-        g_c = _one_hot(y, coding) * (g_picked * g_y / tm.sqr(c_y)).dimshuffle(0, "x")
-        return [_cast_like(g_gy, g_y), g_c, _gradient().disconnected_type()]
-
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]
 
@@ -594,14 +452,6 @@ class CrossentropyCategorical1Hot(Op):
         _check_labels(y, coding.shape[0], coding.shape[1], self)
         with np.errstate(divide="ignore", invalid="ignore"):
             _out(output_storage, -np.log(coding[np.arange(len(y)), y]), node)
-
-    def connection_pattern(self, node):
-        return [[True], [False]]
-
-    def L_op(self, inputs, outputs, output_grads):
-        coding, y = inputs
-        return [crossentropy_categorical_1hot_grad(output_grads[0], coding, y),
-                _gradient().disconnected_type()]
 
     def infer_shape(self, fgraph, node, shapes):
         return [(shapes[0][0],)]
@@ -783,11 +633,6 @@ class ConfusionMatrix(Op):
         np.add.at(conf, (np.searchsorted(order, actual), np.searchsorted(order, pred)), 1)
         output_storage[0][0] = conf
         _out(output_storage, order, node, 1)
-
-    def L_op(self, inputs, outputs, output_grads):
-        gm = _gradient()
-        return [gm.grad_undefined(self, i, x, "confusion_matrix counts labels")
-                for i, x in enumerate(inputs)]
 
 
 def confusion_matrix(actual, pred):

@@ -14,6 +14,7 @@ from theano.tensor.basic import (NotScalarConstantError, cast, constant,
                                  get_scalar_constant_value, second)
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.shape import Rebroadcast, patternbroadcast
+from theano.tensor.gradient_ops import GradIdentity
 from theano.tensor.type import TensorType
 
 __all__ = ["get_const", "is_const", "fit_type", "broadcast_like", "scalar_op_of",
@@ -199,6 +200,15 @@ register_specialize(constant_folding, "constant_folding", name="constant_folding
 # ---------------------------------------------------------------------------
 # Useless elementwise ops, fill
 # ---------------------------------------------------------------------------
+@node_rewriter([GradIdentity])
+def remove_grad_identity(fgraph, node):
+    """``zero_grad(x)``, ``grad_clip(x, ...)``... are ``x`` once gradients are built."""
+    return [node.inputs[0]]
+
+
+register_canonicalize(remove_grad_identity)
+
+
 @node_rewriter([Elemwise], scalar=(ts.Add, ts.Mul, ts.Second, ts.Cast))
 def local_useless_elemwise(fgraph, node):
     """``add(x)``/``mul(x)`` -> x; ``fill(m, v)`` -> v when v already has the output's type."""

@@ -13,21 +13,12 @@ Bit-compatibility evidence used here:
 * The RandomStreams (NumPy RandomState) numbers printed by Theano's tutorial
   (seed 234, the copy_random_state example with seeds 123 / 987).
 """
-import importlib.util
-import os
 import warnings
 
 import numpy as np
 import pytest
 
-try:  # the package is under construction; fall back to a file import
-    from theano.sandbox import mrg_core as mc
-except Exception:  # pragma: no cover - depends on the state of the package
-    _path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                         "theano", "sandbox", "mrg_core.py")
-    _spec = importlib.util.spec_from_file_location("mrg_core_under_test", _path)
-    mc = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(mc)
+from theano.tensor.random import mrg_core as mc
 
 
 JAVA_SAMPLES_TEXT = """

@@ -1,4 +1,4 @@
-"""Tests of theano/sandbox/rng_mrg.py: MRG_RandomStreams through compiled graphs.
+"""Tests of theano/tensor/random/mrg.py: MRG_RandomStreams through compiled graphs.
 
 Bit-compatibility evidence:
 
@@ -15,8 +15,8 @@ import pytest
 
 import theano
 import theano.tensor as T
-from theano.sandbox import mrg_core
-from theano.sandbox.rng_mrg import (ChoiceFromUniform, MRG_RandomStreams,
+from theano.tensor.random import mrg_core
+from theano.tensor.random.mrg import (ChoiceFromUniform, MRG_RandomStreams,
                                     MultinomialFromUniform, guess_n_streams, mrg_uniform)
 
 N = 100000

@@ -8,7 +8,7 @@ import pytest
 
 import theano
 import theano.tensor as T
-from theano.tensor.shared_randomstreams import RandomStateSharedVariable, RandomStreams
+from theano.tensor.random.streams import RandomStateSharedVariable, RandomStreams
 
 N = 100000
 

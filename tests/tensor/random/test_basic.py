@@ -1,4 +1,4 @@
-"""Tests of theano/tensor/raw_random.py: RandomStateType, RandomFunction and the samplers.
+"""Tests of theano/tensor/random/basic.py: RandomStateType, RandomFunction and the samplers.
 
 Every sampler is compared with the NumPy ``RandomState`` call Theano 1.0
 made, on a generator with the same seed: the numbers must be identical.
@@ -8,8 +8,8 @@ import pytest
 
 import theano
 import theano.tensor as T
-from theano.tensor import raw_random as rr
-from theano.tensor.raw_random import (RandomFunction, RandomStateSharedVariable,
+from theano.tensor.random import basic as rr
+from theano.tensor.random.basic import (RandomFunction, RandomStateSharedVariable,
                                       random_state_type)
 
 

@@ -1,0 +1,35 @@
+"""Small helpers shared by the gradient rules of the tensor ops."""
+from theano.scalar.basic import continuous_dtypes
+from theano.tensor.basic import cast
+from theano.tensor.math import sum as tensor_sum
+from theano.tensor.shape import patternbroadcast
+
+__all__ = ["as_input_dtype", "grad_like_input", "sum_to_broadcast"]
+
+
+def as_input_dtype(g, x):
+    """``g`` cast to the dtype of ``x`` when ``x`` is a float/complex input."""
+    if g.type.dtype != x.type.dtype and x.type.dtype in continuous_dtypes:
+        return cast(g, x.type.dtype)
+    return g
+
+
+def grad_like_input(g, x):
+    """``g`` with the broadcast pattern and (float) dtype of the input ``x``."""
+    if g.type.broadcastable != x.type.broadcastable:
+        g = patternbroadcast(g, x.type.broadcastable)
+    return as_input_dtype(g, x)
+
+
+def sum_to_broadcast(g, var):
+    """``g`` made broadcastable wherever ``var`` is (those dimensions have size 1).
+
+    Summing over a dimension of size 1 changes no value and marks it
+    broadcastable, so updates keep the parameter's type.
+    """
+    vb = getattr(var.type, "broadcastable", None)
+    gb = getattr(g.type, "broadcastable", None)
+    if vb is None or gb is None or len(vb) != len(gb):
+        return g
+    axes = [i for i, (a, b) in enumerate(zip(vb, gb)) if a and not b]
+    return tensor_sum(g, axis=axes, keepdims=True) if axes else g
