@@ -624,3 +624,21 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
                           allow_input_downcast=allow_input_downcast, profile=profile,
                           on_unused_input=on_unused_input)
     return maker.create()
+
+
+def _variable_eval(self, inputs_to_values=None):
+    """Compile (once, then cached) and evaluate this variable.
+
+    ``inputs_to_values`` maps the graph's free variables to values.
+    """
+    inputs_to_values = dict(inputs_to_values or {})
+    inputs = tuple(sorted(inputs_to_values, key=id))
+    cache = self.__dict__.setdefault("_fn_cache", {})
+    if inputs not in cache:
+        cache[inputs] = function(list(inputs), self)
+    return cache[inputs](*[inputs_to_values[i] for i in inputs])
+
+
+# The graph layer knows nothing of compilation: ``Variable.eval`` (a user
+# convenience from Theano 1.0) is installed here.
+Variable.eval = _variable_eval

@@ -189,20 +189,6 @@ class Variable:
     def __repr__(self):
         return str(self)
 
-    def eval(self, inputs_to_values=None):
-        """Compile (once, then cached) and evaluate this variable.
-
-        ``inputs_to_values`` maps the graph's free variables to values.
-        """
-        from theano.compile.function import function  # noqa: layering — user helper
-
-        inputs_to_values = dict(inputs_to_values or {})
-        inputs = tuple(sorted(inputs_to_values, key=id))
-        cache = self.__dict__.setdefault("_fn_cache", {})
-        if inputs not in cache:
-            cache[inputs] = function(list(inputs), self)
-        return cache[inputs](*[inputs_to_values[i] for i in inputs])
-
     def __getstate__(self):
         d = self.__dict__.copy()
         d.pop("_fn_cache", None)

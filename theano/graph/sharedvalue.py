@@ -5,11 +5,12 @@ They belong to the graph layer: types register constructors for :func:`shared`
 the same :class:`Container`.
 """
 import copy
+from collections import OrderedDict
 
 from theano.graph.basic import Variable
 from theano.graph.type import generic
 
-__all__ = ["Container", "SharedVariable", "shared", "shared_constructor"]
+__all__ = ["Container", "SharedVariable", "shared", "shared_constructor", "OrderedUpdates"]
 
 
 class Container:
@@ -155,3 +156,34 @@ def generic_constructor(value, name=None, strict=False, allow_downcast=None, bor
         value = copy.deepcopy(value)
     return SharedVariable(name=name, type=generic, value=value, strict=strict,
                           allow_downcast=allow_downcast)
+
+
+class OrderedUpdates(OrderedDict):
+    """An ordered ``{shared_variable: new_value}`` dict, as scan returns."""
+
+    def __setitem__(self, key, value):
+        if not isinstance(key, SharedVariable):
+            raise TypeError("OrderedUpdates keys must be shared variables (theano.shared), "
+                            "got %r" % (key,))
+        if key in self and self[key] is not value:
+            raise KeyError("Collision: %s already has an update in this dictionary" % key)
+        super().__setitem__(key, value)
+
+    def update(self, other=None, **kw):
+        if other is None:
+            return
+        items = other.items() if isinstance(other, dict) else other
+        for k, v in items:
+            self[k] = v
+
+    def __add__(self, other):
+        rval = OrderedUpdates()
+        rval.update(self)
+        rval.update(other)
+        return rval
+
+    def __radd__(self, other):
+        rval = OrderedUpdates()
+        rval.update(other)
+        rval.update(self)
+        return rval

@@ -1,8 +1,19 @@
 """Helpers shared by linkers: runtime error reports that point at the user's code."""
+import io
+
 import numpy as np
 
 from theano.configparser import config
 from theano.graph.basic import format_source_line
+
+_graph_formatter = None
+
+
+def register_graph_formatter(fn):
+    """``fn(variables, file=...)`` prints the failing node in runtime errors
+    (``exception_verbosity=high``); :mod:`theano.printing` registers debugprint."""
+    global _graph_formatter
+    _graph_formatter = fn
 
 
 def _describe(values, attr):
@@ -47,15 +58,10 @@ def raise_with_op(node, input_values, exc, fgraph=None, toposort_index=None):
     else:
         lines.append("The node was created by a graph rewrite; its origin is unknown.")
     if config.exception_verbosity == "high":
-        from io import StringIO
-
-        try:
-            from theano.printing import debugprint
-            buf = StringIO()
-            debugprint(node.outputs, file=buf)
+        if _graph_formatter is not None:
+            buf = io.StringIO()
+            _graph_formatter(node.outputs, file=buf)
             lines.append("\nDebugprint of the apply node:\n" + buf.getvalue())
-        except ImportError:
-            pass
     else:
         lines.append("\nHINT: Use the Theano flag 'exception_verbosity=high' for a debugprint "
                      "of this apply node.")

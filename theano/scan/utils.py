@@ -3,7 +3,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from theano.graph.sharedvalue import SharedVariable
+from theano.graph.sharedvalue import OrderedUpdates, SharedVariable  # noqa: F401 (public here)
 from theano.graph.basic import Constant, Variable
 
 __all__ = ["until", "OrderedUpdates", "get_updates_and_outputs", "safe_new", "tap_name"]
@@ -32,40 +32,6 @@ class until:
         if self.condition.ndim != 0:
             raise TypeError("until(): the stopping condition must be a scalar, got %s with %d "
                             "dimensions" % (self.condition, self.condition.ndim))
-
-
-try:  # the updates module may be provided by the compile layer
-    from theano.updates import OrderedUpdates  # noqa: F401
-except ImportError:
-    class OrderedUpdates(OrderedDict):
-        """An ordered ``{shared_variable: new_value}`` dict, as scan returns."""
-
-        def __setitem__(self, key, value):
-            if not isinstance(key, SharedVariable):
-                raise TypeError("OrderedUpdates keys must be shared variables (theano.shared), "
-                                "got %r" % (key,))
-            if key in self and self[key] is not value:
-                raise KeyError("Collision: %s already has an update in this dictionary" % key)
-            super().__setitem__(key, value)
-
-        def update(self, other=None, **kw):
-            if other is None:
-                return
-            items = other.items() if isinstance(other, dict) else other
-            for k, v in items:
-                self[k] = v
-
-        def __add__(self, other):
-            rval = OrderedUpdates()
-            rval.update(self)
-            rval.update(other)
-            return rval
-
-        def __radd__(self, other):
-            rval = OrderedUpdates()
-            rval.update(other)
-            rval.update(self)
-            return rval
 
 
 def _is_var_like(x):

@@ -16,11 +16,6 @@ __all__ = ["Alloc", "alloc", "zeros", "ones", "Eye", "eye", "identity_like", "Tr
 
 
 # -- helpers ------------------------------------------------------------------------
-def _grad_mod():
-    from theano import gradient
-    return gradient
-
-
 def _as_grad_of(g, x):
     """``g`` cast to the dtype of ``x`` when ``x`` is a float/complex input."""
     if g.type.dtype != x.type.dtype and x.type.dtype in ts.continuous_dtypes:

@@ -23,11 +23,6 @@ __all__ = ["CumOp", "cumsum", "cumprod", "DiffOp", "diff", "RepeatOp", "repeat",
            "sort", "argsort"]
 
 
-def _grad_mod():
-    from theano import gradient
-    return gradient
-
-
 def _float_zeros(x):
     dtype = x.type.dtype if x.type.dtype in ts.continuous_dtypes else config.floatX
     return x.zeros_like(dtype=dtype)

@@ -14,11 +14,6 @@ __all__ = ["Join", "join", "concatenate", "stack", "stacklists",
            "horizontal_stack", "vertical_stack", "Split", "split", "Roll", "roll"]
 
 
-def _grad_mod():
-    from theano import gradient
-    return gradient
-
-
 def _const_int(x):
     """The value of a constant integer scalar expression, or None."""
     from theano.tensor.alloc import _const_value

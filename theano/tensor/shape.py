@@ -14,11 +14,6 @@ __all__ = ["Shape", "Shape_i", "shape", "shape_i", "get_vector_length", "Reshape
            "addbroadcast", "unbroadcast", "specify_broadcastable"]
 
 
-def _disconnected():
-    from theano import gradient  # lazy: gradient.py sits above the tensor layer
-    return gradient.disconnected_type()
-
-
 # ---------------------------------------------------------------------------
 # Small integer arithmetic that folds Python ints and builds graphs otherwise.
 # Shape inference mixes known (int) and symbolic (int64 scalar) dimensions.

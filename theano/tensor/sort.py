@@ -15,11 +15,6 @@ __all__ = ["SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk"
 _KINDS = ("quicksort", "mergesort", "heapsort", "stable")
 
 
-def _grad_mod():
-    from theano import gradient
-    return gradient
-
-
 def _int_scalar(x, what, opname):
     from theano.tensor.alloc import _int_scalar as check
     return check(x, what, opname)

@@ -1,6 +1,7 @@
 """``pydotprint``: draw a graph to an image with pydot and Graphviz's ``dot``.
 
-Re-exported by :mod:`theano.printing`; see :func:`pydotprint`.
+Re-exported by :mod:`theano.printing`; see :func:`pydotprint`.  pydot is
+imported only when a picture is drawn.
 """
 import logging
 import os
@@ -11,6 +12,9 @@ import numpy as np
 from theano.configparser import config
 from theano.graph.basic import Apply, Constant, Variable, ancestors, graph_inputs
 from theano.graph.fg import FunctionGraph
+from theano.graph.sharedvalue import SharedVariable
+from theano.ifelse import IfElse
+from theano.printing.debugprint import _inner_graph
 
 __all__ = ["pydotprint", "PydotNotAvailable", "default_colorCodes"]
 
@@ -133,17 +137,14 @@ def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False,
     if outfile is None:
         outfile = os.path.join(config.compiledir,
                                "theano.pydotprint.%s.%s" % (config.device, format))
-    from theano.printing import _inner_graph
-
     fg, outputs, topo, profile, input_update = _graph_of(fct)
     pd = _import_pydot()
-    from theano.graph.sharedvalue import SharedVariable
 
     g = pd.Dot()
     position = {n: i for i, n in enumerate(topo)}
     clusters = None
     if cond_highlight is not None:
-        cond = next((n for n in topo if type(n.op).__name__ == "IfElse"
+        cond = next((n for n in topo if isinstance(n.op, IfElse)
                      and getattr(n.op, "name", None) == cond_highlight), None)
         if cond is None:
             _logger.warning("pydotprint: cond_highlight=%r but the graph has no IfElse node of "
