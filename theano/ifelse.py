@@ -10,10 +10,14 @@ graph of the branch that is taken.
 """
 import numpy as np
 
+from theano import gradient
+from theano.compile.function import function
 from theano.configparser import config
 from theano.graph.basic import Apply, Constant, Variable, ancestors
 from theano.graph.op import Op
 from theano.graph.replace import clone_replace
+from theano.graph.rules import register_connection_pattern, register_grad, register_rop
+from theano.tensor.basic import as_tensor_variable, cast, zeros_like
 from theano.tensor.type import TensorType
 
 __all__ = ["IfElse", "ifelse"]
@@ -74,7 +78,6 @@ class IfElse(Op):
         return d
 
     def make_node(self, c, *args):
-        from theano.tensor.basic import as_tensor_variable
 
         c = as_tensor_variable(c)
         if c.ndim != 0:
@@ -134,7 +137,6 @@ class IfElse(Op):
     def _branch_fn(self, which):
         fn = self._fns.get(which)
         if fn is None:
-            from theano.compile.function import function
 
             phs, t_outs, f_outs = self.branches
             outs = t_outs if which else f_outs
@@ -164,62 +166,67 @@ class IfElse(Op):
         both = clone_replace(list(t_outs) + list(f_outs), rep, strict=False)
         return both[:self.n_outs], both[self.n_outs:]
 
-    def connection_pattern(self, node):
-        rows = [[True] * len(node.outputs)]
-        for v in node.inputs[1:]:
-            rows.append([isinstance(v.type, TensorType)] * len(node.outputs))
-        return rows
 
-    def L_op(self, inputs, outputs, output_grads):
-        from theano import gradient
-        from theano.tensor.basic import cast, zeros_like
 
-        cond, vals = inputs[0], list(inputs[1:])
-        t_outer, f_outer = self._outer_branches(inputs)
-        diff = [k for k, v in enumerate(vals) if isinstance(v.type, TensorType)
-                and v.type.dtype in ("float16", "float32", "float64", "complex64",
-                                     "complex128")]
-        wrt = [vals[k] for k in diff]
+# -- gradients: each branch's gradient, selected by the same condition ----------
+@register_connection_pattern(IfElse)
+def _if_else_connection_pattern(op, node):
+    rows = [[True] * len(node.outputs)]
+    for v in node.inputs[1:]:
+        rows.append([isinstance(v.type, TensorType)] * len(node.outputs))
+    return rows
 
-        def branch_grads(outs):
-            known = {}
-            for o, g in zip(outs, output_grads):
-                if isinstance(g.type, (gradient.DisconnectedType, gradient.NullType)):
-                    continue
-                if getattr(o.type, "dtype", "int")[:3] in ("int", "uin", "boo"):
-                    continue
-                known[o] = g
-            if not known or not wrt:
-                return [zeros_like(w) for w in wrt]
-            gs = gradient.grad(None, wrt, known_grads=known, disconnected_inputs="ignore",
-                               return_disconnected="zero")
-            return [g if g.type == w.type else cast(g, w.type.dtype) for g, w in zip(gs, wrt)]
 
-        then_g, else_g = branch_grads(t_outer), branch_grads(f_outer)
-        name = (self.name + "_grad") if self.name else None
-        picked = ifelse(cond, then_g, else_g, name=name) if wrt else []
-        result = [zeros_like(cond, dtype=config.floatX)]
-        for k, v in enumerate(vals):
-            if k in diff:
-                result.append(picked[diff.index(k)])
-            elif isinstance(v.type, TensorType):
-                result.append(zeros_like(v, dtype=config.floatX))
-            else:
-                result.append(gradient.disconnected_type())
-        return result
+@register_grad(IfElse)
+def _if_else_grad(op, inputs, outputs, output_grads):
 
-    def R_op(self, inputs, eval_points):
-        from theano import gradient
+    cond, vals = inputs[0], list(inputs[1:])
+    t_outer, f_outer = op._outer_branches(inputs)
+    diff = [k for k, v in enumerate(vals) if isinstance(v.type, TensorType)
+            and v.type.dtype in ("float16", "float32", "float64", "complex64",
+                                 "complex128")]
+    wrt = [vals[k] for k in diff]
 
-        t_outer, f_outer = self._outer_branches(inputs)
-        pairs = [(v, e) for v, e in zip(inputs[1:], eval_points[1:])
-                 if e is not None and isinstance(v.type, TensorType)]
-        if not pairs:
-            return [None] * self.n_outs
-        wrt, evs = [p[0] for p in pairs], [p[1] for p in pairs]
-        t_r = gradient.Rop(list(t_outer), wrt, evs)
-        f_r = gradient.Rop(list(f_outer), wrt, evs)
-        return ifelse(inputs[0], list(t_r), list(f_r), name=self.name)
+    def branch_grads(outs):
+        known = {}
+        for o, g in zip(outs, output_grads):
+            if isinstance(g.type, (gradient.DisconnectedType, gradient.NullType)):
+                continue
+            if getattr(o.type, "dtype", "int")[:3] in ("int", "uin", "boo"):
+                continue
+            known[o] = g
+        if not known or not wrt:
+            return [zeros_like(w) for w in wrt]
+        gs = gradient.grad(None, wrt, known_grads=known, disconnected_inputs="ignore",
+                           return_disconnected="zero")
+        return [g if g.type == w.type else cast(g, w.type.dtype) for g, w in zip(gs, wrt)]
+
+    then_g, else_g = branch_grads(t_outer), branch_grads(f_outer)
+    name = (op.name + "_grad") if op.name else None
+    picked = ifelse(cond, then_g, else_g, name=name) if wrt else []
+    result = [zeros_like(cond, dtype=config.floatX)]
+    for k, v in enumerate(vals):
+        if k in diff:
+            result.append(picked[diff.index(k)])
+        elif isinstance(v.type, TensorType):
+            result.append(zeros_like(v, dtype=config.floatX))
+        else:
+            result.append(gradient.disconnected_type())
+    return result
+
+
+@register_rop(IfElse)
+def _if_else_rop(op, inputs, eval_points):
+
+    t_outer, f_outer = op._outer_branches(inputs)
+    pairs = [(v, e) for v, e in zip(inputs[1:], eval_points[1:])
+             if e is not None and isinstance(v.type, TensorType)]
+    if not pairs:
+        return [None] * op.n_outs
+    wrt, evs = [p[0] for p in pairs], [p[1] for p in pairs]
+    t_r = gradient.Rop(list(t_outer), wrt, evs)
+    f_r = gradient.Rop(list(f_outer), wrt, evs)
+    return ifelse(inputs[0], list(t_r), list(f_r), name=op.name)
 
 
 def ifelse(condition, then_branch, else_branch, name=None):
@@ -247,7 +254,6 @@ def ifelse(condition, then_branch, else_branch, name=None):
     >>> float(f(1., 2.))
     1.0
     """
-    from theano.tensor.basic import as_tensor_variable
 
     rtype = list if isinstance(then_branch, list) else (
         tuple if isinstance(then_branch, tuple) else None)

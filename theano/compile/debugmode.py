@@ -16,6 +16,7 @@ from theano.compile.mode import Mode, register_mode
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, io_toposort
 from theano.link.py.vm import Frame, Program
+from theano.tensor.basic import constant
 
 __all__ = ["DebugMode", "DebugModeError", "InvalidValueError", "BadThunkOutput",
            "BadDestroyMap", "BadViewMap", "BadShape", "BadOptimization", "evaluate_constant"]
@@ -157,7 +158,6 @@ class _Checker:
         infer = getattr(node.op, "infer_shape", None)
         if infer is None:
             return
-        from theano.tensor.basic import constant
 
         in_shapes = [tuple(constant(s, dtype="int64") for s in np.shape(x))
                      if hasattr(i.type, "ndim") else None for i, x in zip(node.inputs, inputs)]

@@ -10,11 +10,13 @@ import numpy as np
 
 from theano.compile.io import In, Out
 from theano.compile.mode import get_mode
-from theano.graph.sharedvalue import Container, SharedVariable
+from theano.compile.profiling import ProfileStats, print_at_exit
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, ancestors, user_source_line
 from theano.graph.fg import FunctionGraph
 from theano.graph.replace import clone_replace
+from theano.graph.sharedvalue import Container, SharedVariable
+from theano.tensor.basic import as_tensor_variable
 
 __all__ = ["function", "Function", "FunctionMaker", "UnusedInputError", "MissingInputError"]
 
@@ -65,7 +67,6 @@ def _normalize_outputs(outputs):
 def _check_out(o):
     if isinstance(o, Variable):
         return o
-    from theano.tensor.basic import as_tensor_variable
     try:
         return as_tensor_variable(o)
     except TypeError:
@@ -613,7 +614,6 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     if profile is None:
         profile = config.profile or None
     if profile is True or isinstance(profile, str):
-        from theano.compile.profiling import ProfileStats, print_at_exit
         profile = ProfileStats(name=profile if isinstance(profile, str) else name)
         if from_flag:
             # As in Theano 1.0: THEANO_FLAGS=profile=True prints every profile at exit.

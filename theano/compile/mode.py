@@ -6,6 +6,7 @@ above this one (scan, ifelse) register their own rewrites when imported.
 """
 import theano.tensor.rewriting  # noqa: F401  (the standard rewrites of tensor graphs)
 from theano.configparser import config
+from theano.link.c.linker import CProgram
 from theano.link.py.vm import Program
 from theano.rewriting.db import optdb
 
@@ -104,7 +105,6 @@ class Mode:
         # 'auto' (the default) is the C backend: nodes with C code run compiled,
         # the others in NumPy; without a compiler, one warning and NumPy only.
         if self.linker in _C_LINKERS or self.linker == "auto":
-            from theano.link.c.linker import CProgram
             return CProgram(fgraph, allow_gc=False if self.linker.endswith("_nogc") else None)
         return Program(fgraph)
 
@@ -144,9 +144,6 @@ def get_mode(mode):
         return Mode()
     if mode == "DEBUG_MODE":
         mode = "DebugMode"
-    if mode in ("DebugMode", "NanGuardMode") and mode not in predefined_modes:
-        import theano.compile.debugmode  # noqa: F401  (registers DebugMode/NanGuardMode)
-        import theano.compile.nanguardmode  # noqa: F401
     if mode not in predefined_modes:
         raise ValueError("Unknown mode %r; known modes: %s" % (mode, sorted(predefined_modes)))
     m = predefined_modes[mode]

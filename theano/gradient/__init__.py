@@ -7,17 +7,41 @@ per-op rules are registered from the op modules
 (:mod:`theano.graph.rules`), and the ops that only change how gradients flow
 live in :mod:`theano.tensor.gradient_ops`.
 """
-from theano.graph.null_type import (DisconnectedType, NullType, disconnected_type,  # noqa: F401
-                                    grad_not_implemented, grad_undefined, null_type)
-from theano.gradient.grad import (DisconnectedInputError, Lop, NullTypeGradError,  # noqa: F401
-                                  Rop, format_as, grad, subgraph_grad)
-from theano.gradient.tools import hessian, jacobian  # noqa: F401
+import theano.tensor as T
 from theano.gradient.check import GradientError, numeric_grad, verify_grad  # noqa: F401
-from theano.tensor.gradient_ops import (ConsiderConstant, DisconnectedGrad,  # noqa: F401
-                                        GradClip, GradScale, ZeroGrad, consider_constant,
-                                        consider_constant_, disconnected_grad,
-                                        disconnected_grad_, grad_clip, grad_scale, zero_grad,
-                                        zero_grad_)
+from theano.gradient.grad import (  # noqa: F401
+    DisconnectedInputError,
+    Lop,
+    NullTypeGradError,
+    Rop,
+    format_as,
+    grad,
+    subgraph_grad,
+)
+from theano.gradient.tools import hessian, jacobian  # noqa: F401
+from theano.graph.null_type import (  # noqa: F401
+    DisconnectedType,
+    NullType,
+    disconnected_type,
+    grad_not_implemented,
+    grad_undefined,
+    null_type,
+)
+from theano.tensor.gradient_ops import (  # noqa: F401
+    ConsiderConstant,
+    DisconnectedGrad,
+    GradClip,
+    GradScale,
+    ZeroGrad,
+    consider_constant,
+    consider_constant_,
+    disconnected_grad,
+    disconnected_grad_,
+    grad_clip,
+    grad_scale,
+    zero_grad,
+    zero_grad_,
+)
 
 __all__ = [
     "grad", "Lop", "Rop", "jacobian", "hessian", "subgraph_grad", "verify_grad",
@@ -32,8 +56,6 @@ __all__ = [
 def _attach_to_tensor_namespace():
     """Theano 1.0 users write ``T.grad``: put the differentiation functions in
     ``theano.tensor`` from here, since the tensor layer cannot import this one."""
-    import theano.tensor as T  # the tensor layer is below this one: not a cycle
-
     for name in ("grad", "Rop", "Lop", "jacobian", "hessian", "verify_grad", "numeric_grad"):
         setattr(T, name, globals()[name])
 

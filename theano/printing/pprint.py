@@ -11,7 +11,7 @@ class along the MRO), then by predicates; :meth:`PPrinter.assign` adds one.
 import sys
 
 import theano.scalar.basic as ts
-from theano.graph.basic import Variable
+from theano.graph.basic import Variable, io_toposort
 from theano.graph.op import Op
 from theano.graph.type import Type
 from theano.scalar.basic import Cast
@@ -344,7 +344,6 @@ class PPrinter:
         printer._priority.insert(
             0, (lambda pstate, r: r.name is not None and r is not current[0], leaf_printer))
         inv_updates = {new: old for old, new in updates.items()}
-        from theano.graph.basic import io_toposort
 
         i = 1
         for node in io_toposort(inputs + list(updates), outputs + list(updates.values())):

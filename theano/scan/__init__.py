@@ -7,11 +7,12 @@ calls :func:`theano.scan.basic.scan`, while ``theano.scan.utils.until`` and
 import sys
 import types
 
-from theano.scan.utils import until, OrderedUpdates  # noqa: F401
+from theano.scan import grad as _grad  # noqa: F401  (registers the gradient rules of Scan)
+from theano.scan import rewriting as _rewriting  # noqa: F401  (registers the scan rewrites)
 from theano.scan.basic import scan  # noqa: F401
 from theano.scan.op import Scan, ScanInfo  # noqa: F401
-from theano.scan.views import map, reduce, foldl, foldr  # noqa: F401
-from theano.scan import rewriting as _rewriting  # noqa: F401  (registers the scan rewrites)
+from theano.scan.utils import OrderedUpdates, until  # noqa: F401
+from theano.scan.views import foldl, foldr, map, reduce  # noqa: F401
 
 __all__ = ["scan", "until", "map", "reduce", "foldl", "foldr", "Scan"]
 

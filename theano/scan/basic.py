@@ -4,12 +4,15 @@ from collections import OrderedDict
 
 import numpy as np
 
-from theano.graph.sharedvalue import SharedVariable
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, ancestors, io_toposort
 from theano.graph.replace import clone_replace
+from theano.graph.sharedvalue import SharedVariable
 from theano.scan.op import Scan, ScanInfo, is_sit_sot
 from theano.scan.utils import OrderedUpdates, get_updates_and_outputs, safe_new, tap_name
+from theano.tensor.basic import as_tensor_variable, cast, constant
+from theano.tensor.math import minimum
+from theano.tensor.shape import shape_i
 from theano.tensor.type import TensorType
 
 __all__ = ["scan"]
@@ -24,7 +27,6 @@ def _wrap(x):
 
 
 def _as_var(x, what):
-    from theano.tensor.basic import as_tensor_variable
 
     if isinstance(x, Variable):
         return x
@@ -100,7 +102,6 @@ def _normalize_outputs_info(outputs_info):
 
 
 def _n_steps_var(n_steps):
-    from theano.tensor.basic import as_tensor_variable, cast
 
     if isinstance(n_steps, (float, np.floating)):
         if float(n_steps) != int(n_steps):
@@ -136,7 +137,6 @@ def _copy_test_values(outer, placeholders, rows):
 
 def _update_value(var, expr):
     """``expr`` as a valid new value of the shared variable ``var``, or a clear error."""
-    from theano.tensor.basic import as_tensor_variable
 
     if not isinstance(expr, Variable):
         expr = var.type.filter_variable(expr)
@@ -319,7 +319,6 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                         init.data.dtype, out.type.dtype, "same_kind") and np.array_equal(
                         init.data.astype(out.type.dtype), init.data):
                     # A constant initial value (often autocast narrowly) takes the output dtype.
-                    from theano.tensor.basic import constant
                     init = spec[0] = constant(init.data, dtype=out.type.dtype)
                 else:
                     raise _state_mismatch(i, init, out, literal)
@@ -367,8 +366,6 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     inner_ins = local_inputs + shared_phs + frontier_phs
 
     if n_steps_var is None:
-        from theano.tensor.math import minimum
-        from theano.tensor.shape import shape_i
 
         for (var, taps) in seq_specs:
             span = max(max(taps), 0) - min(min(taps), 0)

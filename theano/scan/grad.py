@@ -17,9 +17,17 @@ ScanGrad loop.
 """
 import numpy as np
 
-from theano.configparser import config
+import theano.tensor as T
+from theano import gradient
+from theano.configparser import change_flags, config
 from theano.graph.basic import Apply
-from theano.scan.op import Scan, _LoopOp, _add_context, is_sit_sot, seq_span
+from theano.graph.replace import clone_replace
+from theano.graph.rules import register_connection_pattern, register_grad, register_rop
+from theano.scan.basic import scan
+from theano.scan.op import Scan, _add_context, _LoopOp, is_sit_sot, seq_span
+from theano.scan.utils import safe_new
+from theano.tensor.basic import cast, zeros_like
+from theano.tensor.shape import shape_i, unbroadcast
 from theano.tensor.type import TensorType
 
 __all__ = ["ScanGrad", "scan_L_op", "scan_R_op"]
@@ -41,7 +49,6 @@ def _vjp_graph(op):
     cached = getattr(op, "_vjp", None)
     if cached is not None:
         return cached
-    from theano import gradient
 
     n_diff_out = op.n_states + op.n_nit
     out_types = list(op.state_types) + list(op.nit_types)
@@ -60,8 +67,6 @@ def _vjp_graph(op):
         known[o.copy()] = g
     wrt_pos = [p for p, v in enumerate(op.inner_inputs) if _differentiable(v.type)]
     wrt = [op.inner_inputs[p] for p in wrt_pos]
-    from theano.configparser import change_flags
-    from theano.tensor.basic import cast, zeros_like
 
     # The inner placeholders have no test values: build the inner graph without them.
     with change_flags(compute_test_value="off"):
@@ -116,54 +121,6 @@ class ScanGrad(_LoopOp):
 
     def infer_shape(self, fgraph, node, input_shapes):
         return [tuple(input_shapes[p]) for p in self.diff_outer]
-
-    def connection_pattern(self, node):
-        n_out = len(node.outputs)
-        return [[i > 0 and _differentiable(x.type)] * n_out for i, x in enumerate(node.inputs)]
-
-    def L_op(self, inputs, outputs, output_grads):
-        # Second derivatives: rebuild this backward loop as a regular Scan (same values)
-        # and differentiate that one; its own L_op is again a ScanGrad.
-        from theano import gradient
-        from theano.graph.replace import clone_replace
-
-        # Stand-ins for the inputs: the gradient must stop at them (the state histories
-        # depend on the other inputs through the forward loop, whose L_op adds that part).
-        free = [x.type() for x in inputs]
-        known = {}
-        for eq, g in zip(backward_as_scan(self, free), output_grads):
-            if not isinstance(g.type, (gradient.DisconnectedType, gradient.NullType)):
-                known[eq] = g
-        result = [gradient.disconnected_type() for _ in inputs]
-        wrt = [i for i, x in enumerate(inputs) if i > 0 and _differentiable(x.type)]
-        if not wrt:
-            return result
-        if not known:
-            for i in wrt:
-                result[i] = _zeros(inputs[i])
-            return result
-        grads = gradient.grad(None, [free[i] for i in wrt], known_grads=known,
-                              disconnected_inputs="ignore", return_disconnected="zero")
-        grads = clone_replace(list(grads), dict(zip(free, inputs)), strict=False)
-        for i, g in zip(wrt, grads):
-            result[i] = g
-        return result
-
-    def R_op(self, inputs, eval_points):
-        # Forward mode through the same loop written as a regular Scan.
-        from theano import gradient
-        from theano.graph.replace import clone_replace
-        from theano.tensor.basic import zeros_like
-
-        free = [x.type() for x in inputs]
-        eq = backward_as_scan(self, free)
-        pairs = [(free[i], e) for i, e in enumerate(eval_points)
-                 if i > 0 and e is not None and _differentiable(inputs[i].type)
-                 and not getattr(e.tag, "rop_zero", False)]
-        if not pairs:
-            return [zeros_like(o) for o in self.make_node(*inputs).outputs]
-        rops = gradient.Rop(eq, [f for f, _ in pairs], [e for _, e in pairs])
-        return clone_replace(list(rops), dict(zip(free, inputs)), strict=False)
 
     def _inner_graph(self):
         fwd = self.fwd
@@ -297,9 +254,6 @@ class ScanGrad(_LoopOp):
 
 def scan_L_op(op, inputs, outputs, output_grads):
     """Gradients of a Scan node's inputs given its outputs' gradients."""
-    from theano import gradient
-    from theano.tensor.basic import cast, zeros_like
-    from theano.tensor.shape import shape_i
 
     info = op.info
     node = outputs[0].owner
@@ -353,8 +307,6 @@ def scan_L_op(op, inputs, outputs, output_grads):
 
 def _tangent_types(rops, wants):
     """Cast/rebroadcast the inner R_op results to the types of their tangent states."""
-    from theano.tensor.basic import cast
-    from theano.tensor.shape import unbroadcast
 
     fixed = []
     for r, want in zip(rops, wants):
@@ -371,9 +323,6 @@ def _tangent_types(rops, wants):
 
 def scan_R_op(op, inputs, eval_points):
     """Forward-mode derivative: a scan carrying tangents next to the values."""
-    from theano import gradient
-    from theano.tensor.basic import zeros_like
-    from theano.scan.utils import safe_new
 
     info = op.info
     _, seqs, inits, nonseqs = op.outer_slices(list(inputs))
@@ -413,7 +362,6 @@ def scan_R_op(op, inputs, eval_points):
     tangent_nits = [m for m in range(op.n_nit) if _differentiable(op.nit_types[m])]
     targets = ([op.inner_outputs[j] for j in tangent_states]
                + [op.inner_outputs[op.n_states + m] for m in tangent_nits])
-    from theano.configparser import change_flags
 
     with change_flags(compute_test_value="off"):
         rops = gradient.Rop(targets, wrt, tangents) if (wrt and targets) else [
@@ -448,7 +396,6 @@ def scan_R_op(op, inputs, eval_points):
 
 def _zeros(x):
     """Zeros of the shape and type of ``x``, depending only on its shape (so R_op-friendly)."""
-    import theano.tensor as T
 
     shape = [1 if b else x.shape[d] for d, b in enumerate(x.type.broadcastable)]
     return T.zeros(shape, dtype=x.type.dtype)
@@ -461,9 +408,6 @@ def backward_as_scan(gop, inputs):
     the ScanGrad node but is built from differentiable ops (subtensors, a
     backward :class:`Scan` running the step's vector-Jacobian product).
     """
-    import theano.tensor as T
-    from theano.graph.replace import clone_replace
-    from theano.scan.basic import scan
 
     fwd = gop.fwd
     info = fwd.info
@@ -608,3 +552,94 @@ def backward_as_scan(gop, inputs):
                 g = conv
         out.append(g)
     return out
+
+
+# -- the rules of Scan and of its backward loop --------------------------------
+@register_connection_pattern(Scan)
+def _scan_connection_pattern(op, node):
+    """Which outer inputs each outer output depends on (through the recurrence)."""
+    info = op.info
+    ns, nst = op.n_seqs, op.n_states
+    owner = []  # inner input position -> outer input position (state taps: -1-j)
+    for i, taps in enumerate(info.seq_taps):
+        owner += [1 + i] * len(taps)
+    for j, taps in enumerate(info.state_taps):
+        owner += [-1 - j] * len(taps)
+    owner += [1 + ns + nst + k for k in range(info.n_nonseq)]
+    inner_deps = op.inner_dependencies()
+    n_out = nst + op.n_nit
+    dep = [set() for _ in range(n_out)]
+    changed = True
+    while changed:
+        changed = False
+        for o in range(n_out):
+            new = set(dep[o])
+            for p in inner_deps[o]:
+                w = owner[p]
+                if w >= 0:
+                    new.add(w)
+                else:
+                    j = -1 - w
+                    new.add(1 + ns + j)
+                    new |= dep[j]
+            if new != dep[o]:
+                dep[o] = new
+                changed = True
+    pattern = []
+    for i, x in enumerate(node.inputs):
+        differentiable = i > 0 and isinstance(x.type, TensorType)
+        pattern.append([differentiable and i in dep[o] for o in range(n_out)])
+    return pattern
+
+
+@register_connection_pattern(ScanGrad)
+def _scan_grad_connection_pattern(op, node):
+    n_out = len(node.outputs)
+    return [[i > 0 and _differentiable(x.type)] * n_out for i, x in enumerate(node.inputs)]
+
+
+@register_grad(ScanGrad)
+def _scan_grad_grad(op, inputs, outputs, output_grads):
+    # Second derivatives: rebuild this backward loop as a regular Scan (same values)
+    # and differentiate that one; its own L_op is again a ScanGrad.
+
+    # Stand-ins for the inputs: the gradient must stop at them (the state histories
+    # depend on the other inputs through the forward loop, whose L_op adds that part).
+    free = [x.type() for x in inputs]
+    known = {}
+    for eq, g in zip(backward_as_scan(op, free), output_grads):
+        if not isinstance(g.type, (gradient.DisconnectedType, gradient.NullType)):
+            known[eq] = g
+    result = [gradient.disconnected_type() for _ in inputs]
+    wrt = [i for i, x in enumerate(inputs) if i > 0 and _differentiable(x.type)]
+    if not wrt:
+        return result
+    if not known:
+        for i in wrt:
+            result[i] = _zeros(inputs[i])
+        return result
+    grads = gradient.grad(None, [free[i] for i in wrt], known_grads=known,
+                          disconnected_inputs="ignore", return_disconnected="zero")
+    grads = clone_replace(list(grads), dict(zip(free, inputs)), strict=False)
+    for i, g in zip(wrt, grads):
+        result[i] = g
+    return result
+
+
+@register_rop(ScanGrad)
+def _scan_grad_rop(op, inputs, eval_points):
+    # Forward mode through the same loop written as a regular Scan.
+
+    free = [x.type() for x in inputs]
+    eq = backward_as_scan(op, free)
+    pairs = [(free[i], e) for i, e in enumerate(eval_points)
+             if i > 0 and e is not None and _differentiable(inputs[i].type)
+             and not getattr(e.tag, "rop_zero", False)]
+    if not pairs:
+        return [zeros_like(o) for o in op.make_node(*inputs).outputs]
+    rops = gradient.Rop(eq, [f for f, _ in pairs], [e for _, e in pairs])
+    return clone_replace(list(rops), dict(zip(free, inputs)), strict=False)
+
+
+register_grad(Scan)(scan_L_op)
+register_rop(Scan)(scan_R_op)

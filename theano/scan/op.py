@@ -21,9 +21,14 @@ from collections import namedtuple
 
 import numpy as np
 
+from theano.compile.function import function
 from theano.graph.basic import Apply, Constant, ancestors
+from theano.graph.fg import FunctionGraph
 from theano.graph.op import Op
 from theano.graph.type import generic
+from theano.tensor.basic import as_tensor_variable, cast
+from theano.tensor.rewriting.shape import ShapeFeature
+from theano.tensor.shape import shape_i
 from theano.tensor.type import TensorType
 
 __all__ = ["Scan", "ScanInfo"]
@@ -99,7 +104,6 @@ class _LoopOp(Op):
 
     def _inner_function(self):
         if self._fn is None:
-            from theano.compile.function import function
 
             inputs, outputs, mode, name = self._inner_graph()
             self._fn = function(inputs, outputs, mode=mode, on_unused_input="ignore", name=name)
@@ -222,7 +226,6 @@ class Scan(_LoopOp):
 
     # -- graph construction -----------------------------------------------------
     def make_node(self, *inputs):
-        from theano.tensor.basic import as_tensor_variable, cast
 
         info = self.info
         n_expected = 1 + self.n_seqs + self.n_states + info.n_nonseq
@@ -414,7 +417,6 @@ class Scan(_LoopOp):
 
     # -- shapes and gradients ----------------------------------------------------------
     def infer_shape(self, fgraph, node, input_shapes):
-        from theano.tensor.shape import shape_i
 
         n = node.inputs[0]
         ns = self.n_seqs
@@ -451,11 +453,6 @@ class Scan(_LoopOp):
 
         Each entry is None when the shape depends on values computed in the loop.
         """
-        try:
-            from theano.graph.fg import FunctionGraph
-            from theano.tensor.rewriting.shape import ShapeFeature
-        except ImportError:
-            return None
         ns, nst = self.n_seqs, self.n_states
         in_seqs, in_states, in_nonseq = self.inner_slices()
         known = {}
@@ -499,48 +496,6 @@ class Scan(_LoopOp):
                          if v in index})
         return deps
 
-    def connection_pattern(self, node):
-        """Which outer inputs each outer output depends on (through the recurrence)."""
-        info = self.info
-        ns, nst = self.n_seqs, self.n_states
-        owner = []  # inner input position -> outer input position (state taps: -1-j)
-        for i, taps in enumerate(info.seq_taps):
-            owner += [1 + i] * len(taps)
-        for j, taps in enumerate(info.state_taps):
-            owner += [-1 - j] * len(taps)
-        owner += [1 + ns + nst + k for k in range(info.n_nonseq)]
-        inner_deps = self.inner_dependencies()
-        n_out = nst + self.n_nit
-        dep = [set() for _ in range(n_out)]
-        changed = True
-        while changed:
-            changed = False
-            for o in range(n_out):
-                new = set(dep[o])
-                for p in inner_deps[o]:
-                    w = owner[p]
-                    if w >= 0:
-                        new.add(w)
-                    else:
-                        j = -1 - w
-                        new.add(1 + ns + j)
-                        new |= dep[j]
-                if new != dep[o]:
-                    dep[o] = new
-                    changed = True
-        pattern = []
-        for i, x in enumerate(node.inputs):
-            differentiable = i > 0 and isinstance(x.type, TensorType)
-            pattern.append([differentiable and i in dep[o] for o in range(n_out)])
-        return pattern
-
-    def L_op(self, inputs, outputs, output_grads):
-        from theano.scan.grad import scan_L_op
-        return scan_L_op(self, inputs, outputs, output_grads)
-
-    def R_op(self, inputs, eval_points):
-        from theano.scan.grad import scan_R_op
-        return scan_R_op(self, inputs, eval_points)
 
 
 class _StateBuffer:

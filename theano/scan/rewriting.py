@@ -5,17 +5,15 @@ as in ``reduce`` or the power example ``outputs[-1]``) is stored for the last
 step only, instead of all ``n_steps`` of them.
 """
 from theano.rewriting.basic import graph_rewriter
+from theano.rewriting.db import optdb
 from theano.scan.op import Scan
+from theano.tensor.subtensor import Subtensor
 
 __all__ = ["scan_save_mem"]
 
 
 def _last_step_clients(fgraph, var):
     """The Subtensor clients of ``var`` if every use is ``var[-1, ...]``, else None."""
-    try:
-        from theano.tensor.subtensor import Subtensor
-    except ImportError:
-        return None
     clients = fgraph.clients.get(var, [])
     if not clients:
         return None
@@ -33,7 +31,6 @@ def _last_step_clients(fgraph, var):
 @graph_rewriter
 def scan_save_mem(fgraph):
     """Keep only the last step of scan outputs that are only read as ``out[-1]``."""
-    from theano.tensor.subtensor import Subtensor
 
     for node in list(fgraph.toposort()):
         if not isinstance(node.op, Scan) or node not in fgraph.apply_nodes:
@@ -70,7 +67,6 @@ def scan_save_mem(fgraph):
 
 
 def _register():
-    from theano.rewriting.db import optdb
 
     if "scan_save_mem" not in optdb:
         optdb.register("scan_save_mem", scan_save_mem, "fast_run", "scan", "scan_save_mem",

@@ -3,8 +3,9 @@ from collections import OrderedDict
 
 import numpy as np
 
-from theano.graph.sharedvalue import OrderedUpdates, SharedVariable  # noqa: F401 (public here)
 from theano.graph.basic import Constant, Variable
+from theano.graph.sharedvalue import OrderedUpdates, SharedVariable  # noqa: F401 (public here)
+from theano.tensor.basic import as_tensor_variable
 
 __all__ = ["until", "OrderedUpdates", "get_updates_and_outputs", "safe_new", "tap_name"]
 
@@ -26,7 +27,6 @@ class until:
     """
 
     def __init__(self, condition):
-        from theano.tensor.basic import as_tensor_variable
 
         self.condition = as_tensor_variable(condition)
         if self.condition.ndim != 0:

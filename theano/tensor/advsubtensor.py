@@ -10,13 +10,25 @@ names it re-exports.
 """
 import numpy as np
 
+import theano.tensor.math as m
 from theano.graph.basic import Apply
 from theano.scalar.basic import integer_dtypes
 from theano.tensor.basic import as_tensor_variable
 from theano.tensor.shape import _maximum
-from theano.tensor.subtensor import (_IncOp, _ReadOp, _check_broadcast, _check_inc_value,
-                                     _check_index_inputs, _entry_str, _fill_idx, _index_error,
-                                     _convert_slice, _normalize_index, _scalar_entry, _slice_len)
+from theano.tensor.subtensor import (
+    _check_broadcast,
+    _check_inc_value,
+    _check_index_inputs,
+    _convert_slice,
+    _entry_str,
+    _fill_idx,
+    _IncOp,
+    _index_error,
+    _normalize_index,
+    _ReadOp,
+    _scalar_entry,
+    _slice_len,
+)
 from theano.tensor.type import TensorType
 
 __all__ = ["AdvancedSubtensor1", "AdvancedIncSubtensor1", "AdvancedSubtensor",
@@ -221,7 +233,6 @@ def _slice_keeps_bcast(e, bcast):
 
 def _adv_dims(items, x_bcast, x_shape=None, shape_of=None):
     """``(bcast, size)`` of each output dimension (sizes only when shapes are given)."""
-    import theano.tensor.math as m
 
     sized = x_shape is not None
     per_index = []

@@ -5,8 +5,15 @@ import theano.scalar.basic as ts
 from theano.configparser import config
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
-from theano.tensor.basic import (NotScalarConstantError, as_tensor_variable, cast, constant,
-                                 get_scalar_constant_value)
+from theano.tensor.basic import (
+    NotScalarConstantError,
+    as_tensor_variable,
+    cast,
+    constant,
+    get_scalar_constant_value,
+)
+from theano.tensor.math import ceil, maximum, minimum, switch, true_div
+from theano.tensor.shape import MakeVector, Shape, get_vector_length, shape_i
 from theano.tensor.type import TensorType
 
 __all__ = ["Alloc", "alloc", "zeros", "ones", "Eye", "eye", "identity_like", "Tri", "tri",
@@ -51,7 +58,6 @@ def _as_int64(x):
 
 def _vector_length(v):
     """The length of the symbolic vector ``v`` if it is known when the graph is built."""
-    from theano.tensor.shape import get_vector_length
     try:
         return get_vector_length(v)
     except ValueError:
@@ -71,7 +77,6 @@ def _shape_list(shape, opname):
         if isinstance(shape, Constant):
             return [int(s) for s in np.asarray(shape.data)]
         owner = shape.owner
-        from theano.tensor.shape import MakeVector, Shape, shape_i
         if owner is not None and isinstance(owner.op, Shape):
             x = owner.inputs[0]
             return [shape_i(x, i) for i in range(x.type.ndim)]
@@ -188,7 +193,6 @@ def identity_like(x):
     x = as_tensor_variable(x)
     if x.type.ndim != 2:
         raise TypeError("identity_like expects a matrix, got %s of type %s" % (x, x.type))
-    from theano.tensor.shape import shape_i
     return eye(shape_i(x, 0), shape_i(x, 1), k=0, dtype=x.type.dtype)
 
 
@@ -205,8 +209,6 @@ def tri(N, M=None, k=0, dtype=None):
 
 
 def _triangle(m, k, lower):
-    from theano.tensor.math import switch
-    from theano.tensor.shape import shape_i
     m = as_tensor_variable(m)
     if m.type.ndim < 2:
         raise ValueError("%s expects an input with at least 2 dimensions, got %s of type %s"
@@ -258,7 +260,6 @@ class ARange(Op):
         out[0][0] = np.arange(start, stop, step, dtype=self.dtype)
 
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.math import ceil, maximum, true_div
         start, stop, step = node.inputs
 
         def wide(v):
@@ -339,7 +340,6 @@ class _NdGrid:
                   for j, r in enumerate(ranges)]
         if self.sparse:
             return placed
-        from theano.tensor.shape import shape_i
         lengths = [shape_i(r, 0) for r in ranges]
         return [alloc(p, *lengths) for p in placed]
 
@@ -393,7 +393,6 @@ class ExtractDiag(Op):
         out[0][0] = d if self.view else d.copy()
 
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.math import maximum, minimum
         (sh,) = shapes
         a1, a2 = self.axis1 % len(sh), self.axis2 % len(sh)
         rest = [s for i, s in enumerate(sh) if i not in (a1, a2)]

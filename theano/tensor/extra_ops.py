@@ -6,12 +6,35 @@ from theano.configparser import config
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.tensor.alloc import (  # noqa: F401 (diagonal helpers re-exported)
-    FillDiagonal, FillDiagonalOffset, _as_grad_of, _const_value, _int_scalar, _shape_list,
-    _vector_length, alloc, arange, diagonal, fill_diagonal, fill_diagonal_offset, trace)
+    FillDiagonal,
+    FillDiagonalOffset,
+    _as_grad_of,
+    _const_value,
+    _int_scalar,
+    _shape_list,
+    _vector_length,
+    alloc,
+    arange,
+    diagonal,
+    fill_diagonal,
+    fill_diagonal_offset,
+    trace,
+)
 from theano.tensor.basic import as_tensor_variable, cast, shape_padright
-from theano.tensor.join import concatenate
+from theano.tensor.join import join
+from theano.tensor.math import eq, maximum, neq, switch
+from theano.tensor.math import max as tmax
+from theano.tensor.math import sum as tsum
+from theano.tensor.shape import flatten, shape_i
 from theano.tensor.sort import (  # noqa: F401 (re-exported)
-    SearchsortedOp, TakeAlongAxis, Unique, argsort, searchsorted, sort, unique)
+    SearchsortedOp,
+    TakeAlongAxis,
+    Unique,
+    argsort,
+    searchsorted,
+    sort,
+    unique,
+)
 from theano.tensor.type import TensorType
 
 __all__ = ["CumOp", "cumsum", "cumprod", "DiffOp", "diff", "RepeatOp", "repeat", "Tile", "tile",
@@ -48,7 +71,6 @@ def _c_order(a):
 
 
 def _flatten(x):
-    from theano.tensor.shape import flatten
     return flatten(x, 1)
 
 
@@ -166,7 +188,6 @@ class DiffOp(Op):
         out[0][0] = np.diff(inputs[0], n=self.n, axis=self.axis)
 
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.math import maximum
         shp = list(shapes[0])
         if self.n:
             shp[self.axis] = maximum(shp[self.axis] - self.n, 0)
@@ -219,7 +240,6 @@ class RepeatOp(Op):
                              % (repeats.size, n, self.axis)) from None
 
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.math import sum as tsum
         x, repeats = node.inputs
         reps = cast(repeats, "int64") if repeats.type.ndim == 0 else tsum(repeats, dtype="int64")
         if self.axis is None:
@@ -366,8 +386,6 @@ def tile(x, reps, ndim=None):
                 if ndim is None:
                     raise ValueError("tile: when reps is a symbolic vector of unknown length, "
                                      "ndim must be given") from None
-                from theano.tensor.math import switch
-                from theano.tensor.shape import shape_i
                 offset = ndim - shape_i(rv, 0)
                 # Pad with ones on the left, like numpy, without knowing the length.
                 reps = [switch(i < offset, 1, rv[i - offset]) for i in range(ndim)]
@@ -421,8 +439,6 @@ class BinCount(Op):
         out[0][0] = res
 
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.join import join
-        from theano.tensor.math import max as tmax, maximum
         x, minlength = node.inputs[:2]
         # The appended -1 makes the maximum of an empty x well defined (0 bins).
         top = tmax(join(0, cast(x, "int64"), np.asarray([-1], dtype="int64"))) + 1
@@ -439,7 +455,6 @@ def bincount(x, weights=None, minlength=None, assert_nonneg=False):
 
 
 def _count_nonzero(a):
-    from theano.tensor.math import neq, sum as tsum
     return tsum(neq(a, 0), dtype="int64")
 
 
@@ -524,7 +539,6 @@ def compress(condition, x, axis=None):
 
 def to_one_hot(y, nb_class, dtype=None):
     """A (len(y), nb_class) matrix whose row ``i`` is the one-hot encoding of ``y[i]`` (floatX)."""
-    from theano.tensor.math import eq
     y = as_tensor_variable(y)
     if y.type.ndim != 1 or y.type.dtype not in ts.integer_dtypes:
         raise TypeError("to_one_hot expects a vector of integers, got %s of type %s"
@@ -634,7 +648,6 @@ class Bartlett(Op):
         out[0][0] = np.bartlett(int(inputs[0])).astype("float64")
 
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.math import maximum
         return [(maximum(cast(node.inputs[0], "int64"), 0),)]
 
 

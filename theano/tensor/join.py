@@ -4,10 +4,13 @@ import warnings
 import numpy as np
 
 import theano.scalar.basic as ts
-from theano.configparser import config
 from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
-from theano.tensor.basic import as_tensor_variable, cast, shape_padaxis
+from theano.tensor.alloc import _const_value
+from theano.tensor.alloc import _int_scalar as check
+from theano.tensor.basic import as_tensor_variable, cast, maximum_shape, shape_padaxis
+from theano.tensor.math import eq, switch
+from theano.tensor.shape import MakeVector, get_vector_length, patternbroadcast
 from theano.tensor.type import TensorType
 
 __all__ = ["Join", "join", "concatenate", "stack", "stacklists",
@@ -16,20 +19,17 @@ __all__ = ["Join", "join", "concatenate", "stack", "stacklists",
 
 def _const_int(x):
     """The value of a constant integer scalar expression, or None."""
-    from theano.tensor.alloc import _const_value
     v = _const_value(x)
     return None if v is None else int(v)
 
 
 def _int_scalar(x, what, opname):
-    from theano.tensor.alloc import _int_scalar as check
     return check(x, what, opname)
 
 
 def _patternbroadcast(x, bcast):
     if x.type.broadcastable == tuple(bcast):
         return x
-    from theano.tensor.shape import patternbroadcast
     return patternbroadcast(x, bcast)
 
 
@@ -103,9 +103,11 @@ class Join(Op):
                              % ([t.shape for t in tensors], axis, exc)) from None
         out[0][0] = np.asarray(res, dtype=node.outputs[0].type.dtype)
 
+    def get_vector_length(self, node):
+        # A concatenation of vectors is as long as its parts together.
+        return sum(get_vector_length(i) for i in node.inputs[1:])
+
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.basic import maximum_shape
-        from theano.tensor.math import eq, switch
         axis, tensors, shapes = node.inputs[0], node.inputs[1:], shapes[1:]
         ndim = len(shapes[0])
         ax = _const_int(axis)
@@ -181,7 +183,6 @@ def stack(*tensors, **kwargs):
     if not tensors:
         raise ValueError("stack() got an empty list of tensors")
     if all(t.type.ndim == 0 for t in tensors) and _const_int(axis) in (0, -1):
-        from theano.tensor.shape import MakeVector
         return MakeVector(ts.upcast(*[t.type.dtype for t in tensors]))(*tensors)
     ndims = {t.type.ndim for t in tensors}
     if len(ndims) != 1:
@@ -277,7 +278,6 @@ class Split(Op):
             start += int(n)
 
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.math import eq, switch
         x, axis, splits = node.inputs
         xs = shapes[0]
         ax = _const_int(axis)

@@ -6,9 +6,16 @@ import numpy as np
 import theano.scalar.basic as ts
 from theano.graph.basic import Apply
 from theano.graph.op import Op
-from theano.tensor.basic import (as_tensor_variable, cast, constant, dimshuffle,
-                                 get_scalar_constant_value, NotScalarConstantError)
+from theano.tensor.basic import (
+    NotScalarConstantError,
+    as_tensor_variable,
+    cast,
+    constant,
+    dimshuffle,
+    get_scalar_constant_value,
+)
 from theano.tensor.elemwise import CAReduce, Elemwise, Prod, Sum, _normalize_axis
+from theano.tensor.shape import reshape, shape_i
 from theano.tensor.type import TensorType
 
 # name -> elementwise function, e.g. "exp" -> T.exp (printers name nodes from it).
@@ -263,7 +270,6 @@ def max_and_argmax(a, axis=None, keepdims=False):
 
 
 def _count(x, axis):
-    from theano.tensor.shape import shape_i
     dims = [shape_i(x, a) for a in _normalize_axis(axis, x.type.ndim)]
     if not dims:
         return constant(1, dtype="int64")
@@ -464,7 +470,6 @@ def batched_tensordot(x, y, axes=2):
     Built from a batched matrix product of reshaped inputs, so it has the
     gradients of those ops.
     """
-    from theano.tensor.shape import reshape, shape_i
 
     x, y = as_tensor_variable(x), as_tensor_variable(y)
     if np.isscalar(axes):

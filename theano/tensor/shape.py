@@ -1,11 +1,17 @@
 """Shape ops: the symbolic shape of a tensor, reshaping and broadcast patterns."""
 import numpy as np
 
+import theano.scalar.basic as ts
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
-from theano.scalar.basic import Cast, discrete_dtypes, integer_dtypes
-from theano.tensor.basic import (NotScalarConstantError, as_tensor_variable, cast, constant,
-                                 get_scalar_constant_value)
+from theano.scalar.basic import Cast, integer_dtypes
+from theano.tensor.basic import (
+    NotScalarConstantError,
+    as_tensor_variable,
+    cast,
+    constant,
+    get_scalar_constant_value,
+)
 from theano.tensor.elemwise import Elemwise
 from theano.tensor.type import TensorType
 
@@ -35,32 +41,34 @@ def _i64(v):
     return v if v.type.dtype == "int64" else cast(v, "int64")
 
 
-def _fold(pyfn, tname):
+def _fold(pyfn, scalar_op):
+    """Shape arithmetic: folded in Python when the operands are known, else a node."""
+    op = Elemwise(scalar_op)  # equal to theano.tensor.math's op: the two merge
+
     def fn(*args):
         consts = [_const_or_none(a) for a in args]
         if all(c is not None for c in consts):
             return pyfn(*consts)
-        import theano.tensor.math as m
-        return getattr(m, tname)(*[_i64(a) if c is None else c for a, c in zip(args, consts)])
+        return op(*[_i64(a) if c is None else c for a, c in zip(args, consts)])
     return fn
 
 
-_add = _fold(lambda a, b: a + b, "add")
-_sub = _fold(lambda a, b: a - b, "sub")
-_mul = _fold(lambda a, b: a * b, "mul")
-_floordiv = _fold(lambda a, b: a // b, "int_div")
-_lt = _fold(lambda a, b: a < b, "lt")
-_eq = _fold(lambda a, b: a == b, "eq")
-_maximum = _fold(max, "maximum")
-_minimum = _fold(min, "minimum")
+_add = _fold(lambda a, b: a + b, ts.add)
+_sub = _fold(lambda a, b: a - b, ts.sub)
+_mul = _fold(lambda a, b: a * b, ts.mul)
+_floordiv = _fold(lambda a, b: a // b, ts.int_div)
+_lt = _fold(lambda a, b: a < b, ts.lt)
+_eq = _fold(lambda a, b: a == b, ts.eq)
+_maximum = _fold(max, ts.maximum)
+_minimum = _fold(min, ts.minimum)
+_switch_op = Elemwise(ts.switch)
 
 
 def _switch(cond, a, b):
     c = _const_or_none(cond)
     if c is not None:
         return a if c else b
-    import theano.tensor.math as m
-    return m.switch(cond, _i64(a), _i64(b))
+    return _switch_op(cond, _i64(a), _i64(b))
 
 
 def _prod(values):
@@ -264,17 +272,8 @@ def get_vector_length(v):
         hook = getattr(op, "get_vector_length", None)
         if hook is not None:
             return hook(node)
-        if type(op).__name__ == "Join":
-            # Join(axis, *vectors): a concatenation of vectors.
-            return sum(get_vector_length(i) for i in node.inputs[1:])
         if isinstance(op, Elemwise) and isinstance(op.scalar_op, Cast):
             return get_vector_length(node.inputs[0])
-        if type(op).__name__ == "Subtensor" and node.inputs[0].type.ndim == 1:
-            entry = op.idx_list[0] if op.idx_list else slice(None)
-            bounds = (entry.start, entry.stop, entry.step) if isinstance(entry, slice) else ()
-            if bounds and all(e is None or isinstance(e, int) for e in bounds):
-                n = get_vector_length(node.inputs[0])
-                return len(range(n)[entry])
     raise ValueError("The length of the vector %s cannot be determined when the graph is built"
                      % (v,))
 

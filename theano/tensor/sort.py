@@ -2,10 +2,13 @@
 import numpy as np
 
 import theano.scalar.basic as ts
-from theano.configparser import config
 from theano.graph.basic import Apply
 from theano.graph.op import Op
+from theano.tensor.alloc import _int_scalar as check
 from theano.tensor.basic import as_tensor_variable, cast
+from theano.tensor.join import _const_int as c
+from theano.tensor.math import abs_
+from theano.tensor.shape import flatten
 from theano.tensor.type import TensorType
 
 __all__ = ["SortOp", "ArgSortOp", "sort", "argsort", "TopKOp", "topk", "argtopk",
@@ -16,12 +19,10 @@ _KINDS = ("quicksort", "mergesort", "heapsort", "stable")
 
 
 def _int_scalar(x, what, opname):
-    from theano.tensor.alloc import _int_scalar as check
     return check(x, what, opname)
 
 
 def _const_int(x):
-    from theano.tensor.join import _const_int as c
     return c(x)
 
 
@@ -34,7 +35,6 @@ def _check_axis(opname, x, axis):
 
 
 def _flatten(x):
-    from theano.tensor.shape import flatten
     return flatten(x, 1)
 
 
@@ -278,7 +278,6 @@ class TopKOp(Op):
             cell[0] = r
 
     def infer_shape(self, fgraph, node, shapes):
-        from theano.tensor.math import abs_
         shp = list(shapes[0])
         shp[self.axis % len(shp)] = cast(abs_(node.inputs[1]), "int64")
         return [tuple(shp)] * len(node.outputs)

@@ -19,7 +19,7 @@ from theano.tensor.elemwise import DimShuffle
 from theano.tensor.shape import (MakeVector, Rebroadcast, Reshape, Shape, _add, _const_or_none,
                                  _floordiv, _lt, _maximum, _minimum, _mul, _static_dim, _sub,
                                  _switch, addbroadcast, make_vector, patternbroadcast, reshape,
-                                 shape, shape_i)
+                                 get_vector_length, shape, shape_i)
 from theano.tensor.type import TensorType
 
 __all__ = ["Subtensor", "IncSubtensor", "AdvancedIndexingError", "get_item", "get_idx_list",
@@ -384,6 +384,16 @@ class Subtensor(_ReadOp):
 
     def _inc_op(self, set_instead_of_inc=False):
         return IncSubtensor(self.idx_list, set_instead_of_inc=set_instead_of_inc)
+
+    def get_vector_length(self, node):
+        """The length of a constant slice of a vector of known length."""
+        entry = self.idx_list[0] if self.idx_list else slice(None)
+        bounds = (entry.start, entry.stop, entry.step) if isinstance(entry, slice) else ()
+        if node.inputs[0].type.ndim != 1 or not bounds or not all(
+                e is None or isinstance(e, int) for e in bounds):
+            raise ValueError("the length of %s is not known when the graph is built"
+                             % node.outputs[0])
+        return len(range(get_vector_length(node.inputs[0]))[entry])
 
     def get_scalar_constant_value(self, node, recurse):
         """The constant value of ``v[i]`` for constant vectors, shapes and stacks."""

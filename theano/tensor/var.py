@@ -4,7 +4,9 @@ import sys
 import numpy as np
 
 import theano.tensor.basic as _b
+import theano.tensor.extra_ops as e
 import theano.tensor.math as _m
+import theano.tensor.subtensor as s
 from theano.graph.basic import Constant, Variable
 from theano.tensor.type import TensorType
 
@@ -14,17 +16,14 @@ __all__ = ["TensorVariable", "TensorConstant", "_tensor_py_operators"]
 def _shape_mod():
     # ``theano.tensor.shape`` is also a function re-exported by the package,
     # which shadows the submodule attribute: fetch the module itself.
-    import theano.tensor.shape  # noqa: F401
     return sys.modules["theano.tensor.shape"]
 
 
 def _sub_mod():
-    import theano.tensor.subtensor as s
     return s
 
 
 def _extra():
-    import theano.tensor.extra_ops as e
     return e
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 import theano
 import theano.tensor as T
+from theano import gradient
 from theano.configparser import config
 from theano.tensor.shape import shape_i
 
@@ -59,7 +60,6 @@ def verify_grad(fun, pt, n_tests=2, rng=None, **kwargs):
     ``RandomState(fetch_seed())``, so a failure replays exactly.
     Other keywords (``eps``, ``abs_tol``, ``rel_tol``, ``mode``...) pass on.
     """
-    from theano import gradient
 
     if rng is None:
         rng = np.random.RandomState(fetch_seed())

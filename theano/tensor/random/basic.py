@@ -33,10 +33,15 @@ from theano.graph.rules import register_connection_pattern, register_grad, regis
 from theano.graph.sharedvalue import SharedVariable, shared_constructor
 from theano.graph.type import Type
 from theano.scalar.basic import upcast
-from theano.tensor.basic import (NotScalarConstantError, as_tensor_variable, cast, constant,
-                                 get_scalar_constant_value)
+from theano.tensor.basic import (
+    NotScalarConstantError,
+    as_tensor_variable,
+    cast,
+    constant,
+    get_scalar_constant_value,
+)
 from theano.tensor.math import sum as tsum
-from theano.tensor.shape import Shape, shape_i
+from theano.tensor.shape import MakeVector, Shape, get_vector_length, shape_i
 from theano.tensor.type import TensorType
 
 __all__ = [
@@ -85,10 +90,8 @@ class RandomStateType(Type):
     def may_share_memory(a, b):
         return a is b
 
-    # Equal by name, so that a second copy of this module (importlib.reload,
-    # doctest collection) still accepts the generators the first one made.
     def __eq__(self, other):
-        return type(other).__name__ == "RandomStateType" and isinstance(other, Type)
+        return isinstance(other, RandomStateType)
 
     def __hash__(self):
         return hash("RandomStateType")
@@ -241,7 +244,6 @@ def vector_length(v):
         if getattr(getattr(op, "scalar_op", None), "o_dtype", None) is not None:
             return vector_length(owner.inputs[0])   # a Cast
     try:
-        from theano.tensor.shape import get_vector_length
         return int(get_vector_length(v))
     except (ImportError, ValueError, TypeError):
         pass
@@ -252,7 +254,7 @@ def vector_length(v):
 def packed_scalars(v):
     """The scalars a size vector was packed from (SizeVector/MakeVector), else None."""
     if v.owner is not None and (isinstance(v.owner.op, SizeVector)
-                                or type(v.owner.op).__name__ == "MakeVector"):
+                                or isinstance(v.owner.op, MakeVector)):
         return list(v.owner.inputs)
     return None
 

@@ -13,6 +13,7 @@ from theano.graph.basic import Constant, Variable, equal_computations
 from theano.graph.fg import Feature
 from theano.rewriting.basic import GraphRewriter, node_rewriter
 from theano.rewriting.db import optdb, register_canonicalize, register_specialize
+from theano.scalar.basic import ScalarType
 from theano.tensor.basic import as_tensor_variable, cast, constant
 from theano.tensor.rewriting.basic import fit_type, get_const
 from theano.tensor.shape import (MakeVector, Reshape, Shape, Shape_i, SpecifyShape, make_vector,
@@ -53,7 +54,7 @@ class ShapeFeature(Feature):
                 if c is not None:
                     return self.const(int(c))
                 d = cast(d, "int64")
-        elif d.type.__class__.__name__ == "ScalarType":
+        elif isinstance(d.type, ScalarType):
             d = as_tensor_variable(d)
             if d.type.dtype != "int64":
                 d = cast(d, "int64")
