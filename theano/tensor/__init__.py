@@ -27,3 +27,4 @@ from theano.tensor import random, raw_random, shared_randomstreams  # noqa: F401
 from theano.tensor import (elemwise_grad, extra_ops_grad, math_grad, shape_grad,  # noqa: F401,E402
                            subtensor_grad)
 from theano.tensor.gradient_ops import consider_constant  # noqa: F401,E402
+from theano.tensor import fft, nlinalg, slinalg  # noqa: F401,E402
