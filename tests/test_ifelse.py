@@ -196,3 +196,17 @@ def test_nested_and_inside_scan():
     f = theano.function([x], out)
     np.testing.assert_allclose(f([1., -1., -10., 2.]), [10., -1., 0., 20.])
     assert Count.calls == {"pos": 2}
+
+
+def test_ifelse_op_identity_is_fixed_at_construction():
+    from theano.ifelse import IfElse
+    a, b = T.dscalar("a"), T.dscalar("b")
+    c = T.iscalar("c")
+    out = ifelse(c, a * 2, b * 3)
+    op = out.owner.op
+    h = hash(op)
+    assert op == op and op != IfElse(1) and hash(op) == h
+    # Two constructions hold different inner graphs: never equal, never merged.
+    other = ifelse(c, a * 2, b * 3).owner.op
+    assert op != other
+    assert IfElse(1) == IfElse(1) and IfElse(1) != IfElse(2)

@@ -47,26 +47,19 @@ class IfElse(Op):
     copy of this one) owns the two inner graphs.
     """
 
-    __props__ = ("n_outs", "as_view", "gpu", "name")
+    __props__ = ("n_outs", "as_view", "gpu", "name", "branches")
 
-    def __init__(self, n_outs, as_view=False, gpu=False, name=None):
+    def __init__(self, n_outs, as_view=False, gpu=False, name=None, branches=None):
         self.n_outs = int(n_outs)
         self.as_view = as_view
         self.gpu = gpu
         self.name = name
-        self.branches = None  # (placeholders, then outputs, else outputs) once bound
+        # (placeholders, then outputs, else outputs): set by make_node on the
+        # op of the node it builds, never changed afterwards.  Variables
+        # compare by identity, so a node's op equals only ops holding the same
+        # inner graphs.
+        self.branches = None if branches is None else tuple(tuple(b) for b in branches)
         self._fns = {}
-
-    # A bound op owns its graphs: it is only equal to itself.
-    def __eq__(self, other):
-        if self.branches is not None or getattr(other, "branches", None) is not None:
-            return self is other
-        return super().__eq__(other)
-
-    def __hash__(self):
-        if self.branches is not None:
-            return id(self)
-        return super().__hash__()
 
     def __str__(self):
         args = [a for a in (self.name, "inplace" if self.as_view else None) if a]
@@ -113,8 +106,8 @@ class IfElse(Op):
         phs = [_placeholder(v) for v in free]
         rep = dict(zip(free, phs))
         inner = clone_replace(ts + fs, rep, strict=True) if rep else list(ts + fs)
-        bound = IfElse(self.n_outs, self.as_view, self.gpu, self.name)
-        bound.branches = (phs, inner[:self.n_outs], inner[self.n_outs:])
+        bound = IfElse(self.n_outs, self.as_view, self.gpu, self.name,
+                       branches=(phs, inner[:self.n_outs], inner[self.n_outs:]))
         return Apply(bound, [c] + free, [t.type() for t in ts])
 
     # -- inner graphs (read by debugprint) ------------------------------------------

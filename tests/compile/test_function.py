@@ -330,3 +330,16 @@ def test_outputs_do_not_alias_new_shared_values():
     np.testing.assert_array_equal(w.get_value(), [2.0, 2.0, 2.0])
     borrowed = function([x], Out(new, borrow=True), updates=[(w, new)])(np.zeros(3))
     assert np.shares_memory(borrowed, w.get_value(borrow=True))  # allowed when asked for
+
+
+def test_inplace_op_in_user_graph_needs_accept_inplace():
+    from theano.tensor.nnet import sigmoid_inplace
+    x = T.dvector("x")
+    with pytest.raises(TypeError, match="overwrites one of its inputs.*accept_inplace"):
+        theano.function([x], sigmoid_inplace(x))
+    f = theano.function([x], sigmoid_inplace(x), accept_inplace=True)
+    np.testing.assert_allclose(f(np.zeros(2)), [0.5, 0.5])
+    # A shared variable is never given up, even with accept_inplace.
+    s = theano.shared(np.zeros(2))
+    with pytest.raises(Exception, match="shared variable"):
+        theano.function([], sigmoid_inplace(s), accept_inplace=True)

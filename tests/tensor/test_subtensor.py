@@ -406,7 +406,10 @@ def test_set_inc_ops_and_props():
 
 def test_inplace_increment_results():
     x = T.dmatrix()
-    f = theano.function([x], T.inc_subtensor(x[0], 1.0, inplace=True) * 1)
+    out = T.inc_subtensor(x[0], 1.0, inplace=True) * 1
+    with pytest.raises(TypeError, match="accept_inplace"):
+        theano.function([x], out)  # Theano 1.0: user graphs must not be in place
+    f = theano.function([x], out, accept_inplace=True)
     xv = np.zeros((2, 2))
     np.testing.assert_array_equal(f(xv), [[1, 1], [0, 0]])
 

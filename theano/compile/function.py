@@ -12,10 +12,11 @@ from theano.compile.io import In, Out
 from theano.compile.mode import get_mode
 from theano.compile.profiling import ProfileStats, print_at_exit
 from theano.configparser import config
-from theano.graph.basic import Constant, Variable, ancestors, user_source_line
+from theano.graph.basic import Constant, Variable, ancestors, format_source_line, user_source_line
 from theano.graph.fg import FunctionGraph
 from theano.graph.replace import clone_replace
 from theano.graph.sharedvalue import Container, SharedVariable
+from theano.rewriting.destroyhandler import add_destroy_handler, view_root
 from theano.tensor.basic import as_tensor_variable
 
 __all__ = ["function", "Function", "FunctionMaker", "UnusedInputError", "MissingInputError"]
@@ -257,8 +258,34 @@ class FunctionMaker:
         self.fgraph.update_mapping = {
             self.n_outputs + k: len(explicit) + self.shared_vars.index(v)
             for k, v in enumerate(self.update_targets)}
+        self._check_inplace(accept_inplace)
         self.mode.optimize(self.fgraph, self)
         self._finish()
+
+    def _check_inplace(self, accept_inplace):
+        """Ops of the user's graph that overwrite an input need ``accept_inplace=True``,
+        and even then may only destroy what is safe to destroy."""
+        destroyers = [n for n in self.fgraph.toposort() if n.op.destroy_map]
+        if not destroyers:
+            return
+        if not accept_inplace:
+            node = destroyers[0]
+            trace = getattr(node.tag, "trace", None)
+            raise TypeError(
+                "The graph given to theano.function contains an operation that overwrites one "
+                "of its inputs: %s. Pass accept_inplace=True to theano.function to allow it "
+                "(Theano then checks that no shared variable or other reader of that buffer is "
+                "affected).%s" % (node, "\nThe node was built at:\n  %s"
+                                  % format_source_line(trace) if trace else ""))
+        # As in Theano 1.0, the inputs the user's own graph overwrites are
+        # theirs to give: they count as mutable.  Shared variables never do.
+        for node in destroyers:
+            for ins in node.op.destroy_map.values():
+                for i in ins:
+                    root = view_root(node.inputs[i])
+                    if root in self.fgraph.inputs and not isinstance(root, SharedVariable):
+                        self.fgraph.mutable_inputs.add(root)
+        add_destroy_handler(self.fgraph).validate(self.fgraph)
 
     @staticmethod
     def _check_unused(explicit, needed, on_unused_input):

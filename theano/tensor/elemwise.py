@@ -21,11 +21,15 @@ class DimShuffle(Op):
     broadcastable) and appends a new broadcastable axis.  The output is a view.
     """
 
-    __props__ = ("input_broadcastable", "new_order")
+    __props__ = ("input_broadcastable", "new_order", "inplace")
     view_map = {0: [0]}
 
     def __init__(self, input_broadcastable, new_order, inplace=True):
         self.input_broadcastable = tuple(bool(b) for b in input_broadcastable)
+        # inplace=True: the output is a view of the input (Theano 1.0's
+        # InplaceDimShuffle); inplace=False: a copy.
+        self.inplace = bool(inplace)
+        self.view_map = {0: [0]} if self.inplace else {}
         self.new_order = tuple(new_order)
         nd = len(self.input_broadcastable)
         for o in self.new_order:
@@ -60,17 +64,20 @@ class DimShuffle(Op):
         res = x.transpose(self.shuffle + self.drop) if self.drop or self.shuffle != list(
             range(x.ndim)) else x
         shape = [1 if o == "x" else x.shape[o] for o in self.new_order]
-        output_storage[0][0] = res.reshape(shape) if res.ndim else res.reshape(shape)
+        res = res.reshape(shape)
+        output_storage[0][0] = res if self.inplace else res.copy()
 
     def make_thunk_fn(self, node):
         perm = self.shuffle + self.drop
         trivial = perm == list(range(len(perm)))
         order = self.new_order
+        copy = not self.inplace
 
         def fn(inputs, out):
             x = inputs[0]
             res = x if trivial else x.transpose(perm)
-            out[0][0] = res.reshape([1 if o == "x" else x.shape[o] for o in order])
+            res = res.reshape([1 if o == "x" else x.shape[o] for o in order])
+            out[0][0] = res.copy() if copy else res
 
         return fn
 

@@ -1,5 +1,6 @@
 """Shape inference (ShapeFeature) and the shape rewrites."""
 import numpy as np
+import pytest
 
 import theano
 import theano.tensor as T
@@ -87,3 +88,34 @@ def test_shape_rewrites_off_in_fast_compile(check, rng):
     x = T.dmatrix("x")
     f = check((x + 1).shape, {x: rng.rand(2, 3)}, mode="FAST_COMPILE")
     assert f(rng.rand(2, 3))[0].tolist() == [2, 3]
+
+
+class _BadShapeOp(theano.graph.op.Op):
+    """An identity whose infer_shape is broken (a bug of the op)."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        return theano.graph.basic.Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, out):
+        out[0][0] = inputs[0].copy()
+
+    def infer_shape(self, fgraph, node, shapes):
+        raise RuntimeError("broken shape rule")
+
+
+def test_failing_infer_shape_warns_and_keeps_runtime_shapes():
+    x = T.dvector("x")
+    y = _BadShapeOp()(x)
+    with pytest.warns(UserWarning, match="Failed to infer the output shapes.*broken shape rule"):
+        f = theano.function([x], y.shape)
+    assert list(f(np.zeros(3))) == [3]
+
+
+def test_failing_infer_shape_raises_with_on_shape_error_raise():
+    x = T.dvector("x")
+    y = _BadShapeOp()(x)
+    with theano.change_flags(on_shape_error="raise"):
+        with pytest.raises(ValueError, match="broken shape rule"):
+            theano.function([x], y.shape)

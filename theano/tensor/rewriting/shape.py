@@ -7,8 +7,11 @@ output).  The rewrites here then replace ``Shape``/``Shape_i`` nodes by those
 expressions, so ``x.shape`` no longer needs ``x`` itself: ``(x + 1).T.shape``
 becomes ``[Shape_i{1}(x), Shape_i{0}(x)]`` and the addition disappears.
 """
+import warnings
+
 import numpy as np
 
+from theano.configparser import config
 from theano.graph.basic import Constant, Variable, equal_computations
 from theano.graph.fg import Feature
 from theano.rewriting.basic import GraphRewriter, node_rewriter
@@ -120,26 +123,39 @@ class ShapeFeature(Feature):
                                      for s, i in zip(in_shapes, node.inputs)):
             try:
                 shapes = infer(fgraph, node, in_shapes)
-            except Exception:
-                # No usable shape rule: the outputs' own Shape_i stand in.
+                shapes = self._check_inferred(node, shapes)
+            except NotImplementedError:
+                shapes = None  # no shape rule: the outputs' own Shape_i stand in
+            except Exception as exc:
+                _shape_error(node, in_shapes, exc)
                 shapes = None
         for k, o in enumerate(outs):
             if not isinstance(o.type, TensorType):
                 continue
-            s = None
-            if shapes is not None and k < len(shapes) and shapes[k] is not None:
-                try:
-                    s = tuple(self.norm_dim(d) for d in shapes[k])
-                except Exception:
-                    s = None
-                if s is not None and len(s) != o.type.ndim:
-                    s = None
+            s = shapes[k] if shapes is not None else None
             if s is None:
                 s = self.default_shape(o)
             else:
                 s = tuple(self.const(1) if b else d
                           for d, b in zip(s, o.type.broadcastable))
             self.shape_of[o] = s
+
+    def _check_inferred(self, node, shapes):
+        """``shapes`` normalised, or ValueError naming what is malformed."""
+        if not isinstance(shapes, (list, tuple)) or len(shapes) != len(node.outputs):
+            raise ValueError("infer_shape returned %r; it must return a list with one shape "
+                             "(or None) per output (%d)" % (shapes, len(node.outputs)))
+        out = []
+        for o, sh in zip(node.outputs, shapes):
+            if sh is None or not isinstance(o.type, TensorType):
+                out.append(None)
+                continue
+            sh = tuple(self.norm_dim(d) for d in sh)
+            if len(sh) != o.type.ndim:
+                raise ValueError("infer_shape gave %d dimensions for output %s, which has %d"
+                                 % (len(sh), o, o.type.ndim))
+            out.append(sh)
+        return out
 
     def on_change_input(self, fgraph, node, i, old, new, reason):
         # ``new`` replaces ``old``: the two have the same value, so dimensions
@@ -275,3 +291,13 @@ def local_specify_shape_of_known(fgraph, node):
 
 
 register_canonicalize(local_specify_shape_of_known)
+
+
+def _shape_error(node, in_shapes, exc):
+    """An ``infer_shape`` that fails is a bug of its op: say so (config.on_shape_error)."""
+    msg = ("Failed to infer the output shapes of %s (op %s) from the input shapes %s: %s: %s. "
+           "The graph keeps computing the shapes at run time instead."
+           % (node, type(node.op).__name__, in_shapes, type(exc).__name__, exc))
+    if config.on_shape_error == "raise":
+        raise ValueError(msg) from exc
+    warnings.warn(msg, stacklevel=2)
