@@ -1,9 +1,10 @@
 """Compilation modes: which rewrites run and which linker executes the graph.
 
 This is also where the standard rewrite database is assembled: importing the
-tensor rewrites registers them in :data:`theano.rewriting.db.optdb`.  Layers
+tensor and sparse rewrites registers them in :data:`theano.rewriting.db.optdb`.  Layers
 above this one (scan, ifelse) register their own rewrites when imported.
 """
+import theano.sparse.rewriting  # noqa: F401  (... and of sparse graphs)
 import theano.tensor.rewriting  # noqa: F401  (the standard rewrites of tensor graphs)
 from theano.configparser import config
 from theano.link.c.linker import CProgram

@@ -7,8 +7,10 @@ per-op rules are registered from the op modules
 (:mod:`theano.graph.rules`), and the ops that only change how gradients flow
 live in :mod:`theano.tensor.gradient_ops`.
 """
+import theano.sparse
 import theano.tensor as T
 from theano.gradient.check import GradientError, numeric_grad, verify_grad  # noqa: F401
+from theano.gradient.sparse_check import sparse_random_inputs, verify_grad_sparse
 from theano.gradient.grad import (  # noqa: F401
     DisconnectedInputError,
     Lop,
@@ -53,11 +55,13 @@ __all__ = [
 ]
 
 
-def _attach_to_tensor_namespace():
-    """Theano 1.0 users write ``T.grad``: put the differentiation functions in
-    ``theano.tensor`` from here, since the tensor layer cannot import this one."""
+def _attach_to_lower_namespaces():
+    """Theano 1.0 users write ``T.grad`` and ``theano.sparse.verify_grad_sparse``:
+    put these names there from here, since those layers cannot import this one."""
     for name in ("grad", "Rop", "Lop", "jacobian", "hessian", "verify_grad", "numeric_grad"):
         setattr(T, name, globals()[name])
+    theano.sparse.verify_grad_sparse = verify_grad_sparse
+    theano.sparse.sparse_random_inputs = sparse_random_inputs
 
 
-_attach_to_tensor_namespace()
+_attach_to_lower_namespaces()

@@ -14,6 +14,8 @@ outputs.  Three kinds of "gradient" flow through the walk:
 Ops whose (connected) outputs are all integer-valued must give zero
 gradients to their inputs: integers are piecewise constant.
 """
+import functools
+import operator
 import warnings
 
 import numpy as np
@@ -21,11 +23,12 @@ import numpy as np
 import theano.tensor as T
 from theano.configparser import config
 from theano.graph.basic import Variable, format_source_line, io_toposort
-from theano.graph.null_type import DisconnectedType, NullType, disconnected_type, null_type
+from theano.graph.null_type import disconnected_type, null_type
 from theano.graph.null_type import is_disconnected as _is_disc, is_null as _is_null
 from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value
 from theano.tensor.grad_utils import sum_to_broadcast
 from theano.tensor.gradient_ops import float_ones_like, float_zeros_like
+from theano.tensor.type import TensorType
 
 __all__ = ["grad", "Lop", "Rop", "subgraph_grad", "format_as", "DisconnectedInputError",
            "NullTypeGradError"]
@@ -241,7 +244,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             if wrt[i] not in reported:
                 handle_disconnected(wrt[i])
             if return_disconnected == "zero":
-                rval[i] = float_zeros_like(wrt[i])
+                rval[i] = (float_zeros_like(wrt[i]) if isinstance(wrt[i].type, TensorType)
+                           else wrt[i].zeros_like())
             elif return_disconnected == "None":
                 rval[i] = None
     return format_as(using_list, using_tuple, rval)
@@ -331,10 +335,15 @@ def _populate_grad_dict(var_to_app_to_idx, grad_dict, wrt, cost_name, pattern_ca
         else:
             vdt = _dtype(var)
             if vdt in _FLOAT:
-                real = [T.cast(t, vdt) if _dtype(t) != vdt and _dtype(t) in _FLOAT else t
+                real = [t.astype(vdt) if _dtype(t) != vdt and _dtype(t) in _FLOAT else t
                         for t in real]
             real = [sum_to_broadcast(t, var) for t in real]
-            g = real[0] if len(real) == 1 else T.add(*real)
+            if len(real) == 1:
+                g = real[0]
+            elif all(isinstance(t.type, TensorType) for t in real):
+                g = T.add(*real)
+            else:  # terms of other types (sparse) sum with their own operator
+                g = functools.reduce(operator.add, real)
             if cost_name is not None and var.name is not None and g.name is None:
                 g.name = "(d%s/d%s)" % (cost_name, var.name)
         grad_dict[var] = g
@@ -377,7 +386,7 @@ def _node_input_grads(node, output_grads, pattern_cache):
     for o, g in zip(node.outputs, output_grads):
         odt, gdt = _dtype(o), _dtype(g)
         if odt not in _DISCRETE and gdt is not None and odt is not None and odt != gdt:
-            g = T.cast(g, odt)
+            g = g.astype(odt)
         new_ograds.append(g)
     _check_test_value_shapes(node.outputs, new_ograds, "output gradient", op)
 

@@ -4,7 +4,7 @@ import builtins
 import numpy as np
 
 import theano.scalar.basic as ts
-from theano.graph.basic import Apply
+from theano.graph.basic import Apply, Variable
 from theano.graph.op import Op
 from theano.tensor.basic import (
     NotScalarConstantError,
@@ -353,7 +353,15 @@ _dot = Dot()
 
 
 def dot(a, b):
-    """NumPy's ``dot``: inner product for vectors/matrices, tensordot over the last/second-to-last axes otherwise."""
+    """NumPy's ``dot``: inner product for vectors/matrices, tensordot over the last/second-to-last axes otherwise.
+
+    A variable of another type (a sparse matrix) gives its own product through
+    its ``__dot__`` / ``__rdot__`` method, as in Theano 1.0.
+    """
+    for left, right, method in ((a, b, "__dot__"), (b, a, "__rdot__")):
+        if (isinstance(left, Variable) and not isinstance(left.type, TensorType)
+                and hasattr(left, method)):
+            return getattr(left, method)(right)
     a, b = as_tensor_variable(a), as_tensor_variable(b)
     if a.type.ndim == 0 or b.type.ndim == 0:
         return a * b

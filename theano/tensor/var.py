@@ -1,5 +1,6 @@
 """TensorVariable and TensorConstant: symbolic arrays with NumPy-like operators."""
 import sys
+import warnings
 
 import numpy as np
 
@@ -7,8 +8,12 @@ import theano.tensor.basic as _b
 import theano.tensor.extra_ops as e
 import theano.tensor.math as _m
 import theano.tensor.subtensor as s
-from theano.graph.basic import Constant, Variable
+from theano.configparser import config
+from theano.graph.basic import Constant, Variable, user_source_line
+from theano.scalar import basic as _ts
 from theano.tensor.type import TensorType
+
+_COMPARISONS = (_ts.LT, _ts.GT, _ts.LE, _ts.GE)
 
 __all__ = ["TensorVariable", "TensorConstant", "_tensor_py_operators"]
 
@@ -27,6 +32,17 @@ def _extra():
     return e
 
 
+def _defer_to_other_types(method):
+    """A binary operator that lets a variable of another kind (a sparse matrix)
+    handle the operation with its reflected method, as Python's protocol wants."""
+    def op(self, other):
+        if isinstance(other, Variable) and not isinstance(other.type, (TensorType, _ts.ScalarType)):
+            return NotImplemented
+        return method(self, other)
+    op.__name__, op.__doc__ = method.__name__, method.__doc__
+    return op
+
+
 class _tensor_py_operators:
     """Operators and methods shared by every symbolic tensor."""
 
@@ -34,27 +50,35 @@ class _tensor_py_operators:
     __array_priority__ = 1000
 
     # -- arithmetic -----------------------------------------------------------
+    @_defer_to_other_types
     def __add__(self, other):
         return _m.add(self, other)
 
+    @_defer_to_other_types
     def __radd__(self, other):
         return _m.add(other, self)
 
+    @_defer_to_other_types
     def __sub__(self, other):
         return _m.sub(self, other)
 
+    @_defer_to_other_types
     def __rsub__(self, other):
         return _m.sub(other, self)
 
+    @_defer_to_other_types
     def __mul__(self, other):
         return _m.mul(self, other)
 
+    @_defer_to_other_types
     def __rmul__(self, other):
         return _m.mul(other, self)
 
+    @_defer_to_other_types
     def __truediv__(self, other):
         return _m.true_div(self, other)
 
+    @_defer_to_other_types
     def __rtruediv__(self, other):
         return _m.true_div(other, self)
 
@@ -88,22 +112,28 @@ class _tensor_py_operators:
     def __divmod__(self, other):
         return _m.int_div(self, other), _m.mod(self, other)
 
+    @_defer_to_other_types
     def __matmul__(self, other):
         return _m.dot(self, other)
 
+    @_defer_to_other_types
     def __rmatmul__(self, other):
         return _m.dot(other, self)
 
     # -- comparisons and logic (== and != keep identity semantics, as in Theano)
+    @_defer_to_other_types
     def __lt__(self, other):
         return _m.lt(self, other)
 
+    @_defer_to_other_types
     def __le__(self, other):
         return _m.le(self, other)
 
+    @_defer_to_other_types
     def __gt__(self, other):
         return _m.gt(self, other)
 
+    @_defer_to_other_types
     def __ge__(self, other):
         return _m.ge(self, other)
 
@@ -126,18 +156,30 @@ class _tensor_py_operators:
         return _m.invert(self)
 
     def __bool__(self):
-        raise TypeError(
-            "A symbolic variable has no truth value: use theano.ifelse.ifelse or T.switch "
-            "for conditions, and T.eq / T.neq for elementwise comparisons.")
+        # As in Theano 1.0, a variable is true (``if not input:`` tests for
+        # None), except the result of an ordering comparison, so that the
+        # chained ``a < b < c`` (which Python evaluates with ``bool(a < b)``)
+        # fails instead of silently computing ``b < c``.
+        node = self.owner
+        if node is not None and isinstance(getattr(node.op, "scalar_op", None), _COMPARISONS):
+            raise TypeError(
+                "The result of a symbolic comparison has no truth value (chained comparisons "
+                "such as a < b < c are not supported): use theano.ifelse.ifelse or T.switch for "
+                "conditions and T.and_ to combine comparisons.")
+        return True
 
     def __iter__(self):
+        # Iterable (and so unpackable: ``h, w = x.shape[2:]``) when the length
+        # is known when the graph is built, as in Theano 1.0.
         try:
-            n = _b.get_scalar_constant_value(self.shape[0])
+            if self.type.ndim == 1:
+                n = _shape_mod().get_vector_length(self)
+            else:
+                n = _b.get_scalar_constant_value(self.shape[0])
         except Exception:
             raise TypeError("TensorType does not support iteration: the length of %s is not "
                             "known when the graph is built." % self) from None
-        for i in range(int(n)):
-            yield self[i]
+        return (self[i] for i in range(int(n)))
 
     def __len__(self):
         raise TypeError("len() of a symbolic tensor is not defined; use x.shape[0].")
@@ -324,6 +366,25 @@ class _tensor_py_operators:
 
 class TensorVariable(_tensor_py_operators, Variable):
     """A symbolic array: the result of a tensor computation or a graph input."""
+
+    def __init__(self, type, owner=None, index=None, name=None):
+        super().__init__(type, owner, index, name)
+        if type.dtype == "float64" and config.warn_float64 != "ignore":
+            _report_float64(self)
+
+
+def _report_float64(var):
+    """``config.warn_float64``: flag the creation of a float64 tensor (for float32 code)."""
+    msg = ("You are creating a TensorVariable with float64 dtype (%s). You requested an action "
+           "via the Theano flag warn_float64={ignore,warn,raise,pdb}." % (var,))
+    action = config.warn_float64
+    if action == "warn":
+        where = user_source_line() or ("<unknown>", 0, "")
+        warnings.warn_explicit(msg, UserWarning, where[0], where[1])
+    elif action == "raise":
+        raise Exception(msg)
+    else:
+        breakpoint()
 
 
 class TensorConstant(_tensor_py_operators, Constant):
