@@ -14,13 +14,9 @@ import theano
 from theano.graph.op import Op
 
 
-# Modules that only raise an ImportError pointing to their replacement.
-REMOVED_MODULES = {"theano.tensor.signal.downsample"}
-
-
 def _all_op_classes():
     for mod in pkgutil.walk_packages(theano.__path__, "theano."):
-        if ".tests" in mod.name or mod.name in REMOVED_MODULES:
+        if ".tests" in mod.name:
             continue
         importlib.import_module(mod.name)
     seen, stack = set(), [Op]
@@ -43,7 +39,7 @@ NOT_PROPS = {
     # Theano 1.0's hint naming a NumPy function; the scalar op's own is used.
     ("Elemwise", "nfunc_spec"),
     # Stored under another name: the prop is ``infer_shape_fn``.
-    ("FromFunctionOp", "infer_shape"),
+    ("FromFunctionOp", "infer_shape"), ("ConvOp", "output_mode"),
     # The inner graph is reduced to a structural key (the ``_key`` prop), so
     # equal inner computations compare equal.
     ("Composite", "inputs"), ("Composite", "outputs"),

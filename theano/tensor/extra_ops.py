@@ -25,7 +25,7 @@ from theano.tensor.join import join
 from theano.tensor.math import eq, maximum, neq, switch
 from theano.tensor.math import max as tmax
 from theano.tensor.math import sum as tsum
-from theano.tensor.shape import flatten, shape_i
+from theano.tensor.shape import flatten, shape_i, squeeze  # noqa: F401 (Theano 1.0 had it here)
 from theano.tensor.sort import (  # noqa: F401 (re-exported)
     SearchsortedOp,
     TakeAlongAxis,

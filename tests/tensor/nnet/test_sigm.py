@@ -42,7 +42,7 @@ def test_sigmoid_and_softplus_values_and_dtypes(dtype, out_dtype):
 
 def test_sigmoid_is_the_tensor_function_and_saturates():
     assert nnet.sigmoid is T.sigmoid and nnet.softplus is T.softplus
-    assert nnet.scalar_sigmoid == nnet.sigmoid.op.scalar_op
+    assert nnet.scalar_sigmoid == nnet.sigmoid.scalar_op
     x = T.dvector()
     vals = theano.function([x], [nnet.sigmoid(x), nnet.softplus(x)])(
         np.array([-1e3, 1e3, 0.0]))

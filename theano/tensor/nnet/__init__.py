@@ -15,3 +15,14 @@ from theano.tensor.nnet.sigm import (  # noqa: F401
     hard_sigmoid, log1mexp, scalar_sigmoid, scalar_softplus, sigmoid, sigmoid_inplace,
     softplus, ultra_fast_scalar_sigmoid, ultra_fast_sigmoid, ultra_fast_sigmoid_inplace)
 from theano.tensor.nnet import basic_grad  # noqa: F401,E402  (gradient rules, registered on import)
+from theano.tensor.nnet import abstract_conv, bn, conv, neighbours, nnet  # noqa: F401,E402
+from theano.tensor.nnet.abstract_conv import conv2d as abstract_conv2d  # noqa: F401,E402
+from theano.tensor.nnet.abstract_conv import (conv2d_grad_wrt_inputs, conv3d,  # noqa: F401,E402
+                                              separable_conv2d)
+from theano.tensor.nnet.bn import batch_normalization  # noqa: F401,E402
+from theano.tensor.nnet.conv import ConvOp  # noqa: F401,E402
+from theano.tensor.nnet.conv_api import conv2d, conv2d_transpose  # noqa: F401,E402
+from theano.tensor.nnet.neighbours import images2neibs, neibs2images  # noqa: F401,E402
+from theano.tensor.nnet.nnet import (  # noqa: F401,E402
+    Prepend_scalar_constant_to_each_row, Prepend_scalar_to_each_row, h_softmax,
+    prepend_0_to_each_row, prepend_1_to_each_row, prepend_scalar_to_each_row)
