@@ -5,8 +5,7 @@ common, fast case); :class:`AdvancedSubtensor` does general NumPy advanced
 indexing (several index arrays, masks, mixed with slices and newaxis).
 Increments accumulate over repeated indices, like ``numpy.add.at``.
 
-This module is imported at the end of :mod:`theano.tensor.subtensor`, whose
-names it re-exports.
+:mod:`theano.tensor.subtensor` re-exports these names (Theano 1.0's module).
 """
 import numpy as np
 
@@ -15,7 +14,7 @@ from theano.graph.basic import Apply
 from theano.scalar.basic import integer_dtypes
 from theano.tensor.basic import as_tensor_variable
 from theano.tensor.shape import _maximum
-from theano.tensor.subtensor import (
+from theano.tensor.basic_subtensor import (
     _check_broadcast,
     _check_inc_value,
     _check_index_inputs,

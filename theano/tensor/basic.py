@@ -7,11 +7,12 @@ from theano.configparser import config
 from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.op import Op
 from theano.scalar.basic import Cast, ScalarType
+from theano.scalar.basic import second as ts_second
 from theano.tensor.elemwise import DimShuffle, Elemwise
 from theano.tensor.type import TensorType
 
 __all__ = ["as_tensor_variable", "as_tensor", "constant", "cast", "dimshuffle", "transpose",
-           "swapaxes", "squeeze", "get_scalar_constant_value", "NotScalarConstantError",
+           "swapaxes", "get_scalar_constant_value", "NotScalarConstantError",
            "fill", "second", "zeros_like", "ones_like", "autocast", "shape_padleft",
            "shape_padright", "shape_padaxis", "TensorFromScalar", "ScalarFromTensor",
            "tensor_from_scalar", "scalar_from_tensor"]
@@ -84,8 +85,24 @@ def constant(x, name=None, ndim=None, dtype=None):
             arr = arr.reshape((1,) * (ndim - arr.ndim) + arr.shape)
         elif arr.ndim > ndim:
             raise ValueError("constant %r has more than %d dimensions" % (x, ndim))
+    small = (name is None and arr.size == 1 and arr.dtype.kind in "iuf"
+             and -10 <= arr.flat[0] <= 10 and arr.flat[0] == int(arr.flat[0]))
+    if small:
+        # As Theano 1.0 did, small integral constants are made once and shared
+        # (``1 / (1 + x)`` holds one TensorConstant{1}), which merging and
+        # printing (one id per constant) rely on.
+        key = (arr.dtype.str, arr.shape, arr.flat[0].item())
+        cached = _constant_cache.get(key)
+        if cached is not None:
+            return cached
     bcast = tuple(s == 1 for s in arr.shape)
-    return TensorType(arr.dtype, bcast).make_constant(arr, name=name)
+    const = TensorType(arr.dtype, bcast).make_constant(arr, name=name)
+    if small:
+        _constant_cache[key] = const
+    return const
+
+
+_constant_cache = {}
 
 
 def as_tensor_variable(x, name=None, ndim=None):
@@ -203,20 +220,6 @@ def swapaxes(x, a, b):
     return dimshuffle(x, order)
 
 
-def squeeze(x, axis=None):
-    """Remove the broadcastable (size-1) dimensions of ``x`` (or those in ``axis``)."""
-    x = as_tensor_variable(x)
-    if axis is None:
-        drop = [i for i, b in enumerate(x.type.broadcastable) if b]
-    else:
-        drop = [a % x.type.ndim for a in ([axis] if np.isscalar(axis) else axis)]
-        for a in drop:
-            if not x.type.broadcastable[a]:
-                from theano.tensor.shape import specify_broadcastable
-                x = specify_broadcastable(x, a)
-    return dimshuffle(x, [i for i in range(x.type.ndim) if i not in drop])
-
-
 def shape_padleft(x, n_ones=1):
     x = as_tensor_variable(x)
     return dimshuffle(x, ["x"] * n_ones + list(range(x.type.ndim)))
@@ -238,9 +241,11 @@ def shape_padaxis(x, axis):
     return dimshuffle(x, order)
 
 
+_second = Elemwise(ts_second)
+
+
 def second(a, b):
     """``b`` broadcast to the shape of ``a`` (Theano's ``fill``)."""
-    from theano.tensor.math import _second
     return _second(a, b)
 
 
@@ -256,14 +261,6 @@ def zeros_like(model, dtype=None, opt=False):
 def ones_like(model, dtype=None, opt=False):
     model = as_tensor_variable(model)
     return fill(model, constant(1, dtype=dtype or model.type.dtype))
-
-
-def maximum_shape(cands):
-    """Pick one of several equal symbolic dimension sizes, preferring constants."""
-    for c in cands:
-        if isinstance(c, (int, np.integer)) or isinstance(c, Constant):
-            return c
-    return cands[0]
 
 
 # -- scalar <-> 0-d tensor ----------------------------------------------------------

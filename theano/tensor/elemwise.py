@@ -3,13 +3,17 @@ import numpy as np
 
 from theano.graph.basic import Apply
 from theano.graph.op import Op
-from theano.scalar.basic import Add, Cast, Mul, ScalarOp, add, mul
+from theano.graph.basic import Constant
+from theano.scalar.basic import (Add, Cast, Composite, Mul, ScalarOp, add, call_ufunc_into,
+                                 inplace_ufunc, mul)
 from theano.tensor.type import TensorType
 
 __all__ = ["Elemwise", "DimShuffle", "CAReduce"]
 
 
 def _as_tensor(x):
+    # Lazy: theano.tensor.basic builds casts and dimshuffles on this module's
+    # ops, and as_tensor_variable needs those in turn.
     from theano.tensor.basic import as_tensor_variable
     return as_tensor_variable(x)
 
@@ -87,7 +91,9 @@ class DimShuffle(Op):
 
     # Gradients live in theano.tensor.math_grad.
     def __str__(self):
-        return "DimShuffle{%s}" % ",".join(str(o) for o in self.new_order)
+        # Theano 1.0 printed the (default) view form as InplaceDimShuffle.
+        return "%s{%s}" % ("InplaceDimShuffle" if self.inplace else "DimShuffle",
+                           ",".join(str(o) for o in self.new_order))
 
     def get_scalar_constant_value(self, node, recurse):
         return recurse(node.inputs[0])
@@ -116,8 +122,8 @@ class Elemwise(Op):
         padded = []
         for i in inputs:
             if i.type.ndim < nd:
-                from theano.tensor.basic import dimshuffle
-                i = dimshuffle(i, ["x"] * (nd - i.type.ndim) + list(range(i.type.ndim)))
+                i = DimShuffle(i.type.broadcastable,
+                               ["x"] * (nd - i.type.ndim) + list(range(i.type.ndim)))(i)
             padded.append(i)
         try:
             dtypes = self.scalar_op.output_dtypes(*[i.type.dtype for i in padded])
@@ -154,7 +160,6 @@ class Elemwise(Op):
         if nout == 1 and 0 in inplace:
             # Truly in place: the ufunc (or a Composite's last ufunc) writes
             # into the destroyed input; anything else falls back to a copy.
-            from theano.scalar.basic import Composite, call_ufunc_into, inplace_ufunc
             target_idx = inplace[0]
             sop = self.scalar_op
             uf = None if isinstance(sop, Composite) else inplace_ufunc(sop)
@@ -231,7 +236,6 @@ class Elemwise(Op):
                 out.append(1)
             else:
                 # Prefer a constant dimension when one is known.
-                from theano.tensor.basic import maximum_shape
                 out.append(maximum_shape(cands))
         return [tuple(out)] * len(node.outputs)
 
@@ -246,9 +250,20 @@ class Elemwise(Op):
     def __str__(self):
         if self.name:
             return self.name
+        # Theano 1.0's spelling: the named ops of theano.tensor print as
+        # ``Elemwise{add,no_inplace}`` (their name), others as ``Elemwise{mul}``
+        # or, in place, ``Elemwise{mul}[(0, 0)]``.
         if self.inplace_pattern:
             return "Elemwise{%s}%s" % (self.scalar_op, list(self.inplace_pattern))
-        return "Elemwise{%s,no_inplace}" % self.scalar_op
+        return "Elemwise{%s}" % self.scalar_op
+
+
+def maximum_shape(cands):
+    """Pick one of several equal symbolic dimension sizes, preferring constants."""
+    for c in cands:
+        if isinstance(c, (int, np.integer)) or isinstance(c, Constant):
+            return c
+    return cands[0]
 
 
 def _normalize_axis(axis, ndim):

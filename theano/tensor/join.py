@@ -8,7 +8,8 @@ from theano.graph.basic import Apply, Constant
 from theano.graph.op import Op
 from theano.tensor.alloc import _const_value
 from theano.tensor.alloc import _int_scalar as check
-from theano.tensor.basic import as_tensor_variable, cast, maximum_shape, shape_padaxis
+from theano.tensor.basic import as_tensor_variable, cast, shape_padaxis
+from theano.tensor.elemwise import maximum_shape
 from theano.tensor.math import eq, switch
 from theano.tensor.shape import MakeVector, get_vector_length, patternbroadcast
 from theano.tensor.type import TensorType

@@ -10,6 +10,7 @@ from theano.tensor.basic import (
     as_tensor_variable,
     cast,
     constant,
+    dimshuffle,
     get_scalar_constant_value,
 )
 from theano.tensor.elemwise import Elemwise
@@ -17,7 +18,7 @@ from theano.tensor.type import TensorType
 
 __all__ = ["Shape", "Shape_i", "shape", "shape_i", "get_vector_length", "Reshape", "reshape",
            "flatten", "SpecifyShape", "specify_shape", "Rebroadcast", "patternbroadcast",
-           "addbroadcast", "unbroadcast", "specify_broadcastable"]
+           "addbroadcast", "unbroadcast", "specify_broadcastable", "squeeze"]
 
 
 # ---------------------------------------------------------------------------
@@ -568,3 +569,16 @@ def unbroadcast(x, *axes):
 
 
 specify_broadcastable = addbroadcast
+
+
+def squeeze(x, axis=None):
+    """Remove the broadcastable (size-1) dimensions of ``x`` (or those in ``axis``)."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        drop = [i for i, b in enumerate(x.type.broadcastable) if b]
+    else:
+        drop = [a % x.type.ndim for a in ([axis] if np.isscalar(axis) else axis)]
+        for a in drop:
+            if not x.type.broadcastable[a]:
+                x = specify_broadcastable(x, a)
+    return dimshuffle(x, [i for i in range(x.type.ndim) if i not in drop])

@@ -11,7 +11,7 @@ from theano.scalar.basic import complex_dtypes, discrete_dtypes
 from theano.tensor.advsubtensor import AdvancedSubtensor1
 from theano.tensor.basic import cast, constant, dimshuffle, zeros_like
 from theano.tensor.shape import patternbroadcast
-from theano.tensor.subtensor import _IncOp, _ReadOp
+from theano.tensor.basic_subtensor import _IncOp, _ReadOp
 
 __all__ = []
 

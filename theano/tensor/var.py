@@ -11,17 +11,16 @@ import theano.tensor.subtensor as s
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, user_source_line
 from theano.scalar import basic as _ts
+from theano.tensor.shape import flatten as _sh_flatten
+from theano.tensor.shape import get_vector_length as _sh_get_vector_length
+from theano.tensor.shape import reshape as _sh_reshape
+from theano.tensor.shape import shape as _sh_shape
+from theano.tensor.shape import squeeze as _sh_squeeze
 from theano.tensor.type import TensorType
 
 _COMPARISONS = (_ts.LT, _ts.GT, _ts.LE, _ts.GE)
 
 __all__ = ["TensorVariable", "TensorConstant", "_tensor_py_operators"]
-
-
-def _shape_mod():
-    # ``theano.tensor.shape`` is also a function re-exported by the package,
-    # which shadows the submodule attribute: fetch the module itself.
-    return sys.modules["theano.tensor.shape"]
 
 
 def _sub_mod():
@@ -173,7 +172,7 @@ class _tensor_py_operators:
         # is known when the graph is built, as in Theano 1.0.
         try:
             if self.type.ndim == 1:
-                n = _shape_mod().get_vector_length(self)
+                n = _sh_get_vector_length(self)
             else:
                 n = _b.get_scalar_constant_value(self.shape[0])
         except Exception:
@@ -199,7 +198,7 @@ class _tensor_py_operators:
 
     @property
     def shape(self):
-        return _shape_mod().shape(self)
+        return _sh_shape(self)
 
     @property
     def size(self):
@@ -231,10 +230,10 @@ class _tensor_py_operators:
     def reshape(self, shape, *args, ndim=None):
         if args:
             shape = (shape,) + args
-        return _shape_mod().reshape(self, shape, ndim=ndim)
+        return _sh_reshape(self, shape, ndim=ndim)
 
     def flatten(self, ndim=1, outdim=None):
-        return _shape_mod().flatten(self, outdim if outdim is not None else ndim)
+        return _sh_flatten(self, outdim if outdim is not None else ndim)
 
     def ravel(self):
         return self.flatten()
@@ -243,7 +242,7 @@ class _tensor_py_operators:
         return _b.swapaxes(self, a, b)
 
     def squeeze(self):
-        return _b.squeeze(self)
+        return _sh_squeeze(self)
 
     def astype(self, dtype):
         return _b.cast(self, dtype)

@@ -7,14 +7,24 @@ import numpy as np
 import theano.scalar.basic as ts
 from theano.graph.basic import Constant, Variable
 from theano.rewriting.basic import node_rewriter
-from theano.rewriting.db import (register_canonicalize, register_specialize, register_stabilize,
-                                 register_useless)
+from theano.rewriting.db import (
+    register_canonicalize,
+    register_specialize,
+    register_stabilize,
+    register_useless,
+)
 from theano.tensor.alloc import Alloc, alloc
-from theano.tensor.basic import (NotScalarConstantError, cast, constant,
-                                 get_scalar_constant_value, second)
+from theano.tensor.basic import (
+    NotScalarConstantError,
+    cast,
+    constant,
+    get_scalar_constant_value,
+    second,
+    shape_padleft,
+)
 from theano.tensor.elemwise import DimShuffle, Elemwise
-from theano.tensor.shape import Rebroadcast, patternbroadcast
 from theano.tensor.gradient_ops import GradIdentity
+from theano.tensor.shape import Rebroadcast, patternbroadcast, shape_i
 from theano.tensor.type import TensorType
 
 __all__ = ["get_const", "is_const", "fit_type", "broadcast_like", "scalar_op_of",
@@ -75,7 +85,6 @@ def fit_type(new, old):
     if new.type.dtype != old.type.dtype:
         new = cast(new, old.type.dtype)
     if new.type.ndim < old.type.ndim:
-        from theano.tensor.basic import shape_padleft
         new = shape_padleft(new, old.type.ndim - new.type.ndim)
         if any(b and not ob for b, ob in zip(new.type.broadcastable, old.type.broadcastable)):
             return None  # the padded dimensions must be broadcast: caller's job
@@ -91,7 +100,6 @@ def shape_of_var(fgraph, var):
     sf = getattr(fgraph, "shape_feature", None)
     if sf is not None:
         return sf.get_shape(var)
-    from theano.tensor.shape import shape_i
     return tuple(shape_i(var, i) for i in range(var.type.ndim))
 
 
@@ -127,7 +135,6 @@ def broadcast_like(value, template, fgraph, dtype=None, models=()):
     if value.type.ndim > nd:
         return None
     if value.type.ndim < nd:
-        from theano.tensor.basic import shape_padleft
         value = shape_padleft(value, nd - value.type.ndim)
     want = template.type.broadcastable
     if value.type.broadcastable == want:
@@ -336,7 +343,6 @@ def local_elemwise_alloc(fgraph, node):
         if v.type.ndim > nd:
             return False
         if v.type.ndim < nd:
-            from theano.tensor.basic import shape_padleft
             v = shape_padleft(v, nd - v.type.ndim)
         # v broadcasts in the elementwise op only along its broadcastable dims.
         if any(not vb and ib for vb, ib in zip(v.type.broadcastable,

@@ -11,7 +11,7 @@ import numpy as np
 from theano.rewriting.basic import node_rewriter
 from theano.rewriting.db import register_canonicalize, register_specialize, register_useless
 from theano.tensor.rewriting.basic import fit_type, get_const
-from theano.tensor.shape import MakeVector, Rebroadcast, Shape, Shape_i, make_vector
+from theano.tensor.shape import MakeVector, Rebroadcast, Shape, Shape_i, make_vector, shape_i
 from theano.tensor.subtensor import Subtensor, get_idx_list
 
 __all__ = []
@@ -115,7 +115,6 @@ def local_subtensor_of_shape_vector(fgraph, node):
         return False
     i %= n
     if isinstance(src.op, Shape):
-        from theano.tensor.shape import shape_i
         res = shape_i(x, i)
     else:
         res = entries[i]
