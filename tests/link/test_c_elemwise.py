@@ -419,13 +419,16 @@ class _Broken(Op):
         out[0][0] = inputs[0]
 
 
-def test_compile_error_reports_compiler_message_and_source(monkeypatch, tmp_path):
-    monkeypatch.setitem(registry._GENERATORS, _Broken,
-                        lambda node, fname, module: "this is not C %s;\n" % fname)
-    x = tensor("float64", name="x")
-    with change_flags(compiledir=str(tmp_path)):
-        with pytest.raises(CompileError) as info:
-            theano.function([x], _Broken()(x), mode=C)
+def test_compile_error_reports_compiler_message_and_source(tmp_path):
+    registry.register_c_kernel(_Broken)(
+        lambda node, fname, module: "this is not C %s;\n" % fname)
+    try:
+        x = tensor("float64", name="x")
+        with change_flags(compiledir=str(tmp_path)):
+            with pytest.raises(CompileError) as info:
+                theano.function([x], _Broken()(x), mode=C)
+    finally:
+        registry.c_kernels.unregister(_Broken)
     msg = str(info.value)
     assert "error" in msg and "Source kept at: " in msg
     path = msg.split("Source kept at: ")[1].splitlines()[0]

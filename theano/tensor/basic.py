@@ -124,6 +124,7 @@ def as_tensor_variable(x, name=None, ndim=None):
     if hasattr(x, "owner") and isinstance(x, list):
         raise TypeError("unexpected list of variables")
     if isinstance(x, (list, tuple)) and any(isinstance(v, Variable) for v in _flat(x)):
+        # Lazy: Join is built on this module (its inputs go through here).
         from theano.tensor.join import stack
         return stack([as_tensor_variable(v) for v in x])
     try:

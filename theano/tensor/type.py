@@ -117,7 +117,8 @@ class TensorType(Type):
             return var
         if (isinstance(t, TensorType) and t.dtype == self.dtype and t.ndim == self.ndim
                 and all(sb or not vb for sb, vb in zip(self.broadcastable, t.broadcastable))):
-            from theano.tensor.shape import patternbroadcast  # noqa: layering (lazy)
+            # Lazy: the op that relabels broadcast flags is built on this type.
+            from theano.tensor.shape import patternbroadcast
             return patternbroadcast(var, self.broadcastable)
         return None
 
@@ -204,11 +205,26 @@ def _typed_constructor(dtype, kind):
     ctor = TensorType(dtype, _KIND_BCAST[kind])
 
     def plural(*names):
-        if len(names) == 1 and isinstance(names[0], int):
-            return [ctor() for _ in range(names[0])]
-        return [ctor(n) for n in names]
+        return _several(ctor, names)
 
     return ctor, plural
+
+
+def _several(make, names, **kwargs):
+    """Theano 1.0's plural constructors (``T.dscalars``, ``T.matrices``...).
+
+    ``f(3)`` makes three unnamed variables; a lone string or sequence is split
+    into its items (``f('xyz')`` names three variables ``x``, ``y``, ``z``);
+    several names make one variable each.  A single resulting name gives a
+    bare variable, not a list, as in Theano 1.0.
+    """
+    if names and isinstance(names[0], (int, np.integer)):
+        return [make(**kwargs) for _ in range(int(names[0]))]
+    if len(names) == 1:
+        names = names[0]
+    if len(names) == 1:
+        return make(names[0], **kwargs)
+    return [make(n, **kwargs) for n in names]
 
 
 def _install(namespace):
@@ -226,9 +242,7 @@ def _install(namespace):
         gen = namespace[kind]
 
         def gplural(*names, dtype=None, _gen=gen):
-            if len(names) == 1 and isinstance(names[0], int):
-                return [_gen(dtype=dtype) for _ in range(names[0])]
-            return [_gen(n, dtype=dtype) for n in names]
+            return _several(_gen, names, dtype=dtype)
 
         namespace["matrices" if kind == "matrix" else kind + "s"] = gplural
 
