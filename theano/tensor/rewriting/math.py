@@ -620,7 +620,7 @@ def local_reduce_dimshuffle(fgraph, node):
     red = _same_reduce(node.op, base_axes)(base) if base_axes else None
     if red is None:
         # Only inserted (size-1) axes are reduced.
-        if node.op.scalar_op.name not in ("add", "mul", "maximum", "minimum"):
+        if not isinstance(node.op.scalar_op, (ts.Add, ts.Mul, ts.Maximum, ts.Minimum)):
             return False
         red = base
         left = list(range(base.type.ndim))

@@ -35,7 +35,7 @@ def _of(var, cls):
     return None
 
 
-def _last_axis_keepdims(var, reduce_cls, scalar_name=None):
+def _last_axis_keepdims(var, reduce_cls, scalar_op_cls=None):
     """``x`` if ``var`` is ``reduce(x, axis=-1, keepdims=True)`` for a 2-d ``x``, else None."""
     node = var.owner
     if node is None or not isinstance(node.op, DimShuffle) or node.op.new_order != (0, "x"):
@@ -43,7 +43,7 @@ def _last_axis_keepdims(var, reduce_cls, scalar_name=None):
     red = node.inputs[0].owner
     if red is None or not isinstance(red.op, reduce_cls) or red.op.axis != (1,):
         return None
-    if scalar_name is not None and red.op.scalar_op.name != scalar_name:
+    if scalar_op_cls is not None and not isinstance(red.op.scalar_op, scalar_op_cls):
         return None
     x = red.inputs[0]
     return x if x.type.ndim == 2 else None
@@ -63,7 +63,7 @@ def local_softmax_from_graph(fgraph, node):
         return False
     (x,) = ex
     sub = _of(x, ts.Sub)
-    if sub is not None and _last_axis_keepdims(sub[1], CAReduce, "maximum") is sub[0]:
+    if sub is not None and _last_axis_keepdims(sub[1], CAReduce, ts.Maximum) is sub[0]:
         x = sub[0]
     if x.type.dtype not in ("float32", "float64", "float16"):
         return False
