@@ -13,6 +13,7 @@ modulo, 0 for a division by zero, wrap-around on overflow.
 import numpy as np
 
 import theano.scalar.basic as sb
+from theano.graph.rules import OpRegistry
 
 __all__ = ["C_TYPES", "TYPENUMS", "KernelContext", "scalar_c_code", "c_rule", "literal"]
 
@@ -98,23 +99,16 @@ def _fn(name, dtype):
     return name + "f" if dtype == "float32" else name
 
 
-_RULES = {}
-
-
-def c_rule(*classes):
-    """Register ``rule(op, args, in_dtypes, out_dtypes, ctx)`` for scalar op classes."""
-    def deco(rule):
-        for cls in classes:
-            _RULES[cls] = rule
-        return rule
-    return deco
+# rule(op, args, in_dtypes, out_dtypes, ctx) -> C expressions, keyed by scalar op class.
+scalar_c_rules = OpRegistry("scalar C code")
+c_rule = scalar_c_rules.register
 
 
 def scalar_c_code(op, args, in_dtypes, out_dtypes, ctx):
     """C expressions (one per output) computing ``op``, or None if unsupported."""
     if any(d not in C_TYPES for d in tuple(in_dtypes) + tuple(out_dtypes)):
         return None
-    rule = _RULES.get(type(op))
+    rule = scalar_c_rules.lookup(type(op))
     if rule is None:
         return None
     return rule(op, list(args), list(in_dtypes), list(out_dtypes), ctx)
@@ -385,14 +379,14 @@ c_rule(sb.IsNan)(_elementwise(lambda args, ct, ctx: "(isnan(%s) != 0)" % args[0]
 c_rule(sb.IsInf)(_elementwise(lambda args, ct, ctx: "(isinf(%s) != 0)" % args[0]
                               if ct in _FLOATS else "0"))
 
-_LIBM = {"Exp": "exp", "Exp2": "exp2", "Expm1": "expm1", "Log": "log", "Log2": "log2",
-         "Log10": "log10", "Log1p": "log1p", "Sqrt": "sqrt", "Sin": "sin", "Cos": "cos",
-         "Tan": "tan", "ArcSin": "asin", "ArcCos": "acos", "ArcTan": "atan", "Sinh": "sinh",
-         "Cosh": "cosh", "Tanh": "tanh", "ArcSinh": "asinh", "ArcCosh": "acosh",
-         "ArcTanh": "atanh", "Floor": "floor", "Ceil": "ceil", "Trunc": "trunc",
-         "RoundHalfToEven": "rint", "Erf": "erf"}  # glibc erfc: 500 ulp off SciPy in the tail
-for _name, _cname in _LIBM.items():
-    c_rule(getattr(sb, _name))(_float_only(
+_LIBM = {sb.Exp: "exp", sb.Exp2: "exp2", sb.Expm1: "expm1", sb.Log: "log", sb.Log2: "log2",
+         sb.Log10: "log10", sb.Log1p: "log1p", sb.Sqrt: "sqrt", sb.Sin: "sin", sb.Cos: "cos",
+         sb.Tan: "tan", sb.ArcSin: "asin", sb.ArcCos: "acos", sb.ArcTan: "atan", sb.Sinh: "sinh",
+         sb.Cosh: "cosh", sb.Tanh: "tanh", sb.ArcSinh: "asinh", sb.ArcCosh: "acosh",
+         sb.ArcTanh: "atanh", sb.Floor: "floor", sb.Ceil: "ceil", sb.Trunc: "trunc",
+         sb.RoundHalfToEven: "rint", sb.Erf: "erf"}  # glibc erfc: 500 ulp off SciPy in the tail
+for _cls, _cname in _LIBM.items():
+    c_rule(_cls)(_float_only(
         lambda a, ct, _c=_cname: "%s(%s)" % (_fn(_c, ct), a)))
 
 
