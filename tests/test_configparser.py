@@ -47,7 +47,7 @@ def test_defaults():
         "compute_test_value_opt": "off", "cast_policy": "custom",
         "exception_verbosity": "low", "on_opt_error": "warn",
         "on_unused_input": "raise", "profile": False, "profile_memory": False,
-        "allow_gc": True, "openmp": False, "openmp_elemwise_minsize": 200000,
+        "allow_gc": True, "openmp": True, "openmp_elemwise_minsize": 200000,
         "optimizer_including": "", "optimizer_excluding": "",
         "optimizer_requiring": "", "warn_float64": "ignore",
         "print_test_value": False, "deterministic": "default",

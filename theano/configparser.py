@@ -152,6 +152,73 @@ def _optional_bool(value):
     return None if value in (None, "None") else _to_bool(value)
 
 
+class _FloatXParam(EnumStr):
+    """``floatX``; Theano 1.0 also accepted the short forms '16', '32' and '64'."""
+
+    def __init__(self):
+        super().__init__("float64", "float32", "float16")
+
+    def convert(self, value):
+        if value in ("16", "32", "64"):
+            value = "float" + value
+        return super().convert(value)
+
+
+class _ModeParam(EnumStr):
+    """``mode``: a mode name, or (as in Theano 1.0) a Mode instance.
+
+    The config layer cannot import ``theano.compile``, so a mode object is
+    recognised by its ``linker`` and ``optimizer`` attributes.
+    """
+
+    def convert(self, value):
+        if not isinstance(value, str) and hasattr(value, "linker") and hasattr(
+                value, "optimizer"):
+            return value
+        return super().convert(value)
+
+
+def _unset_or_raise(replacement):
+    """A removed Theano flag that may only be left empty (Theano raised when it was set)."""
+    def convert(value):
+        if value:
+            raise ValueError("this flag was removed from Theano; use %s instead" % replacement)
+        return value
+    return ConfigParam("", convert, "'' (removed flag)")
+
+
+def _only_true(value):
+    if not _to_bool(value):
+        raise ValueError("this deprecated flag must stay True")
+    return True
+
+
+def _gpu_name(value):
+    if value == "" or (isinstance(value, str) and value.startswith(("cuda", "opencl"))):
+        return value
+    raise ValueError("expected '', cuda* or opencl*")
+
+
+def _no_effect(doc):
+    # Flags of Theano 1.0 that concern back-ends or bugs this build does not
+    # have: accepted (old scripts and .theanorc files keep working), checked
+    # like Theano checked them, and documented as having no effect.
+    return "No effect in this build (%s)" % doc
+
+
+def _warn_default(version):
+    """Default of a ``warn.*`` flag: warn about bugs fixed after ``warn.ignore_bug_before``."""
+    def default(cfg):
+        before = cfg.warn__ignore_bug_before
+        if before in ("None", "all"):
+            return before == "None"
+
+        def key(v):
+            return tuple(int(p) for p in v.split(".") if p.isdigit())
+        return key(before) < key(version)
+    return default
+
+
 # ------------------------------------------------------------ default values
 @functools.lru_cache(maxsize=None)
 def _find_cxx():
@@ -188,17 +255,16 @@ _B, _E, _I, _S = BoolParam, EnumStr, IntParam, StrParam
 _CHECK = ("off", "ignore", "warn", "raise", "pdb")
 _SETERR = ("ignore", "warn", "raise", "call", "print", "log")
 _flag("device", DeviceParam(), "Device for computations; only 'cpu' exists")
-_flag("floatX", _E("float64", "float32", "float16"),
-      "Default floating-point precision for Python casts", True)
+_flag("floatX", _FloatXParam(), "Default floating-point precision for Python casts", True)
 _flag("warn_float64", _E("ignore", "warn", "raise", "pdb"),
       "What to do when a float64 variable is created")
 _flag("cast_policy", _E("custom", "numpy+floatX"), "Implicit casting rules", True)
 _flag("int_division", _E("int", "raise", "floatX"), "Meaning of int / int", True)
 _flag("deterministic", _E("default", "more"),
       "'more' avoids non-deterministic implementations", True)
-_flag("mode", _E("FAST_RUN", "FAST_COMPILE", "DebugMode", "DEBUG_MODE",
-                 "NanGuardMode", "Mode", "ProfileMode", "PROFILE_MODE"),
-      "Default compilation mode")
+_flag("mode", _ModeParam("FAST_RUN", "FAST_COMPILE", "DebugMode", "DEBUG_MODE",
+                        "NanGuardMode", "Mode", "ProfileMode", "PROFILE_MODE"),
+      "Default compilation mode (a name, or a Mode instance as in Theano 1.0)")
 _flag("optimizer", _E("fast_run", "merge", "fast_compile", "None", "o1", "o2",
                       "o3", "o4", "unsafe"), "Default optimizer of Mode")
 _flag("optimizer_including", _S(""), "Optimizer tags to include ('a:b')")
@@ -227,7 +293,11 @@ _flag("cxx", ConfigParam(lambda cfg: _find_cxx(), _S("").convert, "a path"),
       "C++ compiler; empty means Python implementations only")
 _flag("gcc__cxxflags", _S(""), "Extra flags for the C++ compiler", True)
 _flag("blas__ldflags", _S(""), "BLAS link flags; empty uses NumPy", True)
-_flag("openmp", _B(False), "Use OpenMP in generated C code", True)
+_flag("openmp", _B(True), "Use threads (OpenMP) in C loops over at least "
+      "openmp_elemwise_minsize elements; as many as OMP_NUM_THREADS allows (all cores by "
+      "default), or openmp_threads", True)
+_flag("openmp_threads", _I(0, lambda i: i >= 0),
+      "Threads of the C loops (0: OMP_NUM_THREADS, else every core)")
 _flag("openmp_elemwise_minsize", _I(200000, lambda i: i > 0),
       "Minimum size for OpenMP elemwise loops", True)
 _flag("tensor__cmp_sloppy", _I(0, lambda i: i in (0, 1, 2)),
@@ -245,7 +315,10 @@ _flag("cmodule__warn_no_version", _B(False), "Warn on unversioned C code")
 _flag("cmodule__remove_gxx_opt", _B(False), "Compile C code without -O3")
 _flag("cmodule__compilation_warning", _B(False), "Print compiler warnings")
 _flag("cmodule__age_thresh_use", _I(60 * 60 * 24 * 24),
-      "Seconds after which unused compiled modules are deleted")
+      "Seconds after which unused compiled modules are deleted; 0: never")
+_flag("cmodule__max_size_mb", _I(1000, lambda i: i >= 0),
+      "Size (MB) of the compiled-module cache above which the least recently used "
+      "modules are deleted; 0: no limit")
 _flag("compile__wait", _I(5, lambda i: i > 0), "Seconds between lock tries")
 _flag("compile__timeout", _I(120, lambda i: i >= 0), "Stale lock timeout (s)")
 _flag("profile", _B(False), "Profile compiled functions")
@@ -288,6 +361,88 @@ _flag("unpickle_function", _B(True), "Unpickle compiled functions")
 _flag("pickle_test_value", _B(True), "Pickle test values with variables")
 _flag("warn__ignore_bug_before", _S("0.9"), "Hide warnings of older bugs")
 _flag("unittests__rseed", _S("666"), "Seed for the test-suite RNG")
+_flag("conv__assert_shape", _B(False),
+      "AbstractConv ops check that the shapes given by the user match the run-time shapes")
+
+# The rest of Theano 1.0's flags: accepted, validated, and without effect.
+_NO_GPU = "there is no GPU back-end"
+_flag("init_gpu_device", ConfigParam("", _gpu_name, "'', cuda* or opencl*", mutable=False),
+      _no_effect(_NO_GPU))
+_flag("force_device", _B(False, mutable=False), _no_effect(_NO_GPU))
+_flag("contexts", _S("", check=lambda v: v == "" or all(
+    len(p.split("->")) == 2 and not p.split("->")[0].startswith(("cpu", "cuda", "opencl"))
+    for p in v.split(";"))), _no_effect(_NO_GPU + "; 'name->device;...' maps"))
+_flag("print_active_device", _B(True, mutable=False), _no_effect(_NO_GPU))
+_flag("gpuarray__sync", _unset_or_raise("nothing (it was deprecated)"), _no_effect(_NO_GPU))
+_flag("gpuarray__preallocate", FloatParam(0.0, mutable=False), _no_effect(_NO_GPU))
+_flag("gpuarray__sched", _E("default", "multi", "single"), _no_effect(_NO_GPU))
+_flag("gpuarray__single_stream", _B(True), _no_effect(_NO_GPU))
+_flag("gpuarray__cache_path", _path_param(lambda cfg: os.path.join(
+    cfg.compiledir, "gpuarray_kernels")), _no_effect(_NO_GPU))
+_flag("cuda__root", _S(os.environ.get("CUDA_ROOT", os.environ.get("CUDA_PATH", ""))),
+      _no_effect(_NO_GPU))
+_flag("cuda__include_path", ConfigParam(lambda cfg: os.path.join(cfg.cuda__root, "include")
+                                        if cfg.cuda__root else "", _S("").convert, "a path"),
+      _no_effect(_NO_GPU))
+_flag("gpu__local_elemwise_fusion", _B(True), _no_effect(_NO_GPU))
+_flag("gpuelemwise__sync", _B(True), _no_effect(_NO_GPU))
+_flag("experimental__unpickle_gpu_on_cpu", _B(False), _no_effect(_NO_GPU))
+_flag("dnn__conv__workmem", _unset_or_raise("dnn.conv.algo_fwd"), _no_effect("removed flag"))
+_flag("dnn__conv__workmem_bwd", _unset_or_raise("dnn.conv.algo_bwd_filter/_data"),
+      _no_effect("removed flag"))
+_flag("dnn__conv__algo_bwd", _unset_or_raise("dnn.conv.algo_bwd_filter/_data"),
+      _no_effect("removed flag"))
+_DNN_RUNTIME = ("guess_once", "guess_on_shape_change", "time_once", "time_on_shape_change")
+_flag("dnn__conv__algo_fwd", _E("small", "none", "large", "fft", "fft_tiling", "winograd",
+                                "winograd_non_fused", *_DNN_RUNTIME), _no_effect("no cuDNN"))
+_flag("dnn__conv__algo_bwd_data", _E("none", "deterministic", "fft", "fft_tiling", "winograd",
+                                     "winograd_non_fused", *_DNN_RUNTIME), _no_effect("no cuDNN"))
+_flag("dnn__conv__algo_bwd_filter", _E("none", "deterministic", "fft", "small",
+                                       "winograd_non_fused", "fft_tiling", *_DNN_RUNTIME),
+      _no_effect("no cuDNN"))
+_flag("dnn__conv__precision", _E("as_input_f32", "as_input", "float16", "float32", "float64"),
+      _no_effect("no cuDNN"))
+for _name in ("base_path", "include_path", "library_path", "bin_path"):
+    _flag("dnn__" + _name, _S(""), _no_effect("no cuDNN"))
+_flag("dnn__enabled", _E("auto", "True", "False", "no_check"), _no_effect("no cuDNN"))
+_flag("magma__include_path", _S(""), _no_effect("no MAGMA"))
+_flag("magma__library_path", _S(""), _no_effect("no MAGMA"))
+_flag("magma__enabled", _B(False), _no_effect("no MAGMA"))
+_flag("ctc__root", _S("", mutable=False), _no_effect("no Baidu CTC"))
+_flag("lib__amdlibm", _B(False), _no_effect("no AMD libm"))
+_flag("cache_optimizations", _B(False), _no_effect("Theano's unfinished optimization cache"))
+_flag("DebugMode__check_preallocated_output_ndim", _I(4, lambda i: i > 0),
+      _no_effect("DebugMode does not test preallocated outputs"))
+for _name, _param in (("time_thunks", _B(True)), ("output_line_width", _I(512, lambda i: i > 0)),
+                      ("min_memory_size", _I(1024, lambda i: i >= 0)),
+                      ("min_peak_memory", _B(False)), ("debugprint", _B(False)),
+                      ("ignore_first_call", _B(False))):
+    _flag("profiling__" + _name, _param, _no_effect("profiler detail"))
+_flag("cmodule__preload_cache", _B(False, mutable=False), _no_effect("modules load on demand"))
+_flag("cmodule__debug", _B(False), _no_effect("generated C code has no DEBUG variant"))
+_flag("blas__check_openmp", _B(True), _no_effect("BLAS comes from NumPy"))
+_flag("metaopt__verbose", _I(0), _no_effect("no meta-optimizer"))
+_flag("metaopt__optimizer_excluding", _S(""), _no_effect("no meta-optimizer"))
+_flag("metaopt__optimizer_including", _S(""), _no_effect("no meta-optimizer"))
+_flag("tensor__insert_inplace_optimizer_validate_nb", _I(-1),
+      _no_effect("the in-place pass validates every change"))
+_flag("experimental__local_alloc_elemwise", ConfigParam(True, _only_true, "True"),
+       _no_effect("deprecated; the rewrite always runs"))
+_flag("experimental__local_alloc_elemwise_assert", _B(True), _no_effect("shapes are checked"))
+_flag("compiledir_format", _S("compiledir_%(short_platform)s-%(processor)s-%(python_version)s-"
+                              "%(python_bitwidth)s", mutable=False),
+      _no_effect("compiledir is named from the platform"))
+# Warnings about bugs of old Theano versions: this code base never had them.
+for _name, _fixed in (("argmax_pushdown_bug", "0.3"), ("gpusum_01_011_0111_bug", "0.3"),
+                      ("sum_sum_bug", "0.3"), ("sum_div_dimshuffle_bug", "0.3"),
+                      ("subtensor_merge_bug", "0.5"), ("gpu_set_subtensor1", "0.6"),
+                      ("signal_conv2d_interface", "0.7"), ("reduce_join", "0.7"),
+                      ("inc_set_subtensor1", "0.7"), ("round", "0.9"),
+                      ("inc_subtensor1_opt", "0.10"), ("identify_1pexp_bug", "0.4.1")):
+    _flag("warn__" + _name, ConfigParam(_warn_default(_fixed), _to_bool, "True or False"),
+          _no_effect("warns about a bug of Theano versions before %s" % _fixed))
+_flag("warn__vm_gc_bug", _B(False), _no_effect("warns about a bug of an unreleased Theano"))
+del _name, _param, _fixed
 
 
 # -------------------------------------------------------------------- parsing

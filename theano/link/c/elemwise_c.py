@@ -2,11 +2,11 @@
 
 Each node becomes a *block* function -- one flat loop over contiguous
 elements, typed for the node's dtypes, that the compiler vectorises -- plus
-a static description (dtypes, broadcastable flags, in-place pattern) handed
-to the shared driver ``th_elemwise_call`` (see :mod:`theano.link.c.runtime`),
-which does the broadcasting, allocation, strided buffering and threading.
+a static description (dtypes, broadcastable flags, in-place pattern) run by
+the runtime's elementwise driver (``c_code/th_elemwise.c``), which does the
+broadcasting, allocation, strided buffering and threading.
 """
-from theano.link.c.registry import register_c_kernel
+from theano.link.c.registry import CKernel, register_c_kernel
 from theano.link.c.scalar_c import C_TYPES, TYPENUMS, KernelContext, scalar_c_code
 from theano.tensor.elemwise import Elemwise
 
@@ -27,14 +27,15 @@ def _c_array(ctype, name, values):
 
 
 @register_c_kernel(Elemwise)
-def elemwise_kernel(node, fname, module):
-    """C text of the thunk ``fname`` for Elemwise ``node``, or None if unsupported."""
+def elemwise_kernel(node, module):
+    """The kernel of Elemwise ``node`` (its spec added to ``module``), or None."""
     in_dts = [i.type.dtype for i in node.inputs]
     out_dts = [o.type.dtype for o in node.outputs]
     if any(d not in C_TYPES for d in in_dts + out_dts):
         return None
     if len(in_dts) + len(out_dts) > _MAX_OPERANDS:
         return None
+    fname = module.new_name()
     ctx = KernelContext(module.helpers, module.errors)
     args = ["v%d" % i for i in range(len(in_dts))]
     exprs = scalar_c_code(node.op.scalar_op, args, in_dts, out_dts, ctx)
@@ -60,9 +61,8 @@ def elemwise_kernel(node, fname, module):
     text += _c_array("int", "types_" + fname, [TYPENUMS[d] for d in in_dts + out_dts])
     text += _c_array("unsigned char", "bcast_" + fname, bcast)
     text += _c_array("int", "inplace_" + fname, [inplace.get(k, -1) for k in range(nout)])
-    text += ("static const th_kernel spec_%(f)s = {%(name)s, %(nin)d, %(nout)d, %(nd)d, "
+    text += ("static const th_ew_spec spec_%(f)s = {%(name)s, %(nin)d, %(nout)d, %(nd)d, "
              "types_%(f)s, bcast_%(f)s, inplace_%(f)s, blk_%(f)s, th_errors};\n"
-             "static PyObject *%(f)s(PyObject *self, PyObject *const *args, Py_ssize_t nargs)\n"
-             "{\n    return th_api->elemwise_call(&spec_%(f)s, args, nargs);\n}\n"
              % dict(f=fname, name=c_string(str(node.op)), nin=nin, nout=nout, nd=nd))
-    return text
+    module.add(text)
+    return CKernel(builtin="elemwise", data="spec_" + fname)

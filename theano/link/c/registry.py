@@ -1,15 +1,16 @@
-"""Which Op classes have C code: generators registered from outside the Ops.
+"""Which Op classes have C code: kernel generators registered from outside the Ops.
 
-A generator ``gen(node, fname, module)`` returns the C text defining a
-METH_FASTCALL function ``fname(inputs, output_storage)`` -- the thunk calling
-convention -- or None when it cannot handle this node (the NumPy thunk is
-used).  ``module`` is the :class:`~theano.link.c.linker.ModuleSource` being
-built, whose shared helpers the generator may extend.  Lookup follows the
-class hierarchy, as for every other rule (:mod:`theano.graph.rules`).
+A generator ``gen(node, module)`` returns a :class:`CKernel` saying how to run the
+node in the C VM, or None when it cannot handle this node (its NumPy ``perform``
+runs instead).  ``module`` is the :class:`~theano.link.c.linker.ModuleSource` of the
+function being compiled; a generator that writes C code adds it there.  Lookup
+follows the class hierarchy, as for every other rule (:mod:`theano.graph.rules`).
 """
+import struct
+
 from theano.graph.rules import OpRegistry
 
-__all__ = ["register_c_kernel", "c_kernel_generator", "c_kernels"]
+__all__ = ["register_c_kernel", "c_kernel_generator", "c_kernels", "CKernel"]
 
 c_kernels = OpRegistry("C kernel")
 register_c_kernel = c_kernels.register
@@ -18,3 +19,35 @@ register_c_kernel = c_kernels.register
 def c_kernel_generator(op):
     """The generator registered for the class of ``op`` (or a base class), or None."""
     return c_kernels.lookup(type(op))
+
+
+class CKernel:
+    """How the C VM runs one node.
+
+    Parameters
+    ----------
+    builtin : str, optional
+        Name of a kernel of the runtime module (``th_k_<name>`` in ``c_code/``).
+    symbol : str, optional
+        Name of a kernel function the generator wrote into the function's module.
+    params : tuple of int, optional
+        The node's parameters, given to the kernel as a ``Py_ssize_t`` vector.
+    data : str, optional
+        Instead of ``params``: a symbol of the module (e.g. an elementwise spec).
+    """
+
+    __slots__ = ("builtin", "symbol", "params", "data")
+
+    def __init__(self, builtin=None, symbol=None, params=(), data=None):
+        if (builtin is None) == (symbol is None):
+            raise ValueError("CKernel needs exactly one of builtin= and symbol=")
+        self.builtin = builtin
+        self.symbol = symbol
+        self.params = tuple(int(p) for p in params)
+        self.data = data
+
+    def packed_params(self):
+        """The parameters as the bytes of a Py_ssize_t vector (None when there are none)."""
+        if not self.params:
+            return None
+        return struct.pack("%dn" % len(self.params), *self.params)

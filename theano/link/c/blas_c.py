@@ -1,0 +1,49 @@
+"""C kernels of the matrix products: ``Dot``, ``Gemm``, ``Gemv``, ``Ger`` (``c_code/th_blas.c``).
+
+They call the BLAS NumPy itself uses, so a compiled function and the user's NumPy code
+share one BLAS thread pool.  Other dtypes (integers, float16) keep NumPy's ``perform``.
+"""
+from theano.link.c.registry import CKernel, register_c_kernel
+from theano.tensor.blas import Gemm, Gemv, Ger
+from theano.tensor.math import Dot
+
+__all__ = []
+
+_BLAS_DTYPES = ("float32", "float64", "complex64", "complex128")
+_REAL = ("float32", "float64")
+
+
+def _all_dtype(node, dtypes):
+    dts = {v.type.dtype for v in list(node.inputs) + list(node.outputs)}
+    return len(dts) == 1 and dts.pop() in dtypes
+
+
+@register_c_kernel(Dot)
+def dot_kernel(node, module):
+    x, y = node.inputs
+    if not _all_dtype(node, _BLAS_DTYPES) or x.type.ndim > 2 or y.type.ndim > 2:
+        return None
+    if (x.type.ndim < 2 or y.type.ndim < 2) and node.outputs[0].type.dtype not in _REAL:
+        return None  # complex matrix-vector products: NumPy
+    return CKernel(builtin="dot")
+
+
+@register_c_kernel(Gemm)
+def gemm_kernel(node, module):
+    if not _all_dtype(node, _BLAS_DTYPES):
+        return None
+    return CKernel(builtin="gemm", params=(node.op.inplace,))
+
+
+@register_c_kernel(Gemv)
+def gemv_kernel(node, module):
+    if not _all_dtype(node, _REAL):
+        return None
+    return CKernel(builtin="gemv", params=(node.op.inplace,))
+
+
+@register_c_kernel(Ger)
+def ger_kernel(node, module):
+    if not _all_dtype(node, _REAL):
+        return None
+    return CKernel(builtin="ger", params=(node.op.destructive,))

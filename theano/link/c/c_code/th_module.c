@@ -1,0 +1,72 @@
+/* The runtime module: threads, the builtin kernels' addresses, the API capsule. */
+
+static th_api_t th_api = {TH_ABI_VERSION, th_prepare_output, th_share, th_elemwise};
+
+static PyObject *th_set_threads(PyObject *self, PyObject *args)
+{
+    int n;
+    Py_ssize_t minsize;
+    if (!PyArg_ParseTuple(args, "in", &n, &minsize)) return NULL;
+    th_nthreads = n > 0 ? n : 1;
+    th_thread_minsize = minsize > 0 ? minsize : 1;
+    Py_RETURN_NONE;
+}
+
+static PyObject *th_blas_info(PyObject *self, PyObject *unused)
+{
+    return Py_BuildValue("(si)", th_blas_name, th_blas_ready);
+}
+
+static PyMethodDef th_runtime_methods[] = {
+    {"set_blas", th_set_blas, METH_VARARGS,
+     "set_blas(kind, gemm, gemv, ger): the BLAS entry points (tuples of 4 addresses)"},
+    {"set_threads", th_set_threads, METH_VARARGS,
+     "set_threads(n, minsize): threads for loops of at least minsize elements"},
+    {"blas_info", th_blas_info, METH_NOARGS, "(name, ready) of the BLAS in use"},
+    {"run_kernel", (PyCFunction)(void (*)(void))th_run_kernel, METH_FASTCALL,
+     "run_kernel(kernel, params, inputs, output_storage)"},
+    {NULL, NULL, 0, NULL}
+};
+
+static struct PyModuleDef th_runtime_module = {
+    PyModuleDef_HEAD_INIT, "@MODULE_NAME@", "Theano C runtime", -1, th_runtime_methods,
+    NULL, NULL, NULL, NULL
+};
+
+static int th_add_kernel(PyObject *dict, const char *name, th_kernel_fn fn)
+{
+    PyObject *addr = PyLong_FromVoidPtr((void *)fn);
+    int rc;
+    if (!addr) return -1;
+    rc = PyDict_SetItemString(dict, name, addr);
+    Py_DECREF(addr);
+    return rc;
+}
+
+PyMODINIT_FUNC PyInit_@MODULE_NAME@(void)
+{
+    PyObject *m, *cap, *kernels;
+    import_array();
+    if (PyType_Ready(&th_PlanType) < 0 || PyType_Ready(&th_FrameType) < 0) return NULL;
+    m = PyModule_Create(&th_runtime_module);
+    if (!m) return NULL;
+    cap = PyCapsule_New(&th_api, "@MODULE_NAME@._C_API", NULL);
+    if (!cap || PyModule_AddObject(m, "_C_API", cap) < 0) goto fail_cap;
+    Py_INCREF(&th_PlanType);
+    Py_INCREF(&th_FrameType);
+    if (PyModule_AddObject(m, "Plan", (PyObject *)&th_PlanType) < 0
+            || PyModule_AddObject(m, "Frame", (PyObject *)&th_FrameType) < 0)
+        goto fail;
+    kernels = PyDict_New();
+    if (!kernels) goto fail;
+    if (th_register_kernels(kernels) < 0 || PyModule_AddObject(m, "kernels", kernels) < 0) {
+        Py_DECREF(kernels);
+        goto fail;
+    }
+    return m;
+fail_cap:
+    Py_XDECREF(cap);
+fail:
+    Py_DECREF(m);
+    return NULL;
+}
