@@ -26,6 +26,7 @@ from theano.graph.basic import Apply, Constant, ancestors
 from theano.graph.fg import FunctionGraph
 from theano.graph.op import Op
 from theano.graph.type import generic
+from theano.link.utils import raise_with_op
 from theano.tensor.basic import as_tensor_variable, cast
 from theano.tensor.rewriting.shape import ShapeFeature
 from theano.tensor.shape import shape_i
@@ -346,6 +347,57 @@ class Scan(_LoopOp):
         nit_bufs = [None] * n_nit
         nit_last = [None] * n_nit
         cond_cell = out_cells[-1] if info.as_while else None
+        cframe = getattr(frame, "_frame", None)
+        if cframe is not None and not slow:
+            # The inner function runs in the C VM: loop in C too.
+            index = {id(c): k for k, c in enumerate(cells)}
+            feeds = [(index[id(c)], arr, base, sign, 0) for c, arr, base, sign in seq_plan]
+            feeds += [(index[id(c)], buf, off, 1, 0) for c, buf, off in fast_feed]
+            feeds += [(index[id(c)], buf, off, 1, L) for c, buf, off, L in ring_feed]
+            stores = [(index[id(c)], buf, L, 0, 0) for c, buf, L, _, _ in fast_store]
+            stores += [(index[id(c)], buf, 0, 0, L) for c, buf, L, _, _, _ in ring_store]
+            nits = [(index[id(c)], int(keep), np.dtype(self.nit_types[m].dtype).num)
+                    for m, c, keep, _ in nit_plan]
+            try:
+                steps_done, nit_vals = prog.runtime.scan_loop(
+                    cframe, n_steps, feeds, stores, nits,
+                    index[id(cond_cell)] if cond_cell is not None else -1)
+            except Exception as exc:
+                t = getattr(exc, "__theano_scan_step__", -1)
+                store = getattr(exc, "__theano_scan_store__", None)
+                if store is not None:  # a new state of the wrong shape: say which
+                    st = [s[4] for s in fast_store + ring_store][store]
+                    try:
+                        st.store(t, np.empty(exc.__theano_scan_shape__), False)
+                    except ValueError as worded:
+                        exc = worded
+                k = cframe.failed_step
+                values = cframe.step_inputs(k) if k >= 0 else []
+                cframe.release()
+                if k >= 0:
+                    try:
+                        raise_with_op(prog.nodes[k], values, exc, prog.fgraph, k)
+                    except Exception as exc2:
+                        exc = exc2
+                _add_context(exc, "This error happened inside scan%s at step %d (of at "
+                                  "most %d)." % (self._label(), t, n_steps))
+                exc._scan_context = True
+                raise exc
+            for m, v in enumerate(nit_vals):
+                if info.nit_store[m] == "all":
+                    nit_bufs[m] = v
+                else:
+                    nit_last[m] = v
+        else:
+            steps_done = self._python_loop(n_steps, seq_plan, fast_feed, ring_feed, slow,
+                                           fast_store, ring_store, nit_plan, nit_bufs,
+                                           nit_last, cond_cell, frame)
+        self._finish(states, steps_done, nit_bufs, nit_last, output_storage)
+
+    def _python_loop(self, n_steps, seq_plan, fast_feed, ring_feed, slow, fast_store,
+                     ring_store, nit_plan, nit_bufs, nit_last, cond_cell, frame):
+        """The loop in Python (non-tensor states, or an inner function without C VM)."""
+        n_states = len(self.info.state_taps)
         run = frame.run
         steps_done = n_steps
         t = -1
@@ -398,10 +450,14 @@ class Scan(_LoopOp):
                                   "%d)." % (self._label(), t, n_steps))
                 exc._scan_context = True
             raise
+        return steps_done
 
+    def _finish(self, states, steps_done, nit_bufs, nit_last, output_storage):
+        info = self.info
+        n_states = len(states)
         for j, st in enumerate(states):
             output_storage[j][0] = st.result(steps_done)
-        for m in range(n_nit):
+        for m in range(self.n_nit):
             if info.nit_store[m] == "all":
                 buf = nit_bufs[m]
                 if buf is None:

@@ -23,6 +23,8 @@ static PyMethodDef th_runtime_methods[] = {
     {"set_threads", th_set_threads, METH_VARARGS,
      "set_threads(n, minsize): threads for loops of at least minsize elements"},
     {"blas_info", th_blas_info, METH_NOARGS, "(name, ready) of the BLAS in use"},
+    {"scan_loop", th_scan_loop, METH_VARARGS,
+     "scan_loop(frame, n_steps, feeds, stores, nits, cond_cell): a Scan loop in C"},
     {"run_kernel", (PyCFunction)(void (*)(void))th_run_kernel, METH_FASTCALL,
      "run_kernel(kernel, params, inputs, output_storage)"},
     {NULL, NULL, 0, NULL}

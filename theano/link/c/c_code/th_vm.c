@@ -297,6 +297,32 @@ static int th_run_thunk(th_Frame *f, Py_ssize_t k)
     return 0;
 }
 
+static double th_now(void);
+
+/* Run every step on the cells as they are (inputs already in place).  Returns 0, or -1
+ * with an exception set and f->failed_step naming the step. */
+static int th_frame_exec(th_Frame *f, double *times)
+{
+    th_Plan *p = f->plan;
+    Py_ssize_t k, off = 0;
+    for (k = 0; k < p->n_steps; k++) {
+        th_step *s = &p->steps[k];
+        int rc;
+        double t0 = times ? th_now() : 0;
+        if (s->fn) rc = s->fn(f->in_ptrs + off, f->in_ptrs + off + s->nin, s->data);
+        else rc = th_run_thunk(f, k);
+        if (times) times[k] += th_now() - t0;
+        if (rc < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_RuntimeError, "a C kernel failed without an error");
+            f->failed_step = (int)k;
+            return -1;
+        }
+        off += s->nin + s->nout;
+    }
+    return 0;
+}
+
 static double th_now(void)
 {
     struct timespec ts;
@@ -309,7 +335,7 @@ static double th_now(void)
 static PyObject *th_frame_run(th_Frame *f, PyObject *const *args, Py_ssize_t nargs)
 {
     th_Plan *p = f->plan;
-    Py_ssize_t k, off = 0;
+    Py_ssize_t k;
     Py_buffer view;
     double *times = NULL;
     view.obj = NULL;
@@ -331,21 +357,7 @@ static PyObject *th_frame_run(th_Frame *f, PyObject *const *args, Py_ssize_t nar
         PyObject *cell = PyList_GET_ITEM(f->cells, k);
         if (th_cell_set_object(&f->tc[k], PyList_GET_ITEM(cell, 0)) < 0) goto fail;
     }
-    for (k = 0; k < p->n_steps; k++) {
-        th_step *s = &p->steps[k];
-        int rc;
-        double t0 = times ? th_now() : 0;
-        if (s->fn) rc = s->fn(f->in_ptrs + off, f->in_ptrs + off + s->nin, s->data);
-        else rc = th_run_thunk(f, k);
-        if (times) times[k] += th_now() - t0;
-        if (rc < 0) {
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_RuntimeError, "a C kernel failed without an error");
-            f->failed_step = (int)k;
-            goto fail;
-        }
-        off += s->nin + s->nout;
-    }
+    if (th_frame_exec(f, times) < 0) goto fail;
     for (k = 0; k < p->n_outputs; k++) {
         int idx = p->outputs[k];
         PyObject *v = th_cell_get_object(&f->tc[idx]);

@@ -1,0 +1,328 @@
+/* Scan in C: the loop of a Scan node over the C frame of its compiled inner function.
+ *
+ * Each step binds the inner input cells to rows of the outer arrays (sequence slices,
+ * state taps read from the state buffers), runs the inner plan, and copies the new
+ * states and per-step outputs into their buffers; no Python object is made per step when
+ * every inner node has a C kernel.  Long loops check for signals, so Ctrl-C interrupts a
+ * call within a fraction of a second (the caller then applies no update).
+ */
+
+/* `c` becomes row `row` of the array in `outer` (a view sharing its owner). */
+static void th_bind_row(th_cell *c, const th_cell *outer, Py_ssize_t row)
+{
+    int d;
+    if (c->obj != outer->obj) {
+        Py_XINCREF(outer->obj);
+        Py_XDECREF(c->obj);
+        c->obj = outer->obj;
+    }
+    c->data = outer->data + row * outer->strides[0];
+    c->nd = outer->nd - 1;
+    c->typenum = outer->typenum;
+    c->itemsize = outer->itemsize;
+    for (d = 1; d < outer->nd; d++) {
+        c->dims[d - 1] = outer->dims[d];
+        c->strides[d - 1] = outer->strides[d];
+    }
+    c->flags = TH_ARRAY;
+}
+
+/* Copy the array of `src` into `dst` (same nd and dims; any strides). */
+static void th_copy_into(const th_cell *dst, const th_cell *src)
+{
+    Py_ssize_t idx[TH_MAXDIM], n = th_cell_size(src), i, isz = src->itemsize;
+    int d, nd = src->nd, contiguous = 1;
+    Py_ssize_t s = isz;
+    if (n == 0) return;
+    for (d = nd - 1; d >= 0; d--) {
+        if (src->dims[d] != 1 && (src->strides[d] != s || dst->strides[d] != s)) contiguous = 0;
+        s *= src->dims[d];
+    }
+    if (contiguous) {
+        if (dst->data != src->data) memmove(dst->data, src->data, (size_t)n * isz);
+        return;
+    }
+    for (d = 0; d < nd; d++) idx[d] = 0;
+    for (i = 0; i < n; i++) {
+        char *p = src->data, *q = dst->data;
+        for (d = 0; d < nd; d++) {
+            p += idx[d] * src->strides[d];
+            q += idx[d] * dst->strides[d];
+        }
+        memmove(q, p, isz);
+        for (d = nd - 1; d >= 0; d--) {
+            if (++idx[d] < src->dims[d]) break;
+            idx[d] = 0;
+        }
+    }
+}
+
+static int th_truth(const th_cell *c)
+{
+    switch (c->typenum) {
+    case NPY_BOOL: case NPY_INT8: case NPY_UINT8: return *(npy_uint8 *)c->data != 0;
+    case NPY_INT16: case NPY_UINT16: return *(npy_uint16 *)c->data != 0;
+    case NPY_INT32: case NPY_UINT32: return *(npy_uint32 *)c->data != 0;
+    case NPY_INT64: case NPY_UINT64: return *(npy_uint64 *)c->data != 0;
+    case NPY_FLOAT32: return *(float *)c->data != 0;
+    case NPY_FLOAT64: return *(double *)c->data != 0;
+    default: return 1;
+    }
+}
+
+typedef struct { int cell; th_cell arr; Py_ssize_t base, sign, mod; } th_feed;
+
+/* Drop what the cells borrowed during a step, except the inner inputs (the
+ * non-sequences stay bound for the whole loop; fed cells are rebound each step). */
+static void th_frame_release_step(th_Frame *f)
+{
+    Py_ssize_t k;
+    for (k = f->plan->n_inputs; k < f->plan->n_cells; k++) {
+        th_cell *c = &f->tc[k];
+        if (f->plan->persistent[k]) continue;
+        if (c->obj && !(c->flags & TH_OWNS)) th_cell_clear(c);
+    }
+}
+
+/* The `k`th element of `seq` as an (inner cell, array cell, a, b, c) feed/store. */
+static int th_parse_rows(PyObject *seq, th_feed *out, Py_ssize_t n)
+{
+    Py_ssize_t k;
+    for (k = 0; k < n; k++) {
+        PyObject *t = PyList_GET_ITEM(seq, k);
+        PyObject *arr;
+        long cell;
+        Py_ssize_t a, b, c;
+        if (!PyArg_ParseTuple(t, "lOnnn", &cell, &arr, &a, &b, &c)) return -1;
+        if (!PyArray_Check(arr)) {
+            PyErr_SetString(PyExc_TypeError, "scan_loop: arrays expected");
+            return -1;
+        }
+        out[k].cell = (int)cell;
+        memset(&out[k].arr, 0, sizeof(th_cell));
+        if (th_cell_set_object(&out[k].arr, arr) < 0) return -1;
+        if (out[k].arr.nd < 1) {
+            PyErr_SetString(PyExc_ValueError, "scan_loop: a buffer needs a leading axis");
+            return -1;
+        }
+        out[k].base = a;
+        out[k].sign = b;
+        out[k].mod = c;
+    }
+    return 0;
+}
+
+/* scan_loop(frame, n_steps, feeds, stores, nits, cond_cell)
+ *  feeds:  [(inner cell, array, base, step, ring length or 0)]: cell <- array[row],
+ *          row = base + step * t, modulo the ring length when it is not 0;
+ *  stores: [(inner cell, buffer, base, 0, ring length or 0)]: buffer[row] <- cell,
+ *          row = base + t (mod ring length);
+ *  nits:   [(inner cell, keep_all, typenum)]: per-step outputs not fed back;
+ *  cond_cell: inner cell of the `until` condition, or -1.
+ * Returns (steps done, [each nit's buffer (n_steps rows) or last value]). */
+static PyObject *th_scan_loop(PyObject *self, PyObject *args)
+{
+    th_Frame *f;
+    Py_ssize_t n_steps, t, k, n_feed, n_store, n_nit, steps_done;
+    PyObject *feeds, *stores, *nits, *result = NULL, *nit_list = NULL;
+    th_feed *fd = NULL, *st = NULL;
+    PyObject **nit_buf = NULL;
+    th_cell *nit_arr = NULL;
+    int *nit_cell = NULL, *nit_all = NULL, *nit_type = NULL;
+    int cond_cell, failed = 0;
+    PyObject *tb_unused;
+    if (!PyArg_ParseTuple(args, "O!nO!O!O!i", &th_FrameType, &f, &n_steps, &PyList_Type, &feeds,
+                          &PyList_Type, &stores, &PyList_Type, &nits, &cond_cell))
+        return NULL;
+    n_feed = PyList_GET_SIZE(feeds);
+    n_store = PyList_GET_SIZE(stores);
+    n_nit = PyList_GET_SIZE(nits);
+    fd = PyMem_Calloc(n_feed + 1, sizeof(th_feed));
+    st = PyMem_Calloc(n_store + 1, sizeof(th_feed));
+    nit_buf = PyMem_Calloc(n_nit + 1, sizeof(PyObject *));
+    nit_arr = PyMem_Calloc(n_nit + 1, sizeof(th_cell));
+    nit_cell = PyMem_Calloc(3 * (n_nit + 1), sizeof(int));
+    if (!fd || !st || !nit_buf || !nit_arr || !nit_cell) { PyErr_NoMemory(); goto done; }
+    nit_all = nit_cell + n_nit + 1;
+    nit_type = nit_all + n_nit + 1;
+    if (th_parse_rows(feeds, fd, n_feed) < 0 || th_parse_rows(stores, st, n_store) < 0)
+        goto done;
+    for (k = 0; k < n_nit; k++) {
+        long c;
+        int a, ty;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(nits, k), "lii", &c, &a, &ty)) goto done;
+        nit_cell[k] = (int)c;
+        nit_all[k] = a;
+        nit_type[k] = ty;
+    }
+    f->failed_step = -1;
+    for (k = 0; k < f->plan->n_inputs; k++) {
+        PyObject *cell = PyList_GET_ITEM(f->cells, k);
+        if (th_cell_set_object(&f->tc[k], PyList_GET_ITEM(cell, 0)) < 0) goto done;
+    }
+    steps_done = n_steps;
+    for (t = 0; t < n_steps; t++) {
+        for (k = 0; k < n_feed; k++) {
+            Py_ssize_t row = fd[k].base + fd[k].sign * t;
+            if (fd[k].mod) row %= fd[k].mod;
+            th_bind_row(&f->tc[fd[k].cell], &fd[k].arr, row);
+        }
+        if (th_frame_exec(f, NULL) < 0) { failed = 1; break; }
+        for (k = 0; k < n_store; k++) {
+            const th_cell *v = &f->tc[st[k].cell];
+            th_cell row, tmp;
+            const th_cell *src;
+            Py_ssize_t r = st[k].base + t;
+            int d, same = v->nd == st[k].arr.nd - 1;
+            if (st[k].mod) r %= st[k].mod;
+            if (th_check_array(v, "scan", "a new state", -1, -1) < 0) { failed = 1; break; }
+            for (d = 0; d < v->nd && same; d++) same = v->dims[d] == st[k].arr.dims[d + 1];
+            if (!same) {
+                /* The caller words the error (it knows the state's name): it gets the
+                 * store and the shape in the exception's attributes. */
+                PyObject *got = th_shape_tuple(v), *exc, *num;
+                if (got) {
+                    PyErr_Format(PyExc_ValueError, "scan: a new state has shape %R at step "
+                                 "%zd, not the shape of the state's rows", got, t);
+                    PyErr_Fetch(&exc, &num, &tb_unused);
+                    PyErr_NormalizeException(&exc, &num, &tb_unused);
+                    PyObject_SetAttrString(num, "__theano_scan_store__",
+                                           PyLong_FromSsize_t(k));
+                    PyObject_SetAttrString(num, "__theano_scan_shape__", got);
+                    PyErr_Restore(exc, num, tb_unused);
+                    Py_DECREF(got);
+                }
+                failed = 1;
+                break;
+            }
+            memset(&row, 0, sizeof(row));
+            tmp.obj = NULL;
+            src = th_as_type(v, &tmp, st[k].arr.typenum);
+            if (!src) { failed = 1; break; }
+            row.data = st[k].arr.data + r * st[k].arr.strides[0];
+            row.nd = v->nd;
+            row.itemsize = st[k].arr.itemsize;
+            for (d = 0; d < v->nd; d++) {
+                row.dims[d] = v->dims[d];
+                row.strides[d] = st[k].arr.strides[d + 1];
+            }
+            th_copy_into(&row, src);
+            if (tmp.obj) th_cell_clear(&tmp);
+        }
+        if (failed) break;
+        for (k = 0; k < n_nit; k++) {
+            const th_cell *v = &f->tc[nit_cell[k]];
+            th_cell row, tmp;
+            const th_cell *src;
+            int d;
+            if (th_check_array(v, "scan", "an output", -1, -1) < 0) { failed = 1; break; }
+            tmp.obj = NULL;
+            src = th_as_type(v, &tmp, nit_type[k]);
+            if (!src) { failed = 1; break; }
+            if (!nit_buf[k]) {
+                npy_intp dims[TH_MAXDIM + 1];
+                dims[0] = nit_all[k] ? n_steps : 0;
+                for (d = 0; d < src->nd; d++) dims[d + 1] = src->dims[d];
+                nit_buf[k] = nit_all[k] ? PyArray_EMPTY(src->nd + 1, dims, nit_type[k], 0)
+                                        : PyArray_EMPTY(src->nd, dims + 1, nit_type[k], 0);
+                if (!nit_buf[k] || th_cell_set_object(&nit_arr[k], nit_buf[k]) < 0) {
+                    if (tmp.obj) th_cell_clear(&tmp);
+                    failed = 1;
+                    break;
+                }
+            }
+            memset(&row, 0, sizeof(row));
+            row.nd = src->nd;
+            row.itemsize = nit_arr[k].itemsize;
+            if (nit_all[k]) {
+                int ok = src->nd == nit_arr[k].nd - 1;
+                for (d = 0; d < src->nd && ok; d++) ok = src->dims[d] == nit_arr[k].dims[d + 1];
+                if (!ok) {
+                    PyObject *got = th_shape_tuple(src);
+                    if (got)
+                        PyErr_Format(PyExc_ValueError, "Scan: output %d of fn (not fed back) "
+                                     "has shape %R at step %zd, another shape than at step 0; "
+                                     "every step must return the same shape.", nit_cell[k],
+                                     got, t);
+                    Py_XDECREF(got);
+                    if (tmp.obj) th_cell_clear(&tmp);
+                    failed = 1;
+                    break;
+                }
+                row.data = nit_arr[k].data + t * nit_arr[k].strides[0];
+                for (d = 0; d < src->nd; d++) {
+                    row.dims[d] = src->dims[d];
+                    row.strides[d] = nit_arr[k].strides[d + 1];
+                }
+            } else {
+                int ok = src->nd == nit_arr[k].nd;
+                for (d = 0; d < src->nd && ok; d++) ok = src->dims[d] == nit_arr[k].dims[d];
+                if (!ok) {  /* the last value has another shape: a new array */
+                    npy_intp dims[TH_MAXDIM];
+                    for (d = 0; d < src->nd; d++) dims[d] = src->dims[d];
+                    Py_DECREF(nit_buf[k]);
+                    th_cell_clear(&nit_arr[k]);
+                    nit_buf[k] = PyArray_EMPTY(src->nd, dims, nit_type[k], 0);
+                    if (!nit_buf[k] || th_cell_set_object(&nit_arr[k], nit_buf[k]) < 0) {
+                        if (tmp.obj) th_cell_clear(&tmp);
+                        failed = 1;
+                        break;
+                    }
+                }
+                row.data = nit_arr[k].data;
+                for (d = 0; d < src->nd; d++) {
+                    row.dims[d] = src->dims[d];
+                    row.strides[d] = nit_arr[k].strides[d];
+                }
+            }
+            th_copy_into(&row, src);
+            if (tmp.obj) th_cell_clear(&tmp);
+        }
+        if (failed) break;
+        if (cond_cell >= 0) {
+            const th_cell *c = &f->tc[cond_cell];
+            if (th_check_array(c, "scan", "the until condition", 0, -1) < 0) {
+                failed = 1;
+                break;
+            }
+            if (th_truth(c)) { steps_done = t + 1; break; }
+        }
+        th_frame_release_step(f);
+        if ((t & 1023) == 1023 && PyErr_CheckSignals() < 0) { failed = 1; break; }
+    }
+    if (failed) {
+        /* Tell the caller which step failed; the inner step is in frame.failed_step. */
+        PyObject *type, *value, *tb, *num;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        num = PyLong_FromSsize_t(t);
+        if (value && num) PyObject_SetAttrString(value, "__theano_scan_step__", num);
+        Py_XDECREF(num);
+        PyErr_Restore(type, value, tb);
+        if (f->failed_step < 0) th_frame_release(f);
+        goto done;
+    }
+    th_frame_release(f);
+    nit_list = PyList_New(n_nit);
+    if (!nit_list) goto done;
+    for (k = 0; k < n_nit; k++) {
+        PyObject *v = nit_buf[k];
+        if (!v) { v = Py_None; Py_INCREF(v); }
+        else nit_buf[k] = NULL;
+        PyList_SET_ITEM(nit_list, k, v);
+    }
+    result = Py_BuildValue("(nN)", steps_done, nit_list);
+done:
+    for (k = 0; fd && k < n_feed; k++) th_cell_clear(&fd[k].arr);
+    for (k = 0; st && k < n_store; k++) th_cell_clear(&st[k].arr);
+    for (k = 0; nit_buf && k < n_nit; k++) {
+        Py_XDECREF(nit_buf[k]);
+        th_cell_clear(&nit_arr[k]);
+    }
+    PyMem_Free(fd);
+    PyMem_Free(st);
+    PyMem_Free(nit_buf);
+    PyMem_Free(nit_arr);
+    PyMem_Free(nit_cell);
+    return result;
+}
