@@ -154,10 +154,15 @@ def _update_value(var, expr):
     return expr
 
 
-def _collect_default_updates(roots, updates):
-    """Add the ``default_update`` of shared variables used by ``roots`` (random streams)."""
+def _collect_default_updates(roots, updates, non_seqs):
+    """Add the ``default_update`` of shared variables used by ``roots`` (random streams).
+
+    The search stops at the non-sequences: a value passed as a non-sequence
+    (a random sample drawn outside fn, say) is a fixed input of every step,
+    so its random state is not updated inside the loop.
+    """
     while True:
-        new = [v for v in ancestors(roots + list(updates.values()))
+        new = [v for v in ancestors(roots + list(updates.values()), blockers=non_seqs)
                if isinstance(v, SharedVariable) and v not in updates
                and getattr(v, "default_update", None) is not None]
         if not new:
@@ -299,7 +304,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
             raise TypeError("scan: fn returned an update for %s, which is not a shared "
                             "variable (theano.shared)" % (var,))
         upd[var] = _update_value(var, expr)
-    _collect_default_updates(outputs + ([condition] if condition is not None else []), upd)
+    _collect_default_updates(outputs + ([condition] if condition is not None else []), upd,
+                             non_seqs)
 
     # Make each state's placeholder type agree with what fn returns.
     for _ in range(8):
@@ -352,13 +358,15 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     local_inputs += [p for i in state_pos for p in state_phs[i]]
     frontier = _loop_invariants(inner_outs, set(local_inputs) | set(shared_states), non_seqs)
     if strict:
+        # As in Theano 1.0, strict concerns shared variables only: other free
+        # variables of fn become non-sequences in either mode.
         allowed = set(non_seqs)
         for f in frontier:
             for leaf in ancestors([f], blockers=allowed):
-                if leaf.owner is None and not isinstance(leaf, Constant) and leaf not in allowed:
+                if isinstance(leaf, SharedVariable) and leaf not in allowed:
                     raise ValueError(
-                        "scan(strict=True): fn uses %s, which is not given in sequences, "
-                        "outputs_info or non_sequences" % (leaf,))
+                        "scan(strict=True): fn uses the shared variable %s, which is not "
+                        "given in non_sequences" % (leaf,))
     frontier_phs = [safe_new(f) for f in frontier]
     replace = dict(zip(shared_states, shared_phs))
     replace.update(zip(frontier, frontier_phs))

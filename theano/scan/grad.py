@@ -21,6 +21,7 @@ import theano.tensor as T
 from theano import gradient
 from theano.configparser import change_flags, config
 from theano.graph.basic import Apply
+from theano.link.utils import raise_with_op
 from theano.graph.replace import clone_replace
 from theano.graph.rules import register_connection_pattern, register_grad, register_rop
 from theano.scan.basic import scan
@@ -216,8 +217,47 @@ class ScanGrad(_LoopOp):
                 else:
                     g_last.append((cell, last))
 
-        run = frame.run
         t_stop = 0 if self.truncate == -1 else max(0, n_done - self.truncate)
+        cframe = getattr(frame, "_frame", None)
+        if cframe is not None and all(isinstance(a, np.ndarray) for _, a, _, _ in feed) and all(
+                isinstance(tg, np.ndarray) for _, tg, _, _ in acc_plan):
+            self._c_loop(fn, frame, cframe, feed, g_feed, g_last, acc_plan, n_done, t_stop)
+        else:
+            self._python_loop(frame, feed, g_feed, g_last, acc_plan, n_done, t_stop)
+        self._finish_grads(node, inputs, output_storage, acc, pend, Ls)
+
+    def _c_loop(self, fn, frame, cframe, feed, g_feed, g_last, acc_plan, n_done, t_stop):
+        """The backward loop in C (every buffer is an array)."""
+        prog = fn.maker.program
+        index = {id(c): k for k, c in enumerate(frame.cells)}
+        feeds = [(index[id(c)], arr, base, sign, 0) for c, arr, base, sign in feed]
+        feeds += [(index[id(c)], arr, base, 1, 0) for c, arr, base in g_feed]
+        for c, last in g_last:
+            # Only the last step sees the gradient of a last-value output.
+            pair = np.stack([np.zeros_like(last), last])
+            feeds.append((index[id(c)], pair, 2 - n_done, 1, -1))
+        stores = [(index[id(c)], tg, base, sign, 0, 1 if sign else 2)
+                  for c, tg, base, sign in acc_plan]
+        try:
+            prog.runtime.scan_loop(cframe, n_done - 1, n_done - t_stop, -1, feeds, stores, [],
+                                   -1)
+        except Exception as exc:
+            t = getattr(exc, "__theano_scan_step__", -1)
+            k = cframe.failed_step
+            values = cframe.step_inputs(k) if k >= 0 else []
+            cframe.release()
+            if k >= 0:
+                try:
+                    raise_with_op(prog.nodes[k], values, exc, prog.fgraph, k)
+                except Exception as exc2:
+                    exc = exc2
+            _add_context(exc, "This error happened in the gradient of scan%s, at step %d."
+                         % (self.fwd._label(), t))
+            exc._scan_context = True
+            raise exc
+
+    def _python_loop(self, frame, feed, g_feed, g_last, acc_plan, n_done, t_stop):
+        run = frame.run
         t = n_done
         try:
             for t in range(n_done - 1, t_stop - 1, -1):
@@ -236,10 +276,14 @@ class ScanGrad(_LoopOp):
         except Exception as exc:
             if not getattr(exc, "_scan_context", False):
                 _add_context(exc, "This error happened in the gradient of scan%s, at step %d."
-                             % (fwd._label(), t))
+                             % (self.fwd._label(), t))
                 exc._scan_context = True
             raise
 
+    def _finish_grads(self, node, inputs, output_storage, acc, pend, Ls):
+        fwd = self.fwd
+        info = fwd.info
+        ns, nst = fwd.n_seqs, fwd.n_states
         for j in range(nst):
             p = 1 + ns + j
             if p in acc and pend[j] is not None:

@@ -354,13 +354,13 @@ class Scan(_LoopOp):
             feeds = [(index[id(c)], arr, base, sign, 0) for c, arr, base, sign in seq_plan]
             feeds += [(index[id(c)], buf, off, 1, 0) for c, buf, off in fast_feed]
             feeds += [(index[id(c)], buf, off, 1, L) for c, buf, off, L in ring_feed]
-            stores = [(index[id(c)], buf, L, 0, 0) for c, buf, L, _, _ in fast_store]
-            stores += [(index[id(c)], buf, 0, 0, L) for c, buf, L, _, _, _ in ring_store]
+            stores = [(index[id(c)], buf, L, 1, 0) for c, buf, L, _, _ in fast_store]
+            stores += [(index[id(c)], buf, 0, 1, L) for c, buf, L, _, _, _ in ring_store]
             nits = [(index[id(c)], int(keep), np.dtype(self.nit_types[m].dtype).num)
                     for m, c, keep, _ in nit_plan]
             try:
                 steps_done, nit_vals = prog.runtime.scan_loop(
-                    cframe, n_steps, feeds, stores, nits,
+                    cframe, 0, n_steps, 1, feeds, stores, nits,
                     index[id(cond_cell)] if cond_cell is not None else -1)
             except Exception as exc:
                 t = getattr(exc, "__theano_scan_step__", -1)

@@ -89,6 +89,8 @@ def get_updates_and_outputs(ret):
             if upds is not None:
                 raise ValueError(msg + " (two update dictionaries)")
             upds = OrderedDict(elem)
+        elif isinstance(elem, (list, tuple)) and not elem and outs is not None and upds is None:
+            upds = OrderedDict()  # ``return [x], ()``: no updates (Theano 1.0 accepted it)
         elif _is_outputs(elem) or isinstance(elem, (list, tuple)) and len(elem) == 0:
             if outs is not None:
                 raise ValueError(msg + " (outputs given twice: return a list of outputs)")

@@ -57,6 +57,51 @@ static void th_copy_into(const th_cell *dst, const th_cell *src)
     }
 }
 
+/* dst += src elementwise (same nd and dims, any strides; the type of dst). */
+static int th_add_into(const th_cell *dst, const th_cell *src)
+{
+    Py_ssize_t idx[TH_MAXDIM], n = th_cell_size(src), i;
+    int d, nd = src->nd;
+    if (n == 0) return 0;
+    for (d = 0; d < nd; d++) idx[d] = 0;
+#define TH_ADD(T) \
+    for (i = 0; i < n; i++) { \
+        char *p = src->data, *q = dst->data; \
+        for (d = 0; d < nd; d++) { p += idx[d] * src->strides[d]; q += idx[d] * dst->strides[d]; } \
+        *(T *)q += *(const T *)p; \
+        for (d = nd - 1; d >= 0; d--) { if (++idx[d] < src->dims[d]) break; idx[d] = 0; } \
+    }
+    switch (dst->typenum) {
+    case NPY_FLOAT64: TH_ADD(double) break;
+    case NPY_FLOAT32: TH_ADD(float) break;
+    case NPY_COMPLEX128:
+        for (i = 0; i < n; i++) {
+            char *p = src->data, *q = dst->data;
+            for (d = 0; d < nd; d++) { p += idx[d] * src->strides[d]; q += idx[d] * dst->strides[d]; }
+            ((double *)q)[0] += ((const double *)p)[0];
+            ((double *)q)[1] += ((const double *)p)[1];
+            for (d = nd - 1; d >= 0; d--) { if (++idx[d] < src->dims[d]) break; idx[d] = 0; }
+        }
+        break;
+    case NPY_COMPLEX64:
+        for (i = 0; i < n; i++) {
+            char *p = src->data, *q = dst->data;
+            for (d = 0; d < nd; d++) { p += idx[d] * src->strides[d]; q += idx[d] * dst->strides[d]; }
+            ((float *)q)[0] += ((const float *)p)[0];
+            ((float *)q)[1] += ((const float *)p)[1];
+            for (d = nd - 1; d >= 0; d--) { if (++idx[d] < src->dims[d]) break; idx[d] = 0; }
+        }
+        break;
+    case NPY_INT64: TH_ADD(npy_int64) break;
+    case NPY_INT32: TH_ADD(npy_int32) break;
+    default:
+        PyErr_SetString(PyExc_TypeError, "scan: cannot accumulate gradients of this dtype in C");
+        return -1;
+    }
+#undef TH_ADD
+    return 0;
+}
+
 static int th_truth(const th_cell *c)
 {
     switch (c->typenum) {
@@ -70,7 +115,17 @@ static int th_truth(const th_cell *c)
     }
 }
 
-typedef struct { int cell; th_cell arr; Py_ssize_t base, sign, mod; } th_feed;
+typedef struct { int cell; th_cell arr; Py_ssize_t base, sign, mod; int mode; } th_feed;
+
+/* Row base + sign * t of a buffer of `n` rows: modulo `mod` (a ring) when mod > 0,
+ * clamped to the buffer when mod < 0. */
+static Py_ssize_t th_row(const th_feed *r, Py_ssize_t t)
+{
+    Py_ssize_t row = r->base + r->sign * t;
+    if (r->mod > 0) row = ((row % r->mod) + r->mod) % r->mod;
+    else if (r->mod < 0) row = row < 0 ? 0 : (row >= r->arr.dims[0] ? r->arr.dims[0] - 1 : row);
+    return row;
+}
 
 /* Drop what the cells borrowed during a step, except the inner inputs (the
  * non-sequences stay bound for the whole loop; fed cells are rebound each step). */
@@ -84,7 +139,7 @@ static void th_frame_release_step(th_Frame *f)
     }
 }
 
-/* The `k`th element of `seq` as an (inner cell, array cell, a, b, c) feed/store. */
+/* Parse [(inner cell, array, base, sign, mod[, mode])] into feeds/stores. */
 static int th_parse_rows(PyObject *seq, th_feed *out, Py_ssize_t n)
 {
     Py_ssize_t k;
@@ -93,7 +148,8 @@ static int th_parse_rows(PyObject *seq, th_feed *out, Py_ssize_t n)
         PyObject *arr;
         long cell;
         Py_ssize_t a, b, c;
-        if (!PyArg_ParseTuple(t, "lOnnn", &cell, &arr, &a, &b, &c)) return -1;
+        int mode = 0;
+        if (!PyArg_ParseTuple(t, "lOnnn|i", &cell, &arr, &a, &b, &c, &mode)) return -1;
         if (!PyArray_Check(arr)) {
             PyErr_SetString(PyExc_TypeError, "scan_loop: arrays expected");
             return -1;
@@ -101,29 +157,30 @@ static int th_parse_rows(PyObject *seq, th_feed *out, Py_ssize_t n)
         out[k].cell = (int)cell;
         memset(&out[k].arr, 0, sizeof(th_cell));
         if (th_cell_set_object(&out[k].arr, arr) < 0) return -1;
-        if (out[k].arr.nd < 1) {
+        if (out[k].arr.nd < 1 && mode != 2) {
             PyErr_SetString(PyExc_ValueError, "scan_loop: a buffer needs a leading axis");
             return -1;
         }
         out[k].base = a;
         out[k].sign = b;
         out[k].mod = c;
+        out[k].mode = mode;
     }
     return 0;
 }
 
-/* scan_loop(frame, n_steps, feeds, stores, nits, cond_cell)
- *  feeds:  [(inner cell, array, base, step, ring length or 0)]: cell <- array[row],
- *          row = base + step * t, modulo the ring length when it is not 0;
- *  stores: [(inner cell, buffer, base, 0, ring length or 0)]: buffer[row] <- cell,
- *          row = base + t (mod ring length);
+/* scan_loop(frame, t_start, n_steps, t_step, feeds, stores, nits, cond_cell)
+ *  t goes from t_start by t_step, n_steps times;
+ *  feeds:  [(inner cell, array, base, sign, mod)]: cell <- array[row] (see th_row);
+ *  stores: [(inner cell, buffer, base, sign, mod, mode)]: mode 0: buffer[row] <- cell,
+ *          1: buffer[row] += cell, 2: buffer += cell (gradient accumulators);
  *  nits:   [(inner cell, keep_all, typenum)]: per-step outputs not fed back;
  *  cond_cell: inner cell of the `until` condition, or -1.
  * Returns (steps done, [each nit's buffer (n_steps rows) or last value]). */
 static PyObject *th_scan_loop(PyObject *self, PyObject *args)
 {
     th_Frame *f;
-    Py_ssize_t n_steps, t, k, n_feed, n_store, n_nit, steps_done;
+    Py_ssize_t n_steps, t, i, k, n_feed, n_store, n_nit, steps_done, t_start, t_step;
     PyObject *feeds, *stores, *nits, *result = NULL, *nit_list = NULL;
     th_feed *fd = NULL, *st = NULL;
     PyObject **nit_buf = NULL;
@@ -131,8 +188,9 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     int *nit_cell = NULL, *nit_all = NULL, *nit_type = NULL;
     int cond_cell, failed = 0;
     PyObject *tb_unused;
-    if (!PyArg_ParseTuple(args, "O!nO!O!O!i", &th_FrameType, &f, &n_steps, &PyList_Type, &feeds,
-                          &PyList_Type, &stores, &PyList_Type, &nits, &cond_cell))
+    if (!PyArg_ParseTuple(args, "O!nnnO!O!O!i", &th_FrameType, &f, &t_start, &n_steps, &t_step,
+                          &PyList_Type, &feeds, &PyList_Type, &stores, &PyList_Type, &nits,
+                          &cond_cell))
         return NULL;
     n_feed = PyList_GET_SIZE(feeds);
     n_store = PyList_GET_SIZE(stores);
@@ -161,22 +219,20 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
         if (th_cell_set_object(&f->tc[k], PyList_GET_ITEM(cell, 0)) < 0) goto done;
     }
     steps_done = n_steps;
-    for (t = 0; t < n_steps; t++) {
-        for (k = 0; k < n_feed; k++) {
-            Py_ssize_t row = fd[k].base + fd[k].sign * t;
-            if (fd[k].mod) row %= fd[k].mod;
-            th_bind_row(&f->tc[fd[k].cell], &fd[k].arr, row);
-        }
+    t = t_start;
+    for (i = 0; i < n_steps; i++, t += t_step) {
+        for (k = 0; k < n_feed; k++)
+            th_bind_row(&f->tc[fd[k].cell], &fd[k].arr, th_row(&fd[k], t));
         if (th_frame_exec(f, NULL) < 0) { failed = 1; break; }
         for (k = 0; k < n_store; k++) {
             const th_cell *v = &f->tc[st[k].cell];
             th_cell row, tmp;
             const th_cell *src;
-            Py_ssize_t r = st[k].base + t;
-            int d, same = v->nd == st[k].arr.nd - 1;
-            if (st[k].mod) r %= st[k].mod;
+            Py_ssize_t r = th_row(&st[k], t);
+            int whole = st[k].mode == 2, lead = whole ? 0 : 1;
+            int d, same = v->nd == st[k].arr.nd - lead;
             if (th_check_array(v, "scan", "a new state", -1, -1) < 0) { failed = 1; break; }
-            for (d = 0; d < v->nd && same; d++) same = v->dims[d] == st[k].arr.dims[d + 1];
+            for (d = 0; d < v->nd && same; d++) same = v->dims[d] == st[k].arr.dims[d + lead];
             if (!same) {
                 /* The caller words the error (it knows the state's name): it gets the
                  * store and the shape in the exception's attributes. */
@@ -199,14 +255,20 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             tmp.obj = NULL;
             src = th_as_type(v, &tmp, st[k].arr.typenum);
             if (!src) { failed = 1; break; }
-            row.data = st[k].arr.data + r * st[k].arr.strides[0];
+            row.data = st[k].arr.data + (whole ? 0 : r * st[k].arr.strides[0]);
             row.nd = v->nd;
+            row.typenum = st[k].arr.typenum;
             row.itemsize = st[k].arr.itemsize;
             for (d = 0; d < v->nd; d++) {
                 row.dims[d] = v->dims[d];
-                row.strides[d] = st[k].arr.strides[d + 1];
+                row.strides[d] = st[k].arr.strides[d + lead];
             }
-            th_copy_into(&row, src);
+            if (st[k].mode == 0) th_copy_into(&row, src);
+            else if (th_add_into(&row, src) < 0) {
+                if (tmp.obj) th_cell_clear(&tmp);
+                failed = 1;
+                break;
+            }
             if (tmp.obj) th_cell_clear(&tmp);
         }
         if (failed) break;
@@ -249,7 +311,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
                     failed = 1;
                     break;
                 }
-                row.data = nit_arr[k].data + t * nit_arr[k].strides[0];
+                row.data = nit_arr[k].data + i * nit_arr[k].strides[0];
                 for (d = 0; d < src->nd; d++) {
                     row.dims[d] = src->dims[d];
                     row.strides[d] = nit_arr[k].strides[d + 1];
@@ -285,10 +347,10 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
                 failed = 1;
                 break;
             }
-            if (th_truth(c)) { steps_done = t + 1; break; }
+            if (th_truth(c)) { steps_done = i + 1; break; }
         }
         th_frame_release_step(f);
-        if ((t & 1023) == 1023 && PyErr_CheckSignals() < 0) { failed = 1; break; }
+        if ((i & 1023) == 1023 && PyErr_CheckSignals() < 0) { failed = 1; break; }
     }
     if (failed) {
         /* Tell the caller which step failed; the inner step is in frame.failed_step. */
