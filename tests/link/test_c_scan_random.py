@@ -1,0 +1,94 @@
+"""Scan loops in C and the C MRG31k3p kernel, against the Python loop / NumPy core."""
+import _thread
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import theano
+import theano.tensor as T
+from theano.compile.mode import Mode
+from theano.tensor.random.mrg import MRG_RandomStreams
+
+PY = Mode(linker="py")
+
+
+def _scan_nodes_in_c(f):
+    """The function's Scan nodes run their loops in C (their inner function does)."""
+    from theano.scan.op import Scan
+    scans = [n.op for n in f.maker.fgraph.apply_nodes if isinstance(n.op, Scan)]
+    assert scans
+    for op in scans:
+        assert getattr(op._inner_function().maker.program, "plan", None) is not None
+    return scans
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("nstreams", [None, 7, 1])
+@pytest.mark.parametrize("size", [(100, 37), (5,), (3000,)])
+def test_mrg_uniform_c_kernel_is_bit_identical(dtype, nstreams, size):
+    s1, s2 = MRG_RandomStreams(234), MRG_RandomStreams(234)
+    fc = theano.function([], s1.uniform(size, dtype=dtype, nstreams=nstreams))
+    fp = theano.function([], s2.uniform(size, dtype=dtype, nstreams=nstreams), mode=PY)
+    assert fc.maker.program.c_nodes, "mrg_uniform should run in C"
+    for _ in range(3):  # the state advances identically too
+        a, b = fc(), fp()
+        assert a.dtype == b.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+
+
+def _rnn(mode):
+    x = T.dmatrix("x")
+    h0 = T.dvector("h0")
+    W = theano.shared(np.random.RandomState(0).randn(3, 3) * 0.5, name="W")
+    hs, _ = theano.scan(lambda xt, h, w: T.tanh(T.dot(w, h) + xt), sequences=x,
+                        outputs_info=h0, non_sequences=W)
+    cost = (hs ** 2).sum()
+    return theano.function([x, h0], [hs, cost] + theano.grad(cost, [W, h0, x]), mode=mode)
+
+
+def test_scan_and_its_gradient_in_c_match_python():
+    rng = np.random.RandomState(1)
+    xv, hv = rng.randn(6, 3), rng.randn(3)
+    fc, fp = _rnn(None), _rnn(PY)
+    _scan_nodes_in_c(fc)
+    for a, b in zip(fc(xv, hv), fp(xv, hv)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_scan_forms_in_c_match_python():
+    """Taps on sequences and states, go_backwards, nit_sot outputs, until, last-value store."""
+    x = T.dvector("x")
+    a0 = T.dvector("a0")
+
+    def build(mode):
+        outs, _ = theano.scan(
+            lambda xm2, x0, x1, a2, a1: [a2 + a1 * x0 + xm2 + x1, x0 * 2],
+            sequences=dict(input=x, taps=[-2, 0, 1]),
+            outputs_info=[dict(initial=a0, taps=[-2, -1]), None], go_backwards=True)
+        last, _ = theano.scan(lambda v, s: [s + v, theano.scan_module.until(s > 4)],
+                              sequences=x, outputs_info=T.constant(0.0))
+        return theano.function([x, a0], outs + [last[-1]], mode=mode)
+
+    xv, av = np.arange(8.0) / 3, np.array([0.5, -1.0])
+    fc, fp = build(None), build(PY)
+    _scan_nodes_in_c(fc)
+    for a, b in zip(fc(xv, av), fp(xv, av)):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_ctrl_c_interrupts_a_long_c_scan_and_changes_nothing():
+    s = theano.shared(np.zeros(4), name="s")
+    out, _ = theano.scan(lambda h: h * 0.999 + 1e-3, outputs_info=s, n_steps=10 ** 9)
+    f = theano.function([], out[-1], updates=[(s, out[-1])])
+    short = theano.function([], s * 1)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    t0 = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        f()
+    assert time.perf_counter() - t0 < 5  # well before the billion steps end
+    timer.join()
+    np.testing.assert_array_equal(s.get_value(), np.zeros(4))  # no update applied
+    np.testing.assert_array_equal(short(), np.zeros(4))  # the machinery still works
