@@ -1,11 +1,12 @@
-"""C kernels of the matrix products: ``Dot``, ``Gemm``, ``Gemv``, ``Ger`` (``c_code/th_blas.c``).
+"""C kernels of the matrix products: ``Dot``, ``Gemm``, ``Gemv``, ``Ger``, ``BatchedDot``
+(``c_code/th_blas.c``).
 
 They call the BLAS NumPy itself uses, so a compiled function and the user's NumPy code
 share one BLAS thread pool.  Other dtypes (integers, float16) keep NumPy's ``perform``.
 """
 from theano.link.c.registry import CKernel, register_c_kernel
 from theano.tensor.blas import Gemm, Gemv, Ger
-from theano.tensor.math import Dot
+from theano.tensor.math import BatchedDot, Dot
 
 __all__ = []
 
@@ -47,3 +48,11 @@ def ger_kernel(node, module):
     if not _all_dtype(node, _REAL):
         return None
     return CKernel(builtin="ger", params=(node.op.destructive,))
+
+
+@register_c_kernel(BatchedDot)
+def batched_dot_kernel(node, module):
+    x, y = node.inputs
+    if not _all_dtype(node, _BLAS_DTYPES) or x.type.ndim != 3 or y.type.ndim != 3:
+        return None
+    return CKernel(builtin="batched_dot")

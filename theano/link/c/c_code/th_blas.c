@@ -558,3 +558,43 @@ static int th_k_ger(th_cell *const *in, th_cell *const *out, const void *data)
     if (ty.obj) th_cell_clear(&ty);
     return rc;
 }
+
+/* BatchedDot of two 3-d arrays: out[b] = x[b] . y[b], one gemm per batch entry. */
+static int th_k_batched_dot(th_cell *const *in, th_cell *const *out, const void *data)
+{
+    const th_cell *x = in[0], *y = in[1];
+    int typenum = x->typenum, d;
+    char one[16], zero[16];
+    Py_ssize_t dims[3], b;
+    if (th_need_blas("batched_dot") < 0) return -1;
+    if (th_check_array(x, "batched_dot", "x", 3, -1) < 0
+            || th_check_array(y, "batched_dot", "y", 3, typenum) < 0)
+        return -1;
+    if (x->dims[0] != y->dims[0] || x->dims[2] != y->dims[1]) {
+        PyObject *sx = th_shape_tuple(x), *sy = th_shape_tuple(y);
+        if (sx && sy)
+            PyErr_Format(PyExc_ValueError, "batched_dot: incompatible shapes %R and %R", sx, sy);
+        Py_XDECREF(sx);
+        Py_XDECREF(sy);
+        return -1;
+    }
+    dims[0] = x->dims[0]; dims[1] = x->dims[1]; dims[2] = y->dims[2];
+    if (th_prepare_output(out[0], 3, dims, typenum, 0) < 0) return -1;
+    th_scalar_store(typenum, 1, 0, one);
+    th_scalar_store(typenum, 0, 0, zero);
+    for (b = 0; b < dims[0]; b++) {
+        th_cell xb = *x, yb = *y, ob = *out[0];
+        xb.nd = yb.nd = ob.nd = 2;
+        for (d = 0; d < 2; d++) {
+            xb.dims[d] = x->dims[d + 1]; xb.strides[d] = x->strides[d + 1];
+            yb.dims[d] = y->dims[d + 1]; yb.strides[d] = y->strides[d + 1];
+            ob.dims[d] = out[0]->dims[d + 1]; ob.strides[d] = out[0]->strides[d + 1];
+        }
+        xb.data = x->data + b * x->strides[0];
+        yb.data = y->data + b * y->strides[0];
+        ob.data = out[0]->data + b * out[0]->strides[0];
+        /* xb, yb, ob borrow their owners: copies of the cells, never cleared */
+        if (th_matmul_into(typenum, &xb, &yb, &ob, one, zero) < 0) return -1;
+    }
+    return 0;
+}
