@@ -12,4 +12,5 @@ def mrg_uniform_kernel(node, module):
     dtype = node.outputs[1].type.dtype
     if dtype not in ("float32", "float64"):
         return None  # float16 keeps the NumPy core
-    return CKernel(builtin="mrg_uniform", params=(np.dtype(dtype).num,))
+    return CKernel(builtin="mrg_uniform",
+                   params=(np.dtype(dtype).num, node.outputs[1].type.ndim))

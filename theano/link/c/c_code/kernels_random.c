@@ -37,7 +37,7 @@ static npy_int32 th_mrg_step(npy_int32 *s)
 }
 
 /* mrg_uniform(rstate (n_streams, 6) int32, size int64 vector) -> (new_rstate, sample);
- * params[0]: NumPy type number of the sample (float32 or float64). */
+ * params[0]: NumPy type number of the sample (float32 or float64); params[1]: its ndim. */
 static int th_k_mrg_uniform(th_cell *const *in, th_cell *const *out, const void *data)
 {
     const Py_ssize_t *params = (const Py_ssize_t *)data;
@@ -60,8 +60,9 @@ static int th_k_mrg_uniform(th_cell *const *in, th_cell *const *out, const void 
     z = r ? th_as_type(sz, &tmp_sz, NPY_INT64) : NULL;
     if (!z) goto done;
     nd = (int)z->dims[0];
-    if (nd > TH_MAXDIM) {
-        PyErr_SetString(PyExc_ValueError, "mrg_uniform: too many dimensions");
+    if (nd != (int)params[1]) {
+        PyErr_Format(PyExc_ValueError, "mrg_uniform: size must have length %d, got %d",
+                     (int)params[1], nd);
         goto done;
     }
     for (d = 0; d < nd; d++) {
