@@ -188,6 +188,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     int *nit_cell = NULL, *nit_all = NULL, *nit_type = NULL;
     int cond_cell, failed = 0;
     PyObject *tb_unused;
+    double last_yield = th_now();
     if (!PyArg_ParseTuple(args, "O!nnnO!O!O!i", &th_FrameType, &f, &t_start, &n_steps, &t_step,
                           &PyList_Type, &feeds, &PyList_Type, &stores, &PyList_Type, &nits,
                           &cond_cell))
@@ -350,7 +351,17 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             if (th_truth(c)) { steps_done = i + 1; break; }
         }
         th_frame_release_step(f);
-        if ((i & 1023) == 1023 && PyErr_CheckSignals() < 0) { failed = 1; break; }
+        if ((i & 1023) == 1023) {
+            /* Long loops let other Python threads run (as the interpreter does every
+             * few milliseconds) and see Ctrl-C. */
+            double now = th_now();
+            if (now - last_yield > 0.005) {
+                PyThreadState *ts = PyEval_SaveThread();
+                PyEval_RestoreThread(ts);
+                last_yield = now;
+            }
+            if (PyErr_CheckSignals() < 0) { failed = 1; break; }
+        }
     }
     if (failed) {
         /* Tell the caller which step failed; the inner step is in frame.failed_step. */
