@@ -108,7 +108,8 @@ def test_pp_unknown_op_falls_back_to_op_name():
 
 def test_pp_fresh_printer_uses_default_printer():
     x = T.dvector("x")
-    assert PPrinter()(x + 1) == "Elemwise{add,no_inplace}(x, DimShuffle{x}(TensorConstant{1}))"
+    assert PPrinter()(x + 1) == (
+        "Elemwise{add,no_inplace}(x, InplaceDimShuffle{x}(TensorConstant{1}))")
 
 
 def test_pp_user_registrations_override_defaults():
@@ -152,7 +153,7 @@ def test_pp_registry_op_class_predicate_and_clone():
     assert printer(Mine(2)(x)) == "two(x)"
     assert printer(Mine(3)(x)) == "mine(x)"
     # The global printer was not modified by the clone.
-    assert pp(Mine(1)(x)) == "Mine{1}(x)"
+    assert pp(Mine(1)(x)) == "Mine{k=1}(x)"
     pred = printer.clone_assign(lambda pstate, r: r.name == "special", FunctionPrinter("X"))
     y = T.exp(x)
     y.name = "special"
@@ -248,7 +249,7 @@ def test_debugprint_reuses_ids_across_outputs_and_apply():
     assert lines[5] == "Elemwise{add,no_inplace} [id E] ''   "
     # z is printed again under w with its old id and without its inputs.
     assert lines[6] == " |Elemwise{mul,no_inplace} [id A] 'z'   "
-    assert lines[7].startswith(" |DimShuffle{x,x} [id F]")
+    assert lines[7].startswith(" |InplaceDimShuffle{x,x} [id F]")
     assert debugprint(z.owner, file="str") == debugprint(z, file="str")
 
 

@@ -29,6 +29,27 @@ from theano.scan import map, reduce, foldl, foldr  # noqa: F401,E402
 
 from theano import compile  # noqa: F401,E402
 from theano import ifelse  # noqa: F401,E402
+# Theano 1.0's other top-level names and modules.
+from theano import compat, gof, misc, scan_module  # noqa: F401,E402
+from theano.gradient import Lop, Rop  # noqa: F401,E402
+from theano.graph.sharedvalue import OrderedUpdates, shared_constructor  # noqa: F401,E402
+from theano.tensor.basic import get_scalar_constant_value  # noqa: F401,E402
+from theano.misc.pkl_utils import function_dump  # noqa: F401,E402
+
+
+def dot(l, r):
+    """The product of ``l`` and ``r``, dense or sparse (Theano 1.0's ``theano.dot``).
+
+    The operands choose the implementation: ``l.__dot__(r)``, else
+    ``r.__rdot__(l)`` (sparse variables define both), else ``T.dot``.
+    """
+    for owner, method, other in ((l, "__dot__", r), (r, "__rdot__", l)):
+        fn = getattr(owner, method, None)
+        if fn is not None:
+            res = fn(other)
+            if res is not NotImplemented:
+                return res
+    return tensor.dot(l, r)
 
 # Theano 1.0 had no __all__, so ``from theano import *`` gave every public
 # name; list the ones its tutorials rely on.  ``map`` and ``reduce`` are left

@@ -12,15 +12,18 @@ import numpy as np
 
 from theano import gradient
 from theano.compile.function import function
+from theano.compile.io import In, Out
 from theano.configparser import config
 from theano.graph.basic import Apply, Constant, Variable, ancestors
 from theano.graph.op import Op
 from theano.graph.replace import clone_replace
 from theano.graph.rules import register_connection_pattern, register_grad, register_rop
+from theano.rewriting.basic import GraphRewriter, _replace_validate
+from theano.rewriting.db import optdb
 from theano.tensor.basic import as_tensor_variable, cast, zeros_like
 from theano.tensor.type import TensorType
 
-__all__ = ["IfElse", "ifelse"]
+__all__ = ["IfElse", "ifelse", "IfElseViews"]
 
 
 def _free_variables(outputs):
@@ -37,6 +40,36 @@ def _placeholder(v):
     p = v.type()
     p.name = v.name
     return p
+
+
+def _view_sources(var, placeholders):
+    """The placeholders whose buffer ``var`` may be (through view and destroy maps)."""
+    found, stack, seen = set(), [var], set()
+    while stack:
+        v = stack.pop()
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        if v.owner is None:
+            if v in placeholders:
+                found.add(placeholders[v])
+            continue
+        op, idx = v.owner.op, v.owner.outputs.index(v)
+        for i in list(op.view_map.get(idx, ())) + list(op.destroy_map.get(idx, ())):
+            stack.append(v.owner.inputs[i])
+    return found
+
+
+def _view_map(branches):
+    """``{output: [input]}`` of the outputs the view form returns without a copy."""
+    phs, t_outs, f_outs = branches
+    index = {p: k for k, p in enumerate(phs)}
+    vmap = {}
+    for k, (t, f) in enumerate(zip(t_outs, f_outs)):
+        sources = _view_sources(t, index) | _view_sources(f, index)
+        if len(sources) == 1:
+            vmap[k] = [1 + sources.pop()]  # (input 0 is the condition)
+    return vmap
 
 
 class IfElse(Op):
@@ -60,6 +93,10 @@ class IfElse(Op):
         # inner graphs.
         self.branches = None if branches is None else tuple(tuple(b) for b in branches)
         self._fns = {}
+        # In the view form (FAST_RUN's ``if{inplace}``, as in Theano 1.0) an output
+        # is returned without a copy when, in both branches, it can only be
+        # (a view of) one same input; the others are still copied.
+        self.view_map = _view_map(self.branches) if as_view and self.branches else {}
 
     def __str__(self):
         args = [a for a in (self.name, "inplace" if self.as_view else None) if a]
@@ -133,7 +170,10 @@ class IfElse(Op):
 
             phs, t_outs, f_outs = self.branches
             outs = t_outs if which else f_outs
-            fn = function(phs, list(outs), on_unused_input="ignore",
+            viewed = {j - 1 for js in self.view_map.values() for j in js}
+            phs = [In(p, borrow=k in viewed) for k, p in enumerate(phs)]
+            outs = [Out(o, borrow=k in self.view_map) for k, o in enumerate(outs)]
+            fn = function(phs, outs, on_unused_input="ignore",
                           name="ifelse_%s:%s" % ("then" if which else "else", self.name or ""))
             fn.trust_input = True
             self._fns[which] = fn
@@ -283,3 +323,29 @@ def ifelse(condition, then_branch, else_branch, name=None):
     if rtype is None:
         return outs[0]
     return rtype(outs)
+
+
+class IfElseViews(GraphRewriter):
+    """FAST_RUN: ifelse returns values of the selected branch without copying them.
+
+    Theano 1.0's ``cond_make_inplace`` (the node prints ``if{inplace}``).  Each
+    change is validated, so the destroy handler refuses it when an in-place
+    op would then overwrite a value still read through the view.
+    """
+
+    name = "ifelse_views"
+
+    def apply(self, fgraph):
+        for node in list(fgraph.toposort()):
+            op = node.op
+            if (not isinstance(op, IfElse) or op.as_view or op.branches is None
+                    or node not in fgraph.apply_nodes):
+                continue
+            new_op = IfElse(op.n_outs, True, op.gpu, op.name, branches=op.branches)
+            new_node = new_op.make_node(*node.inputs)
+            _replace_validate(fgraph, list(zip(node.outputs, new_node.outputs)), self.name)
+
+
+if "ifelse_views" not in optdb:
+    optdb.register("ifelse_views", IfElseViews(), "fast_run", "inplace", "ifelse",
+                   position=75.2)

@@ -190,7 +190,7 @@ def test_copy_delete_updates():
     """Seed 000: accumulator.copy(delete_updates=True) no longer updates the shared state."""
     state, accumulator = _make_accumulator()
     null_accumulator = accumulator.copy(delete_updates=True)
-    assert null_accumulator(100) == 0
+    assert null_accumulator(100) == [0]  # a copy returns a list, as in Theano 1.0
     assert state.get_value() == 0
     null_accumulator(100)
     assert state.get_value() == 0

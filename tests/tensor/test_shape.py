@@ -267,8 +267,11 @@ def test_patternbroadcast():
     assert y.type.broadcastable == (True, False, True)
     assert T.patternbroadcast(x, (False,) * 3) is x
     assert str(y.owner.op) == "Rebroadcast{1,?,1}"
+    # A shorter pattern sets the leading dimensions (Theano 1.0); a longer one is an error.
+    assert T.patternbroadcast(x, (True,)).type.broadcastable == (True, False, False)
+    assert T.patternbroadcast(x, ()) is x
     with pytest.raises(ValueError):
-        T.patternbroadcast(x, (True,))
+        T.patternbroadcast(x, (True,) * 4)
     xv = rng.rand(1, 4, 1)
     np.testing.assert_array_equal(theano.function([x], y)(xv), xv)
     assert utt.inferred_shape(y, [x], [xv]) == (1, 4, 1)

@@ -184,13 +184,18 @@ class DebugMode(Mode):
     ----------
     optimizer : str
         Rewrites to apply (default: config.optimizer).
-    check_py_code, check_isfinite : bool
-        Kept for Theano 1.0 compatibility; ``check_isfinite=False`` disables
-        the NaN/inf check.
+    check_isfinite : bool
+        ``False`` disables the NaN/inf check (default: ``config.DebugMode.check_finite``).
+    check_c_code, check_py_code, check_preallocated_output, require_matching_strides,
+    stability_patience
+        Theano 1.0's other keywords, accepted for compatibility: the Python
+        (NumPy) implementation is the one checked, and every node's outputs
+        are compared with it.
     """
 
-    def __init__(self, optimizer="default", linker="py", check_py_code=True,
-                 check_isfinite=None, require_matching_strides=0, stability_patience=None):
+    def __init__(self, optimizer="default", stability_patience=None, check_c_code=None,
+                 check_py_code=None, check_isfinite=None, check_preallocated_output=None,
+                 require_matching_strides=None, linker="py"):
         super().__init__(linker="py", optimizer=optimizer)
         self.check_isfinite = (config.DebugMode.check_finite if check_isfinite is None
                                else check_isfinite)

@@ -10,10 +10,11 @@ import numpy as np
 
 from theano.compile.io import In, Out
 from theano.compile.mode import get_mode
+from theano.compile.ops import DeepCopyOp, deep_copy_op
 from theano.compile.profiling import ProfileStats, print_at_exit
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, ancestors, format_source_line, user_source_line
-from theano.graph.fg import FunctionGraph
+from theano.graph.fg import FunctionGraph, MissingInputError
 from theano.graph.replace import clone_replace
 from theano.graph.sharedvalue import Container, SharedVariable
 from theano.rewriting.destroyhandler import add_destroy_handler, view_root
@@ -30,16 +31,11 @@ class UnusedInputError(Exception):
     """An explicit input is not needed to compute any output or update."""
 
 
-class MissingInputError(Exception):
-    """The graph depends on a variable that is neither an input nor shared nor constant."""
-
-
 def _as_in(x):
     if isinstance(x, In):
         return x
-    if isinstance(x, (list, tuple)) and len(x) == 2 and isinstance(x[0], Variable):
-        # Old-style (variable, default) pairs.
-        return In(x[0], value=x[1])
+    if isinstance(x, (list, tuple)):
+        return _old_style_input(x)
     if isinstance(x, SharedVariable):
         raise TypeError("Shared variable %s cannot be an explicit input of a function: it "
                         "is used implicitly. To feed a value for it, use givens." % x)
@@ -50,6 +46,34 @@ def _as_in(x):
         raise TypeError("Function inputs must be symbolic variables or In instances, got %r"
                         % (x,))
     return In(x)
+
+
+def _old_style_input(spec):
+    """Theano 1.0's tuple shortcuts for inputs.
+
+    ``(r, value)``, ``((r, update), value)``, ``(name, r)``, ``(name, r, value)``,
+    ``(name, (r, update), value)`` and ``(r,)``; the value is the default (or,
+    with an update, the initial state).
+    """
+    rest = list(spec)
+    name = rest.pop(0) if rest and isinstance(rest[0], str) else None
+    update = None
+    if len(rest) == 2 and isinstance(rest[0], (list, tuple)) and len(rest[0]) == 2:
+        (variable, update), value = rest
+    elif len(rest) in (1, 2) and isinstance(rest[0], Variable):
+        variable, value = rest[0], rest[1] if len(rest) == 2 else None
+    else:
+        raise TypeError("Invalid input syntax: %r (use a variable, In(...), (variable, "
+                        "value) or ((variable, update), value))" % (spec,))
+    if not isinstance(variable, Variable) or (update is not None
+                                              and not isinstance(update, Variable)):
+        raise TypeError("Invalid input %r: the input and its update must be symbolic "
+                        "variables" % (spec,))
+    if isinstance(value, (Variable, In)):
+        raise TypeError("The value for input %s should not be a Variable or In instance "
+                        "(got: %s)" % (variable, value))
+    kwargs = {} if value is None else {"value": value}
+    return _as_in(In(variable, name=name, update=update, **kwargs))
 
 
 def _normalize_outputs(outputs):
@@ -119,7 +143,10 @@ def _update_expr(var, expr):
     return expr
 
 
-def _normalize_givens(givens):
+def _normalize_givens(givens, rebuild_strict=True):
+    """``{old: new}`` from a dict or pairs; with ``rebuild_strict=False`` (Theano 1.0's
+    "you better know what you are doing" setting) a replacement may have another type,
+    and the graph is rebuilt on it."""
     if givens is None:
         return {}
     pairs = list(givens.items()) if isinstance(givens, dict) else list(givens)
@@ -132,7 +159,7 @@ def _normalize_givens(givens):
             raise TypeError("givens keys must be symbolic variables, got %r" % (old,))
         if not isinstance(new, Variable):
             new = old.type.filter_variable(new)
-        if old.type != new.type and old.type.convert_variable(new) is None:
+        if rebuild_strict and old.type != new.type and old.type.convert_variable(new) is None:
             raise TypeError(
                 "givens: the replacement %s of %s has type %s, but the type %s is needed. "
                 "Cast it (e.g. .astype(%r)) or build it with the same type."
@@ -192,7 +219,7 @@ class FunctionMaker:
             seen.add(i.variable)
         self.outputs, self.output_kind, self.output_keys = _normalize_outputs(outputs)
         update_pairs = _normalize_updates(updates)
-        givens = _normalize_givens(givens)
+        givens = _normalize_givens(givens, rebuild_strict)
         for i in self.inputs:
             if i.update is not None:
                 i.update = _update_expr_for_input(i)
@@ -306,16 +333,51 @@ class FunctionMaker:
             else:
                 raise UnusedInputError(msg)
 
+    def _insert_deep_copies(self):
+        """Theano 1.0's ``insert_deepcopy``: a ``DeepCopyOp`` on each output that could
+        be the buffer of an input, a constant or another output.
+
+        An alias is allowed only when both sides are borrowed (``Out(borrow=True)``
+        and ``In(borrow=True)``; shared variables count as borrowed), and an
+        output may be the old value of a shared variable that the call updates.
+        """
+        fg = self.fgraph
+        n = self.n_outputs
+        # Explicit inputs are borrowed as declared; shared state counts as borrowed.
+        borrowed = {v: spec.borrow for spec, v in zip(self.inputs, fg.inputs)}
+        fg_inputs = set(fg.inputs)
+        updated = {fg.inputs[k] for k in fg.update_mapping.values()}
+        roots = [_view_roots(v) for v in fg.outputs]
+        for i in range(n):
+            v = fg.outputs[i]
+            if v.owner is not None and isinstance(v.owner.op, DeepCopyOp):
+                continue
+            out_borrow = self.outputs[i].borrow
+            # (Update values are borrowed outputs.)
+            copy = any(roots[i] & roots[j]
+                       and not (out_borrow and (j >= n or self.outputs[j].borrow))
+                       for j in range(i + 1, len(fg.outputs)))
+            for r in roots[i]:
+                if copy or r.owner is not None or r in updated:
+                    continue
+                if r in fg_inputs:
+                    copy = not (out_borrow and borrowed.get(r, True))
+                elif isinstance(r, Constant):
+                    copy = not out_borrow
+            if copy:
+                fg.change_input("output", i, deep_copy_op(v), reason="insert_deepcopy")
+                roots[i] = set()
+
     def _finish(self):
         """Link the graph (after rewriting) and precompute per-output copy needs."""
+        self._insert_deep_copies()
         fg = self.fgraph
         memo = {}
         # A returned array must not be the new value of a shared variable
         # either: the user could then modify the shared value through it.
         update_roots = {r for v in fg.outputs[self.n_outputs:] for r in _view_roots(v)}
         self.output_needs_copy = [
-            (not o.borrow) and (_may_alias_input(v, fg, memo)
-                                or bool(_view_roots(v) & update_roots))
+            (not o.borrow) and bool(_view_roots(v) & update_roots)
             for o, v in zip(self.outputs, fg.outputs[:self.n_outputs])]
         self.update_needs_copy = [
             _may_alias_input(v, fg, memo) for v in fg.outputs[self.n_outputs:]]
@@ -516,15 +578,39 @@ class Function:
     def _input_names(self):
         return ", ".join(str(i.name or i.variable) for i in self.input_specs) or "(none)"
 
-    # -- defaults by name: f['y'] ----------------------------------------------------
-    def __getitem__(self, name):
-        k = self._name_to_index[name]
-        return self.input_containers[k].storage[0]
+    # -- defaults and state by name: f['y'], f.value[y], f.container['y'] ------------
+    def _input_index(self, key):
+        """The position of the input ``key``: its name, variable, In, or index."""
+        if isinstance(key, str):
+            k = self._name_to_index.get(key, _MISSING)
+            if k is None:
+                raise TypeError("Ambiguous name: %s - please check the names of the inputs of "
+                                "your function for duplicates." % key)
+        elif isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            k = int(key) if 0 <= key < self._n_in else _MISSING
+        else:
+            k = next((j for j, spec in enumerate(self.input_specs)
+                      if spec is key or spec.variable is key), _MISSING)
+        if k is _MISSING:
+            raise TypeError("Unknown input or state: %s. The function%s has the inputs: %s"
+                            % (key, self._label(), self._input_names()))
+        return k
 
-    def __setitem__(self, name, value):
-        k = self._name_to_index[name]
-        self.input_containers[k].storage[0] = self._filter(k, value)
-        self._has_default[k] = True
+    @property
+    def value(self):
+        """``f.value[key]``: the stored value (default or state) of an input, settable."""
+        return _InputValues(self)
+
+    @property
+    def container(self):
+        """``f.container[key]``: the :class:`Container` holding an input's stored value."""
+        return _InputContainers(self)
+
+    def __getitem__(self, key):
+        return self.value[key]
+
+    def __setitem__(self, key, value):
+        self.value[key] = value
 
     # -- copy and pickle ----------------------------------------------------------------
     def copy(self, share_memory=False, swap=None, delete_updates=False, name=None,
@@ -542,6 +628,10 @@ class Function:
         name : str, optional
         """
         maker = _copy.copy(self.maker)
+        if maker.output_kind == "single":
+            # As in Theano 1.0, a copy returns its outputs as a list, even a
+            # single one (the documented accumulator example prints [array(0)]).
+            maker.output_kind = "list"
         fg, equiv = self.maker.fgraph.clone_get_equiv()
         shared_vars = list(self.shared_vars)
         if swap:
@@ -582,6 +672,46 @@ class Function:
 
     def __str__(self):
         return "<theano.compile.function.Function %s>" % (self.name or "")
+
+
+class _InputValues:
+    """``f.value``: the stored values of a function's inputs, by name, variable or index."""
+
+    __slots__ = ("_f",)
+
+    def __init__(self, f):
+        self._f = f
+
+    def __getitem__(self, key):
+        f = self._f
+        return f.input_containers[f._input_index(key)].storage[0]
+
+    def __setitem__(self, key, value):
+        f = self._f
+        k = f._input_index(key)
+        f.input_containers[k].storage[0] = f._filter(k, value)
+        f._has_default[k] = True
+
+    def __contains__(self, key):
+        try:
+            self._f._input_index(key)
+        except TypeError:
+            return False
+        return True
+
+
+class _InputContainers(_InputValues):
+    """``f.container``: the Containers of a function's inputs (``.value``, ``.storage``)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        f = self._f
+        return f.input_containers[f._input_index(key)]
+
+    def __setitem__(self, key, value):
+        raise TypeError("f.container[...] cannot be assigned: set f.container[key].value "
+                        "or f[key] instead")
 
 
 def _rebuild_function(maker, containers, shared_vars, has_default):

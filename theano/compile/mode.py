@@ -11,8 +11,8 @@ from theano.link.c.linker import CProgram
 from theano.link.py.vm import Program
 from theano.rewriting.db import optdb
 
-__all__ = ["Mode", "get_mode", "FAST_RUN", "FAST_COMPILE", "predefined_modes",
-           "register_mode"]
+__all__ = ["Mode", "get_mode", "get_default_mode", "FAST_RUN", "FAST_COMPILE",
+           "predefined_modes", "register_mode"]
 
 # Optimizer names accepted by Mode(optimizer=...) and config.optimizer, mapped
 # to the rewrite-database query they run (tags to include).
@@ -25,9 +25,12 @@ _OPTIMIZER_TAGS = {
     "unsafe": ("fast_run", "unsafe"),
     "fast_compile": ("fast_compile",),
     "merge": ("merge",),
+    # Theano 1.0's 'stabilize': the fast_run rewrites up to the stabilization pass.
+    "stabilize": ("fast_run",),
     "None": (),
     None: (),
 }
+_POSITION_CUTOFF = {"stabilize": 1.5000001}
 _LINKERS = ("py", "vm", "cvm", "c", "c|py", "c|py_nogc", "cvm_nogc", "vm_nogc", "auto", "jax")
 _C_LINKERS = ("c", "cvm", "c|py", "c|py_nogc", "cvm_nogc")
 
@@ -99,6 +102,11 @@ class Mode:
         tags = self.query_tags()
         if tags is None:
             return
+        cutoff = _POSITION_CUTOFF.get(self.optimizer)
+        if cutoff is not None and cutoff < config.optdb__position_cutoff:
+            with config.change_flags(optdb__position_cutoff=cutoff):
+                optdb.query(*tags).rewrite(fgraph)
+            return
         optdb.query(*tags).rewrite(fgraph)
 
     def link(self, fgraph):
@@ -133,6 +141,11 @@ def register_mode(name, mode):
     if name in predefined_modes and predefined_modes[name] is not None:
         raise ValueError("Mode %s is already registered" % name)
     predefined_modes[name] = mode
+
+
+def get_default_mode():
+    """The mode ``theano.function`` uses when none is given (``config.mode``)."""
+    return get_mode(None)
 
 
 def get_mode(mode):

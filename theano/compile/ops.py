@@ -1,9 +1,64 @@
 """Small ops of the compile layer, and ``as_op`` to wrap a Python function as an Op."""
+import copy
+
 import numpy as np
 
+from theano.graph.basic import Apply
 from theano.graph.op import Op
+from theano.graph.rules import register_grad, register_rop
 
-__all__ = ["as_op", "FromFunctionOp"]
+__all__ = ["as_op", "FromFunctionOp", "DeepCopyOp", "deep_copy_op", "ViewOp", "view_op"]
+
+
+class DeepCopyOp(Op):
+    """A copy of its input (Theano 1.0's ``deep_copy_op``).
+
+    ``theano.function`` puts one on each output that would otherwise be an
+    input's buffer, a constant, or another output's buffer, so a caller never
+    gets an alias of its own argument or of the function's state.
+    """
+
+    __props__ = ()
+
+    def make_node(self, x):
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        x = inputs[0]
+        output_storage[0][0] = x.copy() if isinstance(x, np.ndarray) else copy.deepcopy(x)
+
+    def infer_shape(self, fgraph, node, input_shapes):
+        return input_shapes
+
+
+class ViewOp(Op):
+    """Its input itself (Theano 1.0's ``view_op``): the output is a view."""
+
+    __props__ = ()
+    view_map = {0: [0]}
+
+    def make_node(self, x):
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = inputs[0]
+
+    def infer_shape(self, fgraph, node, input_shapes):
+        return input_shapes
+
+
+deep_copy_op = DeepCopyOp()
+view_op = ViewOp()
+
+
+@register_grad(DeepCopyOp, ViewOp)
+def _copy_grad(op, inputs, outputs, output_grads):
+    return list(output_grads)
+
+
+@register_rop(DeepCopyOp, ViewOp)
+def _copy_rop(op, inputs, eval_points):
+    return list(eval_points)
 
 
 class FromFunctionOp(Op):

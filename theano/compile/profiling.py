@@ -106,3 +106,6 @@ class ProfileStats:
             w("  %5.1f%%  %5.1f%%  %.6fs  %.3es  %d  %d  %s\n"
               % (100 * sec / total, 100 * cum / total, sec, sec / max(calls, 1), calls, k, node))
         return file
+
+    # The name the Theano 1.0 profiling tutorial uses (``f.profile.print_summary()``).
+    print_summary = summary

@@ -594,7 +594,8 @@ def Rop(f, wrt, eval_points):
             raise ValueError("%s.R_op must return a list with one entry per output (%d), got "
                              "%r" % (node.op, len(node.outputs), outs))
         for o, r in zip(node.outputs, outs):
-            values[o] = r
+            if r is None or not getattr(r.tag, "rop_zero", False):
+                values[o] = r  # (a result marked zero stays "no change", as for a leaf)
     rval = []
     for out in f:
         r = ev_of(out)

@@ -25,8 +25,9 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
     if not isinstance(expression, Variable):
         raise TypeError("jacobian expects a Variable as `expression`, got %r" % (expression,))
     if expression.ndim >= 2:
-        raise ValueError("jacobian expects a 1 dimensional variable as `expression` (got %d "
-                         "dimensions); flatten it to make it a vector." % expression.ndim)
+        # AssertionError, as Theano 1.0 (an assert) raised.
+        raise AssertionError("jacobian expects a 1 dimensional variable as `expression` (got "
+                             "%d dimensions); flatten it to make it a vector." % expression.ndim)
     using_list, using_tuple = isinstance(wrt, list), isinstance(wrt, tuple)
     wrt = list(wrt) if (using_list or using_tuple) else [wrt]
     if expression.ndim == 0:
@@ -51,15 +52,15 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
     if not isinstance(cost, Variable):
         raise TypeError("hessian expects a Variable as `cost`, got %r" % (cost,))
     if cost.ndim != 0:
-        raise TypeError("hessian expects a 0 dimensional variable as `cost`, got %d "
-                        "dimensions" % cost.ndim)
+        raise AssertionError("hessian expects a 0 dimensional variable as `cost`, got %d "
+                             "dimensions" % cost.ndim)  # (Theano 1.0 asserted it)
     using_list, using_tuple = isinstance(wrt, list), isinstance(wrt, tuple)
     wrt = list(wrt) if (using_list or using_tuple) else [wrt]
     hessians = []
     for inp in wrt:
         if not isinstance(inp, Variable) or inp.ndim != 1:
-            raise TypeError("hessian expects a (list of) 1 dimensional variable as `wrt`, got "
-                            "%r" % (inp,))
+            raise AssertionError("hessian expects a (list of) 1 dimensional variable as `wrt`, "
+                                 "got %r" % (inp,))
         expr = grad(cost, inp, consider_constant=consider_constant,
                     disconnected_inputs=disconnected_inputs)
         # The input may be disconnected from expr even if connected to cost.

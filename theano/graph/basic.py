@@ -10,10 +10,13 @@ from itertools import count
 
 import numpy as np
 
+from theano.configparser import config
+
 __all__ = [
     "Apply", "Variable", "Constant", "Scratchpad", "ancestors", "graph_inputs",
     "io_toposort", "toposort", "clone", "clone_get_equiv", "applys_between",
-    "is_in_ancestors", "user_source_line", "constant_value",
+    "is_in_ancestors", "user_source_line", "constant_value", "inputs", "equal_computations",
+    "is_same_graph",
 ]
 
 # Directory of the `theano` package: frames inside it are library frames.
@@ -187,7 +190,16 @@ class Variable:
         return "<%s>" % self.type
 
     def __repr__(self):
-        return str(self)
+        # With config.print_test_value, the test value follows the name (Theano 1.0).
+        text = str(self)
+        if config.print_test_value and hasattr(self.tag, "test_value"):
+            value = self.tag.test_value
+            try:
+                value = self.type.filter(value)
+            except (TypeError, ValueError):
+                pass
+            text += "\n" + repr(value)
+        return text
 
     def __getstate__(self):
         d = self.__dict__.copy()
@@ -244,8 +256,17 @@ def graph_inputs(outputs, blockers=None):
     return [v for v in ancestors(outputs, blockers) if v.owner is None or v in blockers]
 
 
-# Theano 1.0's name (``theano.gof.graph.inputs``).
-inputs = graph_inputs
+def inputs(variable_list, blockers=None):
+    """Theano 1.0's ``theano.gof.graph.inputs``: the ownerless variables ``variable_list`` needs.
+
+    The order is Theano's, which libraries rely on to build parameter lists:
+    a depth-first search, left input first, that starts from the *last*
+    variable of ``variable_list``.  The search stops at ``blockers``, which
+    are not returned unless they are ownerless themselves.
+    """
+    rev = list(variable_list)
+    rev.reverse()
+    return [v for v in ancestors(rev, blockers) if v.owner is None]
 
 
 def is_in_ancestors(node, target_node):
@@ -315,15 +336,38 @@ def list_of_nodes(inputs, outputs):
     return io_toposort(inputs, outputs)
 
 
-def equal_computations(xs, ys):
-    """True if the graphs of ``xs`` and ``ys`` compute the same thing structurally."""
+def equal_computations(xs, ys, in_xs=None, in_ys=None):
+    """True if the graphs of ``xs`` and ``ys`` compute the same thing structurally.
+
+    ``in_xs[i]`` (in the graph of ``xs``) and ``in_ys[i]`` (in the graph of
+    ``ys``) are taken to be equal, as in Theano 1.0's ``scan_utils`` version.
+    """
+    partner = {id(x): y for x, y in zip(in_xs or (), in_ys or ())}
+    return _graphs_equal(xs, ys, partner, {id(y) for y in in_ys or ()}, {})
+
+
+def is_same_graph(var1, var2, givens=None, debug=False):
+    """True if ``var1`` and ``var2`` perform the same computation (Theano 1.0's name).
+
+    ``givens`` (a dict or a list of pairs) substitutes variables in *both*
+    graphs first, like the ``givens`` of ``theano.function``: ``x + 1`` and
+    ``y + 1`` are the same graph given ``{x: y}``.  ``debug`` is accepted for
+    compatibility (Theano used it to cross-check two implementations).
+    """
+    return _graphs_equal([var1], [var2], {}, set(), dict(givens or {}))
+
+
+def _graphs_equal(xs, ys, partner, right, subst):
     memo = {}
 
     def same(a, b):
+        a, b = subst.get(a, a), subst.get(b, b)
         key = (id(a), id(b))
         if key in memo:
             return memo[key]
-        if a is b:
+        if id(a) in partner or id(b) in right:
+            r = partner.get(id(a)) is b
+        elif a is b:
             r = True
         elif isinstance(a, Constant) and isinstance(b, Constant):
             r = a.signature() == b.signature()

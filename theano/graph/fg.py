@@ -1,11 +1,19 @@
 """FunctionGraph: a mutable, self-contained subgraph that rewrites work on."""
 from theano.graph.basic import Apply, Constant, Variable, clone_get_equiv, io_toposort
 
-__all__ = ["FunctionGraph", "InconsistencyError", "Feature"]
+__all__ = ["FunctionGraph", "InconsistencyError", "MissingInputError", "Feature"]
 
 
 class InconsistencyError(Exception):
     """A feature vetoed a change (for example an unsafe in-place operation)."""
+
+
+class MissingInputError(Exception):
+    """The graph depends on a variable that is neither an input nor shared nor constant.
+
+    (``theano.function`` raises it; Theano 1.0 defined it here, as
+    ``theano.gof.MissingInputError``.)
+    """
 
 
 class Feature:

@@ -151,6 +151,13 @@ class Op(PropsEq):
     def do_constant_folding(self, node):
         return True
 
+    def __str__(self):
+        # Theano 1.0's default: ``MakeVector{dtype='int64'}``.
+        if not self.__props__:
+            return type(self).__name__
+        return "%s{%s}" % (type(self).__name__, ", ".join(
+            "%s=%r" % (p, getattr(self, p)) for p in self.__props__))
+
     def __repr__(self):
         return str(self)
 

@@ -431,8 +431,8 @@ def _install_default_printers(pprinter):
 
     # Every other elementwise function prints under its tensor-level name.
     names = {}
-    for name, fn in tm.elemwise_functions.items():
-        names.setdefault(type(fn.op.scalar_op), name.lstrip("_"))
+    for name, op in tm.elemwise_functions.items():
+        names.setdefault(type(op.scalar_op), name.lstrip("_"))
     names[type(ts.switch)] = "switch"
     names[type(ts.clip)] = "clip"
     elemwise_names = _ElemwiseNamePrinter(names)

@@ -29,7 +29,8 @@ from theano.graph.fg import Feature, InconsistencyError
 __all__ = ["GraphRewriter", "NodeRewriter", "node_rewriter", "WalkingGraphRewriter",
            "in2out", "out2in", "EquilibriumGraphRewriter", "SequentialGraphRewriter",
            "MergeRewriter", "PatternNodeRewriter", "FromFunctionGraphRewriter",
-           "graph_rewriter", "rewrite_stats", "reset_rewrite_stats", "apply_node_rewriter"]
+           "graph_rewriter", "rewrite_stats", "reset_rewrite_stats", "apply_node_rewriter",
+           "check_stack_trace"]
 
 # name -> [number of successful applications, seconds spent in the rewriter]
 rewrite_stats = {}
@@ -211,10 +212,14 @@ def _convert(rewriter, old, new):
     return conv
 
 
-def _copy_trace(old, new):
+def _copy_trace(fgraph, old, new):
+    # A node the rewrite just built takes the creation line of the node it
+    # replaces: its own would be the line of the theano.function call.
     if new.owner is not None and old.owner is not None and new.owner is not old.owner:
-        if not getattr(new.owner.tag, "trace", None):
-            new.owner.tag.trace = old.owner.tag.trace
+        trace = getattr(old.owner.tag, "trace", None)
+        if trace and (new.owner not in fgraph.apply_nodes
+                      or not getattr(new.owner.tag, "trace", None)):
+            new.owner.tag.trace = trace
 
 
 def _replace_validate(fgraph, pairs, reason):
@@ -230,7 +235,7 @@ def _replace_validate(fgraph, pairs, reason):
             if old not in fgraph.clients:
                 continue
             clients = list(fgraph.clients[old])
-            _copy_trace(old, new)
+            _copy_trace(fgraph, old, new)
             done.append((old, new, clients))
             for node, i in clients:
                 fgraph.change_input(node, i, new, reason)
@@ -633,3 +638,54 @@ def _build(pattern, binding):
         fn = pattern[0]
         return fn(*[_build(p, binding) for p in pattern[1:]])
     return pattern  # a number: the op it is passed to converts it
+
+
+def check_stack_trace(f_or_fgraph, ops_to_check="last", bug_print="raise"):
+    """True if the chosen nodes of a compiled graph still know where they were built.
+
+    Theano 1.0's test helper (``theano.gof.opt.check_stack_trace``): rewrites
+    must carry the creation trace of the nodes they replace over to the new
+    ones, so runtime errors can point at the user's code.
+
+    Parameters
+    ----------
+    f_or_fgraph : compiled function or FunctionGraph
+    ops_to_check : 'last', 'all', an Op, an Op class, a tuple/list of those, or a
+        predicate ``fn(node) -> bool``
+        The nodes to check: those computing the outputs, every node, or those
+        of the given ops.
+    bug_print : {'raise', 'warn', 'ignore'}
+        What to do when no node matches ``ops_to_check``.
+    """
+    fgraph = getattr(getattr(f_or_fgraph, "maker", None), "fgraph", f_or_fgraph)
+    nodes = fgraph.toposort()
+    if ops_to_check == "last":
+        chosen = [o.owner for o in fgraph.outputs if o.owner is not None]
+    elif ops_to_check == "all":
+        chosen = nodes
+    else:
+        targets = ops_to_check if isinstance(ops_to_check, (tuple, list)) else [ops_to_check]
+
+        def wanted(node):
+            for t in targets:
+                if isinstance(t, type):
+                    if isinstance(node.op, t):
+                        return True
+                elif callable(t) and not hasattr(t, "make_node"):
+                    if t(node):
+                        return True
+                elif node.op == t:
+                    return True
+            return False
+
+        chosen = [n for n in nodes if wanted(n)]
+    if not chosen:
+        msg = "the ops to check (%s) are not in the graph, or the graph is empty" % (
+            ops_to_check,)
+        if bug_print == "raise":
+            raise ValueError(msg)
+        if bug_print == "warn":
+            warnings.warn(msg, stacklevel=2)
+        return True
+    return all(getattr(n.tag, "trace", None) or any(getattr(o.tag, "trace", None)
+                                                     for o in n.outputs) for n in chosen)

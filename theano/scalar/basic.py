@@ -61,9 +61,35 @@ def upcast_out(*types):
     return (upcast(*types),)
 
 
+class ComplexError(NotImplementedError):
+    """An operation NumPy does not define on complex numbers (Theano 1.0's name)."""
+
+
 def upcast_out_nobool(*types):
     d = upcast(*types)
+    if d == "bool":  # as Theano 1.0 and NumPy: no bool - bool, -bool
+        raise TypeError("bool inputs are not supported here (got %s); cast them to an "
+                        "integer dtype first" % (types,))
+    return (d,)
+
+
+def _upcast_bool_to_int8(*types):
+    d = upcast(*types)
     return ("int8",) if d == "bool" else (d,)
+
+
+def _same_out_no_bool_no_complex(*types):
+    if types[0] == "bool" or types[0] in complex_dtypes:
+        raise TypeError("%s inputs are not supported here" % types[0])
+    return (types[0],)
+
+
+def _upcast_out_no_complex_div(*types):
+    d = upcast(*types)
+    if d in complex_dtypes:
+        raise ComplexError("Theano does not support %% and // on complex numbers, since NumPy "
+                           "deprecated it (got %s)" % (types,))
+    return (d,)
 
 
 def same_out(*types):
@@ -99,7 +125,10 @@ def switch_out(cond, a, b):
 
 
 def clip_out(x, lo, hi):
-    return (upcast(x, lo, hi),)
+    d = upcast(x, lo, hi)
+    if d in complex_dtypes:  # complex numbers are not ordered (TypeError in Theano 1.0)
+        raise TypeError("clip does not support complex inputs (got %s)" % ((x, lo, hi),))
+    return (d,)
 
 
 def second_out(a, b):
@@ -271,14 +300,15 @@ class TrueDiv(ScalarOp, nfunc=_true_div, pref=upgrade_to_float, nin=2, ufunc=np.
 true_div = TrueDiv()
 
 
-class IntDiv(ScalarOp, nfunc=_safe_int_div, pref=upcast_out, nin=2, ufunc=np.floor_divide):
+class IntDiv(ScalarOp, nfunc=_safe_int_div, pref=_upcast_out_no_complex_div, nin=2,
+             ufunc=np.floor_divide):
     """``x // y`` (floor division)."""
 
 
 int_div = IntDiv()
 
 
-class Mod(ScalarOp, nfunc=_mod, pref=upcast_out, nin=2, ufunc=np.mod):
+class Mod(ScalarOp, nfunc=_mod, pref=_upcast_out_no_complex_div, nin=2, ufunc=np.mod):
     """``x % y`` (sign of the divisor, as NumPy)."""
 
 
@@ -399,14 +429,14 @@ class Abs(ScalarOp, nfunc=np.abs, pref=float_out_of_complex):
 abs_ = Abs()
 
 
-class Sgn(ScalarOp, nfunc=_sgn, pref=upcast_out_nobool, ufunc=np.sign):
+class Sgn(ScalarOp, nfunc=_sgn, pref=_same_out_no_bool_no_complex, ufunc=np.sign):
     """The sign of ``x`` (-1, 0 or 1)."""
 
 
 sgn = Sgn()
 
 
-class Sqr(ScalarOp, nfunc=np.square, pref=upcast_out_nobool, ufunc=np.square):
+class Sqr(ScalarOp, nfunc=np.square, pref=_upcast_bool_to_int8, ufunc=np.square):
     """``x * x``."""
 
 
@@ -541,15 +571,16 @@ class Hypot(ScalarOp, nfunc=np.hypot, pref=upgrade_to_float_no_complex, nin=2, u
 hypot = Hypot()
 
 
-class ScalarSigmoid(ScalarOp, nfunc=_sigmoid, pref=upgrade_to_float_no_complex, name="sigmoid",
-                    ufunc=sps.expit):
+class ScalarSigmoid(ScalarOp, nfunc=_sigmoid, pref=upgrade_to_float_no_complex,
+                    name="scalar_sigmoid", ufunc=sps.expit):
     """The logistic function ``1 / (1 + exp(-x))``."""
 
 
 sigmoid = ScalarSigmoid()
 
 
-class ScalarSoftplus(ScalarOp, nfunc=_softplus, pref=upgrade_to_float_no_complex, name="softplus"):
+class ScalarSoftplus(ScalarOp, nfunc=_softplus, pref=upgrade_to_float_no_complex,
+                     name="scalar_softplus"):
     """``log(1 + exp(x))`` without overflow."""
 
 
@@ -805,6 +836,16 @@ class TriGamma(ScalarOp, nfunc=_polygamma1, pref=upgrade_to_float_no_complex):
 
 tri_gamma = TriGamma()
 
+# Theano 1.0's printed names where they are not the lower-cased class name:
+# comparisons and logic ops printed their class name (``GT(i0, i1)`` in a
+# fused composite), a few others an underscored name.
+for _cls in (LT, GT, LE, GE, EQ, NEQ, AND, OR, XOR, Invert, Abs, IsNan, IsInf, Switch,
+             RoundHalfToEven, RoundHalfAwayFromZero):
+    _cls._name = _cls.__name__
+for _cls, _name in ((TrueDiv, "true_div"), (IntDiv, "int_div"), (TriGamma, "tri_gamma")):
+    _cls._name = _name
+del _cls, _name
+
 
 class Cast(ScalarOp):
     """Convert to ``o_type`` (C-style truncation for float -> int)."""
@@ -881,13 +922,15 @@ class Composite(ScalarOp):
             for i in node.inputs:
                 uses[i] = uses.get(i, 0) + 1
         names = {v: "i%d" % k for k, v in enumerate(self.inputs)}
-        infix = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**"}
+        infix = {"add": "+", "sub": "-", "mul": "*", "true_div": "/", "pow": "**"}
         temps = []
         for node in self._nodes:
             args = [names[i] if i in names else str(i.data) for i in node.inputs]
             op = str(node.op)
             if op in infix and len(args) >= 2:
                 text = "(" + (" %s " % infix[op]).join(args) + ")"
+            elif op == "neg":
+                text = "(-%s)" % args[0]
             else:
                 text = "%s(%s)" % (op, ", ".join(args))
             out = node.outputs[0]

@@ -6,5 +6,6 @@ from theano.scan.basic import scan  # noqa: F401
 from theano.scan.utils import until  # noqa: F401
 from theano.scan.views import map, reduce, foldl, foldr  # noqa: F401
 from theano.scan.op import Scan  # noqa: F401
+from theano.scan_module import scan_op, scan_utils  # noqa: F401,E402  (Theano 1.0's submodules)
 
 __all__ = ["scan", "until", "map", "reduce", "foldl", "foldr", "Scan"]

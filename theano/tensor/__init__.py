@@ -28,3 +28,7 @@ from theano.tensor import (elemwise_grad, extra_ops_grad, math_grad, shape_grad,
                            subtensor_grad)
 from theano.tensor.gradient_ops import consider_constant  # noqa: F401,E402
 from theano.tensor import fft, nlinalg, slinalg  # noqa: F401,E402
+from theano.tensor import signal  # noqa: F401,E402  (T.signal.pool, T.signal.conv)
+# Graph classes Theano 1.0 code reaches through this namespace (T.Variable...).
+from theano.graph.basic import Apply, Constant, Variable  # noqa: F401,E402
+from theano.tensor.shape import MakeVector, make_vector  # noqa: F401,E402

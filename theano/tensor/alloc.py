@@ -255,8 +255,8 @@ class ARange(Op):
 
     def perform(self, node, inputs, out):
         start, stop, step = (np.asarray(i).item() for i in inputs)
-        if step == 0:
-            raise ValueError("ARange: step must not be zero")
+        if step == 0:  # (ZeroDivisionError, as numpy.arange and so Theano 1.0)
+            raise ZeroDivisionError("ARange: step must not be zero")
         out[0][0] = np.arange(start, stop, step, dtype=self.dtype)
 
     def infer_shape(self, fgraph, node, shapes):

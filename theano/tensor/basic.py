@@ -208,15 +208,21 @@ def transpose(x, axes=None):
     if axes is None:
         axes = list(range(x.type.ndim))[::-1]
     out = dimshuffle(x, [int(a) % max(x.type.ndim, 1) for a in axes])
-    if x.name and axes == list(range(x.type.ndim))[::-1]:
+    # (The transpose of a vector or scalar is ``x`` itself: never rename it.)
+    if x.name and out is not x and axes == list(range(x.type.ndim))[::-1]:
         out.name = x.name + ".T"
     return out
 
 
 def swapaxes(x, a, b):
+    """``x`` with axes ``a`` and ``b`` exchanged (negative axes count from the end)."""
     x = as_tensor_variable(x)
-    order = list(range(x.type.ndim))
-    a, b = a % x.type.ndim, b % x.type.ndim
+    nd = x.type.ndim
+    for axis in (a, b):
+        if not -nd <= axis < nd:  # IndexError, as Theano 1.0 (it indexed a list)
+            raise IndexError("swapaxes: axis %d is out of range for %s with %d dimensions"
+                             % (axis, x, nd))
+    order = list(range(nd))
     order[a], order[b] = order[b], order[a]
     return dimshuffle(x, order)
 
@@ -242,7 +248,7 @@ def shape_padaxis(x, axis):
     return dimshuffle(x, order)
 
 
-_second = Elemwise(ts_second)
+_second = Elemwise(ts_second, name="Elemwise{second,no_inplace}")  # (Theano 1.0's label)
 
 
 def second(a, b):

@@ -4,8 +4,8 @@ import numpy as np
 from theano.graph.basic import Apply
 from theano.graph.op import Op
 from theano.graph.basic import Constant
-from theano.scalar.basic import (Add, Cast, Composite, Mul, ScalarOp, add, call_ufunc_into,
-                                 inplace_ufunc, mul)
+from theano.scalar.basic import (Add, Cast, Composite, Mul, ScalarOp, Second, add,
+                                 call_ufunc_into, inplace_ufunc, mul)
 from theano.tensor.type import TensorType
 
 __all__ = ["Elemwise", "DimShuffle", "CAReduce"]
@@ -37,7 +37,10 @@ class DimShuffle(Op):
         self.new_order = tuple(new_order)
         nd = len(self.input_broadcastable)
         for o in self.new_order:
-            if o != "x" and not (isinstance(o, (int, np.integer)) and 0 <= o < nd):
+            if o != "x" and (not isinstance(o, (int, np.integer)) or isinstance(o, bool)):
+                raise TypeError("DimShuffle indices must be python ints or 'x', got %r of type "
+                                "%s in new_order %s" % (o, type(o).__name__, self.new_order))
+            if o != "x" and not 0 <= o < nd:
                 raise ValueError("DimShuffle: invalid entry %r in new_order %s for an input "
                                  "with %d dimensions" % (o, self.new_order, nd))
         kept = [o for o in self.new_order if o != "x"]
@@ -241,6 +244,10 @@ class Elemwise(Op):
 
     def get_scalar_constant_value(self, node, recurse):
         """The constant this node computes from constant inputs."""
+        if isinstance(self.scalar_op, Second):
+            # fill(m, c) holds c whatever m is (Theano 1.0 needed only c constant).
+            value = recurse(node.inputs[1])
+            return np.asarray(value).astype(node.outputs[0].type.dtype)
         vals = [recurse(i) for i in node.inputs]
         if isinstance(self.scalar_op, Cast):
             return np.asarray(vals[0]).astype(self.scalar_op.o_dtype)
@@ -269,6 +276,10 @@ def maximum_shape(cands):
 def _normalize_axis(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
+    if isinstance(axis, Constant):  # a constant tensor axis, as Theano 1.0 accepted
+        axis = axis.data
+    if isinstance(axis, np.ndarray):
+        axis = axis.tolist()
     if isinstance(axis, (int, np.integer)):
         axis = (int(axis),)
     out = []
@@ -319,7 +330,10 @@ class CAReduce(Op):
         red = sop.reducer or sop.ufunc.reduce
         axis = self.axis
         odtype = np.dtype(node.outputs[0].type.dtype)
-        acc = np.dtype(self.acc_dtype) if self.acc_dtype else None
+        # Sums and products accumulate in a wider type by default (Theano 1.0's
+        # acc_dtype): float16 -> float32, float32 -> float64, integers -> 64 bits.
+        acc = np.dtype(self.acc_dtype or _ACC_DTYPES.get(node.inputs[0].type.dtype,
+                                                         node.inputs[0].type.dtype))
         # A reduction without a neutral element (max, min) has no value over nothing.
         needs_elements = sop.identity is None or isinstance(sop.identity, float) and \
             np.isinf(sop.identity)
@@ -330,7 +344,7 @@ class CAReduce(Op):
             if needs_elements and x.size == 0 and any(x.shape[a] == 0 for a in axis):
                 raise ValueError("%s: cannot reduce an empty dimension with %s (input shape %s)"
                                  % (op, sop, x.shape))
-            if acc is not None and isinstance(sop, (Add, Mul)):
+            if isinstance(sop, (Add, Mul)):
                 r = red(x, axis=axis, dtype=acc)
             else:
                 r = red(x, axis=axis)
@@ -348,6 +362,11 @@ class CAReduce(Op):
         if name is None:
             return "CAReduce{%s}%s" % (self.scalar_op, ax)
         return name + ax
+
+
+_ACC_DTYPES = dict(bool="int64", int8="int64", int16="int64", int32="int64",
+                   uint8="uint64", uint16="uint64", uint32="uint64",
+                   float16="float32", float32="float64", complex64="complex128")
 
 
 def _sum_dtype(dtype):

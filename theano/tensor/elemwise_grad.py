@@ -24,9 +24,31 @@ from theano.graph.null_type import (disconnected_type, grad_not_implemented, is_
 from theano.graph.rules import (OpRegistry, register_connection_pattern, register_grad,
                                 register_rop)
 from theano.tensor import basic as tb
-from theano.tensor import math as tm
+from theano.tensor import math as _math
 from theano.tensor.elemwise import Elemwise
-from theano.tensor.grad_utils import sum_to_broadcast
+from theano.tensor.grad_utils import rop_zero, sum_to_broadcast
+
+
+class _GradientMath:
+    """:mod:`theano.tensor.math` as the rules below see it.
+
+    Its elementwise functions are replaced by unnamed ``Elemwise`` ops, so a
+    gradient graph prints as Theano 1.0's did (``Elemwise{mul}``; the ops of
+    the user's own graph print ``Elemwise{mul,no_inplace}``).  The ops are
+    equal either way.
+    """
+
+    def __init__(self, module):
+        self._module = module
+        self._unnamed = {name: Elemwise(op.scalar_op)
+                         for name, op in module.elemwise_functions.items()}
+
+    def __getattr__(self, name):
+        op = self._unnamed.get(name)
+        return op if op is not None else getattr(self._module, name)
+
+
+tm = _GradientMath(_math)
 
 __all__ = ["register_elemwise_grad", "register_scalar_connection_pattern", "elemwise_L_op",
            "elemwise_R_op", "elemwise_connection_pattern"]
@@ -178,7 +200,8 @@ def elemwise_R_op(op, inputs, eval_points):
                                                out.type.broadcastable)):
                 acc = acc + tb.zeros_like(out)  # only broadcast inputs moved
             acc = sum_to_broadcast(acc, out)
-        rval.append(acc)
+        # No term: every derivative met a zero eval point or is zero itself.
+        rval.append(acc if acc is not None else rop_zero(out))
     return rval
 
 
@@ -306,9 +329,17 @@ def _mod_grad(x, y, z, gz, dtype):
     return [gz, tm.neg(tm.mul(tm.int_div(x, y), gz))]
 
 
-@_binary(ts.Pow)
-def _pow_grad(x, y, z, gz, dtype):
-    gx = tm.mul(gz, y, tm.pow(x, tm.sub(y, _c(1, y.type.dtype))))
+@register_elemwise_grad(ts.Pow)
+def _pow_grad(inputs, outputs, ograds):
+    (x, y), (z,), (gz,) = inputs, outputs, ograds
+    dtype = _fdtype(z)
+    # Theano 1.0's formula and graph: (gz * y) * x ** (y - 1), with an integer
+    # signed-integer exponent kept as it is unless it would widen the
+    # gradient's dtype (an unsigned y - 1 would wrap around at 0).
+    if ts.upcast(dtype, y.type.dtype) != dtype or y.type.dtype[0] != "i":
+        y = _fl(y, dtype)
+    x = _fl(x, dtype)
+    gx = tm.mul(tm.mul(gz, y), tm.pow(x, tm.sub(y, _c(1, y.type.dtype))))
     gy = tm.mul(gz, tm.log(x), z)
     # 0 ** y: the limit of log(x) * x ** y is 0, not nan.
     gy = tm.switch(tm.eq(x, 0), _c(0, gy.type.dtype), gy)

@@ -1,10 +1,21 @@
 """Small helpers shared by the gradient rules of the tensor ops."""
 from theano.scalar.basic import continuous_dtypes
-from theano.tensor.basic import cast
+from theano.tensor.basic import cast, zeros_like
 from theano.tensor.math import sum as tensor_sum
 from theano.tensor.shape import patternbroadcast
 
-__all__ = ["as_input_dtype", "grad_like_input", "sum_to_broadcast"]
+__all__ = ["as_input_dtype", "grad_like_input", "sum_to_broadcast", "rop_zero"]
+
+
+def rop_zero(out):
+    """The R-op result of ``out`` when every term is zero: zeros, marked as such.
+
+    ``Rop`` and the R-op rules skip terms with a marked eval point (``None``
+    would mean "not differentiable"; 0 * an infinite derivative would be nan).
+    """
+    z = zeros_like(out)
+    z.tag.rop_zero = True
+    return z
 
 
 def as_input_dtype(g, x):

@@ -1,5 +1,6 @@
 """Elementwise math, reductions and products of tensors (NumPy-like functions)."""
 import builtins
+import functools
 
 import numpy as np
 
@@ -18,21 +19,26 @@ from theano.tensor.elemwise import CAReduce, Elemwise, Prod, Sum, _normalize_axi
 from theano.tensor.shape import reshape, shape_i
 from theano.tensor.type import TensorType
 
-# name -> elementwise function, e.g. "exp" -> T.exp (printers name nodes from it).
+# name -> elementwise op, e.g. "exp" -> T.exp (printers name nodes from it).
 elemwise_functions = {}
 
 
-def _elemwise(scalar_op, name):
-    op = Elemwise(scalar_op)
+def _elemwise(scalar_op, name, label="default"):
+    """The Elemwise op ``T.<name>``: an Op instance, as in Theano 1.0.
 
-    def fn(*args):
-        return op(*args)
-
-    fn.__name__ = name
-    fn.op = op
-    elemwise_functions[name] = fn
-    fn.__doc__ = "Elementwise ``%s`` of the inputs (broadcasting as NumPy does)." % name
-    return fn
+    Code that extends Theano tests ``node.op == T.add`` and reads
+    ``T.add.scalar_op``; ``T.add(x, y)`` builds the node.  Like Theano's, the
+    op prints as ``Elemwise{add,no_inplace}`` (``label`` overrides that; None
+    prints as ``Elemwise{<scalar op>}``, the form of ops built by rewrites
+    and gradients).  The label is not part of the op's identity.
+    """
+    if label == "default":
+        label = "Elemwise{%s,no_inplace}" % name.lstrip("_")
+    op = Elemwise(scalar_op, name=label)
+    op.__name__ = name
+    op.__doc__ = "Elementwise ``%s`` of the inputs (broadcasting as NumPy does)." % name
+    elemwise_functions[name] = op
+    return op
 
 
 # One function per scalar op; spelled out so readers and linters see every name.
@@ -73,8 +79,8 @@ angle = _elemwise(ts.angle, "angle")
 conj = _elemwise(ts.conj, "conj")
 round_half_to_even = _elemwise(ts.round_half_to_even, "round_half_to_even")
 round_half_away_from_zero = _elemwise(ts.round_half_away_from_zero, "round_half_away_from_zero")
-sigmoid = _elemwise(ts.sigmoid, "sigmoid")
-softplus = _elemwise(ts.softplus, "softplus")
+sigmoid = _elemwise(ts.sigmoid, "sigmoid", "sigmoid")
+softplus = _elemwise(ts.softplus, "softplus", "softplus")
 exp = _elemwise(ts.exp, "exp")
 exp2 = _elemwise(ts.exp2, "exp2")
 expm1 = _elemwise(ts.expm1, "expm1")
@@ -110,7 +116,7 @@ i1 = _elemwise(ts.i1, "i1")
 j0 = _elemwise(ts.j0, "j0")
 j1 = _elemwise(ts.j1, "j1")
 tri_gamma = _elemwise(ts.tri_gamma, "tri_gamma")
-tensor_copy = _elemwise(ts.identity, "tensor_copy")
+tensor_copy = _elemwise(ts.identity, "tensor_copy", None)
 _second = _elemwise(ts.second, "second")
 switch = _elemwise(ts.switch, "switch")
 _clip = _elemwise(ts.clip, "clip")
@@ -122,6 +128,49 @@ abs = abs_
 where = switch
 lgamma = gammaln
 digamma = psi
+square = sqr  # NumPy's name (Keras' Theano backend uses it)
+
+
+def power(x, y):
+    """``x ** y`` (NumPy's name)."""
+    return pow(x, y)
+
+
+def largest(*args):
+    """The elementwise maximum of the arguments."""
+    return functools.reduce(maximum, args)
+
+
+def smallest(*args):
+    """The elementwise minimum of the arguments."""
+    return functools.reduce(minimum, args)
+
+
+def ceil_intdiv(a, b):
+    """``ceil(a / b)`` for integers, exactly: ``a // b``, plus one if there is a remainder."""
+    div = int_div(a, b)
+    return cast(neq(mod(a, b), 0), div.type.dtype) + div
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise ``|a - b| <= atol + rtol * |b|`` (``numpy.isclose``)."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    close = le(abs_(a - b), atol + rtol * abs_(b))
+    both_inf = and_(and_(isinf(a), isinf(b)), eq(a, b))
+    out = or_(and_(close, invert(or_(isinf(a), isinf(b)))), both_inf)
+    if equal_nan:
+        out = or_(out, and_(isnan(a), isnan(b)))
+    return out
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when every element of ``a`` and ``b`` is close (``numpy.allclose``)."""
+    return all(isclose(a, b, rtol, atol, equal_nan))
+
+
+def ptp(a, axis=None):
+    """Range of values (maximum - minimum) along ``axis``."""
+    return max(a, axis) - min(a, axis)
 
 
 def clip(x, min, max):
@@ -239,8 +288,9 @@ class Argmax(Op):
         if x.size == 0 and builtins.any(x.shape[a] == 0 for a in self.axis):
             raise ValueError("%s: attempt to get the arg-extremum of an empty sequence "
                              "(input shape %s)" % (self, x.shape))
+        # (The reduced length is spelled out: -1 is ambiguous for an empty array.)
         y = x.transpose(keep + list(self.axis)).reshape(
-            [x.shape[i] for i in keep] + [-1])
+            [x.shape[i] for i in keep] + [int(np.prod([x.shape[a] for a in self.axis]))])
         out[0][0] = np.asarray(type(self)._fn(y, axis=-1), dtype="int64")
 
     def infer_shape(self, fgraph, node, shapes):
@@ -414,13 +464,24 @@ def tensordot(a, b, axes=2):
     a, b = as_tensor_variable(a), as_tensor_variable(b)
     if np.isscalar(axes) or (isinstance(axes, np.ndarray) and axes.ndim == 0):
         n = int(axes)
+        if n < 0:
+            raise ValueError("tensordot: axes must be a non-negative integer, got %d" % n)
         if n > a.type.ndim or n > b.type.ndim:
             raise ValueError("tensordot: axes=%d is larger than the dimensions of the inputs "
                              "(%d and %d)" % (n, a.type.ndim, b.type.ndim))
         axes = [list(range(a.type.ndim - n, a.type.ndim)), list(range(n))]
+    if len(axes) != 2:
+        raise ValueError("tensordot: axes should be an integer or a list/tuple of len 2 (%s "
+                         "was provided)" % (axes,))
     ax, bx = axes
     ax = [ax] if np.isscalar(ax) else list(ax)
     bx = [bx] if np.isscalar(bx) else list(bx)
+    # As in Theano 1.0 (ValueError); negative axes count from the end.
+    for name, x, xs in (("a", a, ax), ("b", b, bx)):
+        for i in xs:
+            if not -x.type.ndim <= int(i) < x.type.ndim:
+                raise ValueError("tensordot: axis %d of %s is out of range for %s with %d "
+                                 "dimensions" % (int(i), name, x, x.type.ndim))
     ax = [int(i) % a.type.ndim for i in ax]
     bx = [int(i) % b.type.ndim for i in bx]
     return TensorDot((ax, bx))(a, b)
@@ -463,8 +524,16 @@ class BatchedDot(Op):
 def batched_dot(a, b):
     """Dot products of matching slices along the first axis: ``out[i] = dot(a[i], b[i])``."""
     a, b = as_tensor_variable(a), as_tensor_variable(b)
-    if a.type.ndim == 1 or b.type.ndim == 1:
-        raise TypeError("batched_dot needs inputs with a batch dimension and at least one more")
+    for name, x in (("a", a), ("b", b)):
+        if x.type.ndim == 0:
+            raise TypeError("batched_dot: %s must have at least one (batch) axis, got %s"
+                            % (name, x.type))
+    # A vector holds one number per batch entry: it scales the other input's
+    # slices (Theano 1.0's rule).
+    if a.type.ndim == 1:
+        return dimshuffle(a, [0] + ["x"] * (b.type.ndim - 1)) * b
+    if b.type.ndim == 1:
+        return a * dimshuffle(b, [0] + ["x"] * (a.type.ndim - 1))
     if a.type.ndim > 3 or b.type.ndim > 3:
         return batched_tensordot(a, b, [[a.type.ndim - 1], [builtins.max(1, b.type.ndim - 2)]])
     return BatchedDot()(a, b)
@@ -530,5 +599,6 @@ def _is_constant(x, value):
 
 
 __all__ = sorted(k for k in list(globals()) if not k.startswith("_")
-                 and k not in ("np", "ts", "config", "builtins", "Apply", "Variable", "Op",
+                 and k not in ("np", "ts", "config", "builtins", "functools", "Apply",
+                               "Variable", "Op",
                                "TensorType", "annotations"))

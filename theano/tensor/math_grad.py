@@ -10,7 +10,7 @@ from theano.tensor import basic as tb
 from theano.tensor import math as tm
 from theano.tensor.basic import ScalarFromTensor, TensorFromScalar, scalar_from_tensor
 from theano.tensor.elemwise import CAReduce, DimShuffle
-from theano.tensor.grad_utils import sum_to_broadcast
+from theano.tensor.grad_utils import rop_zero, sum_to_broadcast
 from theano.tensor.math import Argmax, BatchedDot, Dot, TensorDot
 
 __all__ = []
@@ -34,6 +34,7 @@ def _fl(x, dtype):
 def _skip_zero(ev):
     """None for an eval point the Rop driver marked as zero (nothing to add)."""
     return None if ev is None or getattr(ev.tag, "rop_zero", False) else ev
+
 
 
 def _add_terms(terms):
@@ -194,9 +195,12 @@ def _product_L_op(rule):
 def _product_R_op(op, inputs, eval_points):
     """``R_op`` of any product ``op(x, y)`` linear in each operand: op(ex, y) + op(x, ey)."""
     x, y = inputs
-    ex, ey = (_skip_zero(e) for e in eval_points)
-    if ex is None and ey is None:
-        return [None]
+    ex, ey = eval_points
+    if _skip_zero(ex) is None and _skip_zero(ey) is None:
+        return [rop_zero(op(x, y))]
+    # A zero eval point (an input not in ``wrt``) still gives its term, as in
+    # Theano 1.0: ``Rop(dot(x, W), W, V)`` is then a function of W too, which
+    # the documented example compiles with W as an input.
     z = op(x, y)
     terms = []
     if ex is not None:

@@ -425,8 +425,9 @@ class SpecifyShape(Op):
         shp = _as_shape_vector(shp, "specified shape")
         n = _known_length(shp)
         if n is not None and n != x.type.ndim:
-            raise ValueError("specify_shape: %s has %d dimensions but the specified shape %s "
-                             "has %d entries" % (x, x.type.ndim, shp, n))
+            # (an AssertionError too, as Theano 1.0 asserted it)
+            raise ShapeMismatchError("specify_shape: %s has %d dimensions but the specified "
+                                     "shape %s has %d entries" % (x, x.type.ndim, shp, n))
         if n is not None:
             for i in range(n):
                 c = _vector_entry_constant(shp, i)
@@ -547,12 +548,16 @@ def _norm_axes(x, axes, fname):
 
 
 def patternbroadcast(x, broadcastable):
-    """``x`` with the broadcastable pattern ``broadcastable`` (size-1 checked at run time)."""
+    """``x`` with the broadcastable pattern ``broadcastable`` (size-1 checked at run time).
+
+    As in Theano 1.0, a shorter pattern sets the leading dimensions only
+    (``patternbroadcast(m, ())`` is ``m``).
+    """
     x = as_tensor_variable(x)
     broadcastable = tuple(bool(b) for b in broadcastable)
-    if len(broadcastable) != x.type.ndim:
-        raise ValueError("patternbroadcast: pattern %s has %d entries but %s has %d dimensions"
-                         % (broadcastable, len(broadcastable), x, x.type.ndim))
+    if len(broadcastable) > x.type.ndim:
+        raise ValueError("patternbroadcast: pattern %s has %d entries but %s has only %d "
+                         "dimensions" % (broadcastable, len(broadcastable), x, x.type.ndim))
     return _rebroadcast(x, list(enumerate(broadcastable)))
 
 

@@ -3,6 +3,7 @@ import numpy as np
 
 from theano.configparser import config
 from theano.graph.type import Type
+from theano.scalar import basic as _sb
 from theano.scalar.basic import upcast
 
 __all__ = ["TensorType"]
@@ -262,3 +263,31 @@ _constructors = {}
 _install(_constructors)
 globals().update(_constructors)
 __all__ += list(_constructors) + ["tensor"]
+
+# Theano 1.0's dtype lists (lists of names) and tuples of TensorTypes, which
+# code extending Theano uses in its checks (``x.dtype in T.integer_dtypes``).
+int_dtypes = list(_sb.int_dtypes)
+uint_dtypes = list(_sb.uint_dtypes)
+integer_dtypes = list(_sb.integer_dtypes)
+float_dtypes = list(_sb.float_dtypes)
+complex_dtypes = list(_sb.complex_dtypes)
+discrete_dtypes = list(_sb.discrete_dtypes)
+continuous_dtypes = list(_sb.continuous_dtypes)
+all_dtypes = list(_sb.all_dtypes)
+int_types = int_scalar_types = (_constructors["bscalar"], _constructors["wscalar"],
+                                _constructors["iscalar"], _constructors["lscalar"])
+float_types = float_scalar_types = (_constructors["fscalar"], _constructors["dscalar"])
+complex_types = complex_scalar_types = (_constructors["cscalar"], _constructors["zscalar"])
+int_vector_types = tuple(_constructors[p + "vector"] for p in "bwil")
+float_vector_types = (_constructors["fvector"], _constructors["dvector"])
+complex_vector_types = (_constructors["cvector"], _constructors["zvector"])
+int_matrix_types = tuple(_constructors[p + "matrix"] for p in "bwil")
+float_matrix_types = (_constructors["fmatrix"], _constructors["dmatrix"])
+complex_matrix_types = (_constructors["cmatrix"], _constructors["zmatrix"])
+Tensor = TensorType  # Theano 1.0's old name
+__all__ += ["int_dtypes", "uint_dtypes", "integer_dtypes", "float_dtypes", "complex_dtypes",
+            "discrete_dtypes", "continuous_dtypes", "all_dtypes", "int_types",
+            "int_scalar_types", "float_types", "float_scalar_types", "complex_types",
+            "complex_scalar_types", "int_vector_types", "float_vector_types",
+            "complex_vector_types", "int_matrix_types", "float_matrix_types",
+            "complex_matrix_types", "Tensor"]

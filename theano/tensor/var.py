@@ -202,7 +202,9 @@ class _tensor_py_operators:
 
     @property
     def size(self):
-        return _m.prod(self.shape) if self.ndim else _b.constant(1, dtype="int64")
+        # A function of ``self`` even for a 0-d tensor (``function([x], x.size)``
+        # must not find x unused), as in Theano 1.0.
+        return self.shape[0] if self.ndim == 1 else _m.prod(self.shape)
 
     @property
     def T(self):

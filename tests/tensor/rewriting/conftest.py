@@ -54,6 +54,20 @@ class Checker:
     scalar_ops = staticmethod(_scalar_ops)
 
     @staticmethod
+    def nodes(f):
+        """The rewritten graph's nodes, without the DeepCopyOps theano.function adds on
+        outputs that are inputs or constants."""
+        from theano.compile.ops import DeepCopyOp
+        return {n for n in f.maker.fgraph.apply_nodes if not isinstance(n.op, DeepCopyOp)}
+
+    @staticmethod
+    def outputs(f):
+        """The rewritten graph's outputs, seen through the added DeepCopyOps."""
+        from theano.compile.ops import DeepCopyOp
+        return [o.owner.inputs[0] if o.owner is not None and isinstance(o.owner.op, DeepCopyOp)
+                else o for o in f.maker.fgraph.outputs]
+
+    @staticmethod
     def op_names(f):
         return [type(o).__name__ for o in _ops(f)]
 

@@ -556,7 +556,11 @@ def choice(random_state, size=None, a=2, replace=True, p=None, ndim=None, dtype=
     a = as_tensor_variable(a)
     replace = (constant(np.int8(replace)) if isinstance(replace, (bool, np.bool_))
                else as_tensor_variable(replace))
-    # p=None travels as an empty vector
+    # p=None travels as an empty vector.  Theano 1.0 wrote ``p or []``, so a
+    # false value (p=0, p=[]) also means "no p": old code passes p=0.
+    if p is not None and not isinstance(p, Variable) and (
+            np.size(p) == 0 or (np.ndim(p) == 0 and not p)):
+        p = None
     p = as_tensor_variable(p) if p is not None else constant(np.zeros(0, dtype="float64"))
     ndim, size, bcast = _infer_ndim_bcast(ndim, () if size is None else size)
     return _make(choice_helper, dtype, bcast)(random_state, size, a, replace, p)

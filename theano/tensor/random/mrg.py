@@ -248,7 +248,8 @@ class MultinomialFromUniform(_RandomHelperOp):
     def make_node(self, pvals, unis, n=1):
         pvals, unis, n = self._check_inputs(pvals, unis, n)
         odtype = pvals.type.dtype if self.odtype == "auto" else self.odtype
-        return Apply(self, [pvals, unis, n], [TensorType(odtype, (False, False))()])
+        # The counts have the shape, so the broadcastable pattern, of pvals (Theano 1.0).
+        return Apply(self, [pvals, unis, n], [TensorType(odtype, pvals.type.broadcastable)()])
 
     @staticmethod
     def _check_inputs(pvals, unis, n):

@@ -478,3 +478,34 @@ def local_dimshuffle_lift(fgraph, node):
 
 register_canonicalize(local_dimshuffle_lift, "fast_compile")
 register_specialize(local_dimshuffle_lift)
+
+
+@node_rewriter([Elemwise])
+def local_upcast_elemwise_constant_inputs(fgraph, node):
+    """Constant inputs of an upcasting elementwise op get the op's output dtype.
+
+    ``5 * x`` (an int8 constant times a float64 x) becomes ``5.0 * x``, as in
+    Theano 1.0: ``1 - x`` and ``1.0 - x`` then merge, and graphs print the
+    way Theano printed them.  Only lossless conversions are made.
+    """
+    op = node.op
+    sop = op.scalar_op
+    if (op.inplace_pattern or len(node.outputs) != 1
+            or sop.output_types_preference not in (ts.upcast_out, ts.upgrade_to_float)):
+        return False
+    dtype = node.outputs[0].type.dtype
+    new_inputs, changed = [], False
+    for i in node.inputs:
+        if isinstance(i, Constant) and i.type.dtype != dtype:
+            data = np.asarray(i.data)
+            with np.errstate(all="ignore"):
+                conv = data.astype(dtype)
+            if np.array_equal(conv.astype(data.dtype), data):
+                i, changed = constant(conv), True
+        new_inputs.append(i)
+    if not changed:
+        return False
+    return [fit_type(op(*new_inputs), node.outputs[0])]
+
+
+register_canonicalize(local_upcast_elemwise_constant_inputs, "fast_compile")
