@@ -22,31 +22,32 @@ _logger = logging.getLogger("theano.printing")
 
 
 class PydotNotAvailable(ImportError, RuntimeError):
-    """pydotprint needs the ``pydot`` package and graphviz's ``dot`` program."""
+    """pydotprint needs the ``pydot`` package and, except for ``format='dot'``, graphviz's
+    ``dot`` program."""
 
 
-_INSTALL_HINT = (
-    "Install both: the Python package with `pip install pydot` (or `conda install pydot`), "
-    "and Graphviz, which provides the `dot` program, with `apt-get install graphviz` "
-    "(Debian/Ubuntu), `brew install graphviz` (macOS), `conda install graphviz`, or the "
-    "installer from https://graphviz.org/download/ (Windows: add its bin folder to PATH).")
+# One line: what to install, however it is missing.
+_INSTALL_HINT = ("Install Graphviz's `dot` with `apt-get install graphviz`, `brew install "
+                 "graphviz` or `conda install graphviz` (and pydot with `pip install pydot`), "
+                 "or pass format='dot' to write the graph as text without it.")
 
 
-def _import_pydot():
-    """Return the pydot module, or raise :class:`PydotNotAvailable` saying what to install."""
+def _import_pydot(need_dot=True):
+    """Return the pydot module, or raise :class:`PydotNotAvailable` saying what to install.
+
+    ``need_dot``: also require Graphviz's ``dot`` program (every format but ``'dot'``).
+    """
     try:
         import pydot
     except ImportError:
         try:
             import pydot_ng as pydot  # the maintained fork Theano preferred
         except ImportError:
-            raise PydotNotAvailable(
-                "theano.printing.pydotprint needs the Python package pydot, which is not "
-                "installed. " + _INSTALL_HINT) from None
-    if shutil.which("dot") is None:
-        raise PydotNotAvailable(
-            "theano.printing.pydotprint needs Graphviz's `dot` program, which was not found "
-            "on the PATH. " + _INSTALL_HINT)
+            raise PydotNotAvailable("pydotprint: the Python package pydot is not installed. "
+                                    + _INSTALL_HINT) from None
+    if need_dot and shutil.which("dot") is None:
+        raise PydotNotAvailable("pydotprint: Graphviz's `dot` program is not on the PATH. "
+                                + _INSTALL_HINT)
     return pydot
 
 
@@ -104,7 +105,8 @@ def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False,
     compact : bool
         Unnamed intermediate variables become edge labels instead of boxes.
     format : str
-        Output format understood by ``dot -T``.
+        Output format understood by ``dot -T``; ``'dot'`` writes the graph's
+        DOT text itself (no layout), which needs no Graphviz.
     with_ids : bool
         Add each node's position in the execution order to its label.
     high_contrast : bool
@@ -131,14 +133,15 @@ def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False,
     for shared variables, blue for outputs, grey for unused outputs.  An
     edge into a node is labelled with the input position when there are
     several inputs, blue when the output is a view of it and red when the
-    node overwrites it.  Requires ``pip install pydot`` and Graphviz's ``dot``.
+    node overwrites it.  Requires pydot and, for every format but ``'dot'``,
+    Graphviz's ``dot`` program.
     """
     colorCodes = default_colorCodes if colorCodes is None else colorCodes
     if outfile is None:
         outfile = os.path.join(config.compiledir,
                                "theano.pydotprint.%s.%s" % (config.device, format))
     fg, outputs, topo, profile, input_update = _graph_of(fct)
-    pd = _import_pydot()
+    pd = _import_pydot(need_dot=format != "dot")
 
     g = pd.Dot()
     position = {n: i for i, n in enumerate(topo)}
@@ -182,7 +185,7 @@ def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False,
     def apply_name(node):
         if node not in node_label:
             text = str(node.op).replace(":", "_")
-            times = getattr(profile, "apply_time", None)
+            times = getattr(profile, "node_time", None)
             if times is not None:
                 t = times.get(node, 0)
                 calls = getattr(profile, "fct_call_time", 0)
@@ -297,11 +300,17 @@ def pydotprint(fct, outfile=None, compact=True, format="png", with_ids=False,
                        scan_graphs, var_with_name_simple, print_output_file)
 
     try:
-        if return_image:
+        if format == "dot":  # the graph's own text: Graphviz is not involved
+            if return_image:
+                return g.to_string().encode("utf-8")
+            os.makedirs(os.path.dirname(os.path.abspath(outfile)), exist_ok=True)
+            with open(outfile, "w", encoding="utf-8") as f:
+                f.write(g.to_string())
+        elif return_image:
             return g.create(prog="dot", format=format)
-        directory = os.path.dirname(os.path.abspath(outfile))
-        os.makedirs(directory, exist_ok=True)
-        g.write(outfile, prog="dot", format=format)
+        else:
+            os.makedirs(os.path.dirname(os.path.abspath(outfile)), exist_ok=True)
+            g.write(outfile, prog="dot", format=format)
     except FileNotFoundError as exc:
         raise PydotNotAvailable("pydotprint could not run Graphviz's `dot` (%s). %s"
                                 % (exc, _INSTALL_HINT)) from exc

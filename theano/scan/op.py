@@ -628,7 +628,8 @@ class _StateBuffer:
         if self.tensor:
             if self.mode == "all":
                 return self.buf[L:L + steps_done]
-            return self.buf[(steps_done - 1) % L].copy()
+            # np.array: a row of a 1-d buffer is a NumPy scalar, not a 0-d array
+            return np.array(self.buf[(steps_done - 1) % L])
         if self.mode == "all":
             return list(self.hist)
         v = self.vals[-1]
