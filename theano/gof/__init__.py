@@ -2,7 +2,9 @@
 
 The graph layer now lives in :mod:`theano.graph` and the rewrite engine in
 :mod:`theano.rewriting`; ``theano.gof.graph``, ``theano.gof.op``,
-``theano.gof.type``, ``theano.gof.fg`` and ``theano.gof.opt`` are those modules.
+``theano.gof.type``, ``theano.gof.fg``, ``theano.gof.opt`` and ``theano.gof.utils`` are
+those modules.  ``theano.gof.COp`` and ops defining ``c_code`` run their C code in the C
+linker (docs/c-backend.md).
 """
 import sys
 

@@ -27,8 +27,9 @@ NumPy-exact).  The module is cached on disk by a hash of its whole source and bu
 so ``c_code_cache_version`` decides nothing.
 
 A node gets no C code (its ``perform`` runs) when ``c_code`` returns None or raises
-:class:`~theano.graph.utils.MethodNotDefined`, or when one of its variables has a type
-with no C form here.
+:class:`~theano.graph.utils.MethodNotDefined` (or NotImplementedError), or when one of its
+variables has a type with no C form here (TensorType, ScalarType, Generic and types with
+their own ``c_declare``/``c_extract``... have one).
 """
 import inspect
 
@@ -55,6 +56,11 @@ _C_DTYPES = frozenset(["bool", "int8", "int16", "int32", "int64", "uint8", "uint
 
 
 # -- calling the optional methods of ops and types ------------------------------------------
+# What a C-code method raises to say "not defined here" (Theano 1.0 fell back to perform
+# on both).
+_UNDEFINED = (MethodNotDefined, NotImplementedError)
+
+
 def _call(obj, meth, *args, **kwargs):
     """``obj.meth(*args)``, or None when it is not defined (absent, or MethodNotDefined)."""
     f = getattr(obj, meth, None)
@@ -62,7 +68,7 @@ def _call(obj, meth, *args, **kwargs):
         return None
     try:
         return f(*args, **kwargs)
-    except MethodNotDefined:
+    except _UNDEFINED:
         return None
 
 
@@ -87,7 +93,7 @@ def _call_list(obj, meth):
         params = []
     try:
         res = f(None) if params else f()
-    except MethodNotDefined:
+    except _UNDEFINED:
         return []
     if res is None:
         return []
@@ -222,7 +228,7 @@ class _TypeCodeVar:
         kwargs = {"check_input": self.check_input} if _takes(f, "check_input") else {}
         try:
             return _text(f(self.name, self._sub(fail), **kwargs))
-        except MethodNotDefined:
+        except _UNDEFINED:
             return ""
 
     def declare(self):
@@ -324,7 +330,8 @@ def _generate(node, module):
     cleanup_struct = _text(_call(op, "c_cleanup_code_struct", node, name))
 
     # What the op and the types of its variables need from the module and its build.
-    desc = "%s (node built at %s)" % (op, format_source_line(getattr(node.tag, "trace", None)))
+    desc = "%s, in the node built at:\n  %s" % (
+        op, format_source_line(getattr(node.tag, "trace", None)))
     marker = module.mark(desc)
     for o in _c_code_owners(op, cvars, pvar):
         module.add_headers(_include(h) for h in _call_list(o, "c_headers"))
