@@ -414,6 +414,18 @@ def test_a_user_op_inside_a_larger_graph_and_in_scan():
     np.testing.assert_array_equal(g(b, 1.5), b * 1.5)
 
 
+def test_an_op_with_only_c_code_on_constants_is_not_folded_but_compiled():
+    import warnings
+
+    z = T.dscalar("z")
+    out = VectorTimesScalar()(T.constant(np.arange(3.0)), T.constant(2.0)) * z
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "constant_folding failed" warning
+        f = theano.function([z], out)
+    assert any(isinstance(o, VectorTimesScalar) for o in c_ops(f))
+    np.testing.assert_array_equal(f(1.5), [0.0, 3.0, 6.0])
+
+
 # ------------------------------------------------------------------ VectorTimesVector
 PAIRS = [("float64", "float64"), ("float32", "float32"), ("int32", "float64"),
          ("int8", "int16"), ("uint8", "float32"), ("int64", "int64"), ("float32", "int16")]
@@ -618,6 +630,64 @@ def test_c_code_for_some_dtypes_only(dtype, in_c):
     a = (np.arange(24).reshape(4, 6) - 7).astype(dtype)
     for v in (a, a.T, a[::-1, ::2], a[:0], a[:, :1]):
         np.testing.assert_array_equal(f(v), (v * 3 + 1).astype(dtype))
+
+
+class CleanupCounter(gof.Op):
+    """``c_code_cleanup`` runs after the code, also when the code failed, and sees the
+    variables the code declared; ``dtype_<name>`` and ``typenum_<name>`` name the types of
+    the variables.  The cleanup appends x's size to the params list."""
+
+    params_type = gof.Generic()
+
+    def __init__(self):
+        self.log = []
+
+    def get_params(self, node):
+        return self.log
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return gof.Apply(self, [x], [T.TensorType("float64", [False])()])
+
+    def c_code(self, node, name, inp, out, sub):
+        return """
+        dtype_%(x)s *tmp = (dtype_%(x)s *)malloc(sizeof(dtype_%(x)s) * (PyArray_SIZE(%(x)s) + 1));
+        if (!tmp) { PyErr_NoMemory(); %(fail)s }
+        if (PyArray_SIZE(%(x)s) > 3) {
+            PyErr_SetString(PyExc_ValueError, "too long");
+            %(fail)s
+        }
+        Py_XDECREF(%(z)s);
+        %(z)s = (PyArrayObject *)PyArray_EMPTY(1, PyArray_DIMS(%(x)s), typenum_%(z)s, 0);
+        if (!%(z)s) %(fail)s
+        for (npy_intp i = 0; i < PyArray_SIZE(%(x)s); i++) {
+            tmp[i] = *(dtype_%(x)s *)PyArray_GETPTR1(%(x)s, i);
+            ((dtype_%(z)s *)PyArray_DATA(%(z)s))[i] = (dtype_%(z)s)tmp[i] * 2;
+        }
+        """ % dict(x=inp[0], z=out[0], fail=sub["fail"])
+
+    def c_code_cleanup(self, node, name, inp, out, sub):
+        return """
+        free(tmp);
+        {
+            PyObject *et, *ev, *tb, *n;
+            PyErr_Fetch(&et, &ev, &tb);
+            n = PyLong_FromSsize_t(PyArray_SIZE(%(x)s));
+            if (n) { PyList_Append(%(p)s, n); Py_DECREF(n); }
+            PyErr_Restore(et, ev, tb);
+        }
+        """ % dict(x=inp[0], p=sub["params"])
+
+
+def test_code_cleanup_runs_on_success_and_failure_and_sees_the_codes_variables():
+    op = CleanupCounter()
+    x = T.ivector("x")
+    f = theano.function([x], op(x))
+    assert [type(o) for o in c_ops(f)] == [CleanupCounter]
+    np.testing.assert_array_equal(f(np.arange(3, dtype="int32")[::-1]), [4.0, 2.0, 0.0])
+    with pytest.raises(ValueError, match="too long"):
+        f(np.arange(5, dtype="int32"))
+    assert op.log == [3, 5]
 
 
 # ------------------------------------------------------------------ build options
@@ -906,6 +976,39 @@ def test_run_time_errors_without_a_python_exception_and_wrong_outputs():
         g = theano.function([x], WrongOutput(what)(x))
         with pytest.raises(exc, match=text):
             g(np.ones(3))
+
+
+class ThrowsCxx(gof.Op):
+    """The code is C++ (Theano 1.0 compiled it with g++): a C++ exception becomes a
+    RuntimeError."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return gof.Apply(self, [x], [x.type()])
+
+    def c_headers(self):
+        return ["<stdexcept>", "<vector>"]
+
+    def c_code(self, node, name, inp, out, sub):
+        return """
+        {
+            std::vector<double> values(PyArray_SIZE(%(x)s));
+            if (values.size() > 2) throw std::runtime_error("boom");
+            Py_XDECREF(%(z)s);
+            %(z)s = (PyArrayObject *)PyArray_NewCopy(%(x)s, NPY_CORDER);
+            if (!%(z)s) %(fail)s
+        }
+        """ % dict(x=inp[0], z=out[0], fail=sub["fail"])
+
+
+def test_cxx_code_and_exceptions():
+    x = T.dvector("x")
+    f = theano.function([x], ThrowsCxx()(x))
+    np.testing.assert_array_equal(f(np.ones(2)), np.ones(2))
+    with pytest.raises(RuntimeError, match="C.. exception: boom"):
+        f(np.ones(3))
 
 
 def test_inputs_of_the_wrong_kind_are_refused_before_the_user_code_runs():

@@ -408,7 +408,9 @@ def _run_method(node, in_vars, out_vars, code, cleanup, opname):
         closing.insert(0, "%s: ;\nif (!th_failed) {\n%s}\n%s: ;\n{\n%s}\n}\n" % (
             label, cv.sync("th_out[%d]" % k, k, "{th_failed = 1; goto %s;}" % sync_end,
                            k not in no_own, nin), sync_end, cv.cleanup()))
-    body = ["{", "{", code, "}", "th_label_op: ;", "{", cleanup, "}", "th_label_opc: ;", "}"]
+    # As in Theano 1.0, the cleanup shares the code's block: it sees the variables the
+    # code declared at its top level (the code must not jump over their initialisation).
+    body = ["{", code, "th_label_op: ;", "{", cleanup, "}", "th_label_opc: ;", "}"]
     tail = ["if (th_failed) { thc_no_error(%s); return -1; }" % opname, "return 0;", "}"]
     return head + opening + body + closing + tail
 
