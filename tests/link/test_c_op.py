@@ -549,6 +549,8 @@ def test_params_reach_perform_and_the_c_code():
     assert got == 7.5 and np.asarray(got).dtype == "float64"
     g = theano.function([x], out, mode=PY)  # perform(node, inputs, outputs, params)
     assert g(3.0) == 7.5
+    h = theano.function([x], out, mode="DebugMode")  # so does its reference check
+    assert h(3.0) == 7.5
 
 
 # ------------------------------------------------------------------ the `double` type

@@ -172,8 +172,9 @@ class Op(PropsEq):
         for out, cell in zip(node.outputs, storage):
             out.tag.test_value = cell[0]
 
-    def perform(self, node, inputs, output_storage):
-        raise NotImplementedError("%s has no perform implementation" % type(self).__name__)
+    def perform(self, node, inputs, output_storage, *params):
+        raise NotImplementedError("%s has no perform implementation (an op with only C code "
+                                  "runs in the C linker)" % type(self).__name__)
 
     def make_thunk_fn(self, node):
         """A callable ``f(inputs, output_storage)`` for the reference VM.
