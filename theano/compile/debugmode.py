@@ -15,6 +15,7 @@ import numpy as np
 from theano.compile.mode import Mode, register_mode
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, io_toposort
+from theano.graph.op import NoParams, node_params
 from theano.link.py.vm import Frame, Program
 from theano.tensor.basic import constant
 
@@ -73,7 +74,7 @@ def evaluate_constant(variables, givens=None):
             else:
                 raise ValueError("%s is not constant" % i)
         cells = [[None] for _ in node.outputs]
-        node.op.perform(node, vals, cells)
+        node.op.perform(node, vals, cells, *_params(node))
         env.update(zip(node.outputs, (c[0] for c in cells)))
     out = []
     for v in variables:
@@ -86,6 +87,12 @@ def evaluate_constant(variables, givens=None):
         else:
             out.append(env[v])
     return out
+
+
+def _params(node):
+    """``(params,)`` for an op with params (Theano 1.0's 4th ``perform`` argument), else ()."""
+    params = node_params(node)
+    return () if params is NoParams else (params,)
 
 
 def _copy(v):
@@ -116,7 +123,7 @@ class _Checker:
 
     def _check_reference(self, node, inputs, outputs):
         ref_cells = [[None] for _ in node.outputs]
-        node.op.perform(node, [_copy(v) for v in inputs], ref_cells)
+        node.op.perform(node, [_copy(v) for v in inputs], ref_cells, *_params(node))
         for i, (var, a, c) in enumerate(zip(node.outputs, outputs, ref_cells)):
             b = c[0]
             if hasattr(var.type, "values_eq_approx") and isinstance(a, np.ndarray):

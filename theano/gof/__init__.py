@@ -2,19 +2,22 @@
 
 The graph layer now lives in :mod:`theano.graph` and the rewrite engine in
 :mod:`theano.rewriting`; ``theano.gof.graph``, ``theano.gof.op``,
-``theano.gof.type``, ``theano.gof.fg`` and ``theano.gof.opt`` are those modules.
+``theano.gof.type``, ``theano.gof.fg``, ``theano.gof.opt`` and ``theano.gof.utils`` are
+those modules.  ``theano.gof.COp`` and ops defining ``c_code`` run their C code in the C
+linker (docs/c-backend.md).
 """
 import sys
 
 from theano.graph import basic as graph
-from theano.graph import fg, null_type, op, type  # noqa: A004 (Theano's module name)
+from theano.graph import fg, null_type, op, type, utils  # noqa: A004 (Theano's module name)
 from theano.graph.basic import Apply, Constant, Variable  # noqa: F401
 from theano.graph.fg import FunctionGraph, InconsistencyError, MissingInputError  # noqa: F401
-from theano.graph.op import Op  # noqa: F401
+from theano.graph.op import COp, Op  # noqa: F401
+from theano.graph.utils import MethodNotDefined  # noqa: F401
 from theano.graph.type import Generic, Type, generic  # noqa: F401
 from theano.rewriting import basic as opt
 from theano.rewriting.basic import node_rewriter as local_optimizer  # noqa: F401
 
 for _name, _mod in (("graph", graph), ("fg", fg), ("op", op), ("type", type), ("opt", opt),
-                    ("null_type", null_type)):
+                    ("null_type", null_type), ("utils", utils)):
     sys.modules[__name__ + "." + _name] = _mod

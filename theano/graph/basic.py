@@ -37,12 +37,17 @@ def user_source_line():
     what lets every node remember where the user built it.
     """
     frame = sys._getframe(1)
+    fallback = None
     while frame is not None:
         fname = frame.f_code.co_filename
         if not fname.startswith(_LIB_DIR):
-            return (fname, frame.f_lineno, frame.f_code.co_name)
+            here = (fname, frame.f_lineno, frame.f_code.co_name)
+            if frame.f_code.co_name != "make_node":
+                return here
+            # The make_node of a user's op: the line that called the op is the user's.
+            fallback = fallback or here
         frame = frame.f_back
-    return None
+    return fallback
 
 
 def format_source_line(trace):

@@ -105,11 +105,12 @@ def _abi_signature():
         sys.version, _get_ndarray_c_version(), np.__version__)
 
 
-def module_key(source, info):
-    """Hex sha256 naming the module built from ``source`` by compiler ``info``."""
+def module_key(source, info, options=None):
+    """Hex sha256 naming the module built from ``source`` by compiler ``info`` (with the
+    :class:`~theano.link.c.compiler.BuildOptions` ``options``)."""
     h = hashlib.sha256()
-    for part in (source, info[0], info[1], "\0".join(compile_flags(info)),
-                 "\0".join(link_libraries(info)), _abi_signature(), _cpu_signature()):
+    for part in (source, info[0], info[1], "\0".join(compile_flags(info, options)),
+                 "\0".join(link_libraries(info, options)), _abi_signature(), _cpu_signature()):
         h.update(part.encode())
         h.update(b"\0\1")
     return h.hexdigest()
@@ -219,7 +220,7 @@ def _mark_failed(build):
         pass
 
 
-def _build(name, source, info, failure):
+def _build(name, source, info, failure, options=None):
     """Compile, load from the build directory, then publish atomically."""
     target, build = _make_build_dir(name)
     src = os.path.join(build, name + ".c")
@@ -228,7 +229,10 @@ def _build(name, source, info, failure):
     try:
         with open(src, "w") as f:
             f.write(source.replace(MODULE_NAME_PLACEHOLDER, name))
-        compile_shared_object(info, src, built)
+        if options is None:
+            compile_shared_object(info, src, built)
+        else:
+            compile_shared_object(info, src, built, options)
     except CompileError:
         _mark_failed(build)  # the message points the user at the kept source
         raise
@@ -263,8 +267,9 @@ def _build(name, source, info, failure):
     return module
 
 
-def get_module(source, info, prefix="theano_c_"):
-    """Load the module built from ``source`` (with ``MODULE_NAME_PLACEHOLDER``).
+def get_module(source, info, prefix="theano_c_", options=None):
+    """Load the module built from ``source`` (with ``MODULE_NAME_PLACEHOLDER``) with the
+    build ``options`` (:class:`~theano.link.c.compiler.BuildOptions`, None for the default).
 
     Compiles it first when no cached binary exists, or when the cached one
     does not load (it is then replaced).  The module is also put in
@@ -277,13 +282,13 @@ def get_module(source, info, prefix="theano_c_"):
     ModuleLoadError
         The freshly compiled binary does not load.
     """
-    name = prefix + module_key(source, info)[:40]
+    name = prefix + module_key(source, info, options)[:40]
     module = _LOADED.get(name)
     if module is not None:
         return module
     module, failure = _load_cached(name)
     if module is None:
-        module = _build(name, source, info, failure)
+        module = _build(name, source, info, failure, options)
     _LOADED[name] = sys.modules[name] = module
     return module
 

@@ -15,17 +15,34 @@ import subprocess
 import sys
 import sysconfig
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 
 from theano.configparser import config
 
-__all__ = ["CompileError", "compiler_info", "compile_flags", "compile_shared_object",
-           "vector_math_functions"]
+__all__ = ["CompileError", "BuildOptions", "compiler_info", "compile_flags",
+           "compile_shared_object", "vector_math_functions"]
 
 
 class CompileError(RuntimeError):
     """The C compiler rejected generated code (the message holds its output)."""
+
+
+class BuildOptions(NamedTuple):
+    """How a module differs from the default build (C, the flags of :func:`compile_flags`).
+
+    Modules holding the C code of user ops (Theano 1.0's ``c_code`` interface) are C++,
+    as in Theano 1.0, and take the ops' ``c_compile_args``, ``c_no_compile_args``,
+    ``c_header_dirs``, ``c_lib_dirs`` and ``c_libraries``.  All of it is part of the
+    cache key.
+    """
+    language: str = "c"          # "c" or "c++"
+    flags: tuple = ()            # added after the default flags
+    no_flags: tuple = ()         # removed from the final flags
+    include_dirs: tuple = ()     # -I
+    lib_dirs: tuple = ()         # -L (and the run-time search path)
+    libraries: tuple = ()        # -l
 
 
 _WARNED = set()
@@ -139,11 +156,14 @@ def vector_math_functions(cxx_is_gcc):
     return tuple(names)
 
 
-def compile_flags(info):
+def compile_flags(info, options=None):
     """The full flag list (the cache key includes it) for compiler ``info``."""
-    flags = ["-x", "c", "-std=gnu11", "-shared", "-fPIC", "-fno-math-errno",
-             "-fno-trapping-math", "-ffp-contract=off", "-fwrapv", "-fvisibility=hidden",
-             "-w"]
+    if options is not None and options.language == "c++":
+        lang = ["-x", "c++"]  # the compiler's default standard (gnu++17 for gcc 11+)
+    else:
+        lang = ["-x", "c", "-std=gnu11"]
+    flags = lang + ["-shared", "-fPIC", "-fno-math-errno", "-fno-trapping-math",
+                    "-ffp-contract=off", "-fwrapv", "-fvisibility=hidden", "-w"]
     if not config.cmodule__remove_gxx_opt:
         flags.append("-O3")
     flags += _arch_flags()
@@ -154,18 +174,43 @@ def compile_flags(info):
     if config.cmodule__compilation_warning:
         flags.remove("-w")
     flags += config.gcc__cxxflags.split()
+    if options is not None:
+        flags += list(options.flags)
+        flags += ["-I" + d for d in options.include_dirs]
     flags += ["-I" + sysconfig.get_paths()["include"], "-I" + np.get_include()]
+    if options is not None and options.no_flags:
+        flags = _without(flags, options.no_flags)
     return flags
 
 
-def link_libraries(info):
+def _without(flags, removed):
+    removed = set(removed)
+    out = []
+    for f in flags:
+        if f in removed:
+            if out and out[-1] == "-x":  # never leave "-x" without its language
+                out.pop()
+            continue
+        out.append(f)
+    return out
+
+
+def link_libraries(info, options=None):
     libs = ["-lm"]
     if vector_math_functions(info[2]):
         libs.insert(0, "-lmvec")
+    if options is not None:
+        libs = (["-L" + d for d in options.lib_dirs]
+                + ["-Wl,-rpath," + d for d in options.lib_dirs]
+                + ["-l" + lib for lib in options.libraries] + libs)
+        if options.language == "c++" and "++" not in os.path.basename(info[0]):
+            libs.append("-lstdc++")  # a C driver (gcc, clang) does not link it by itself
+        if options.no_flags:
+            libs = _without(libs, options.no_flags)
     return libs
 
 
-def compile_shared_object(info, source_path, out_path):
+def compile_shared_object(info, source_path, out_path, options=None):
     """Run the compiler on ``source_path`` producing ``out_path``.
 
     Raises
@@ -173,7 +218,8 @@ def compile_shared_object(info, source_path, out_path):
     CompileError
         With the compiler's own message and the path of the kept source.
     """
-    cmd = [info[0]] + compile_flags(info) + [source_path, "-o", out_path] + link_libraries(info)
+    cmd = ([info[0]] + compile_flags(info, options) + [source_path, "-o", out_path]
+           + link_libraries(info, options))
     try:
         res = subprocess.run(cmd, capture_output=True, text=True)
     except OSError as exc:

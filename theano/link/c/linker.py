@@ -7,10 +7,12 @@ ONE translation unit, compiled once (or loaded from the on-disk cache); the buil
 kernels (products, reductions, softmax...) live in the runtime module.
 """
 import functools
+import re
 
-from theano.link.c import blas_c, elemwise_c, random_c  # noqa: F401  (register their kernels)
+from theano.link.c import blas_c, cop, elemwise_c, random_c  # noqa: F401  (register their kernels)
 from theano.link.c.cache import MODULE_NAME_PLACEHOLDER, get_module
-from theano.link.c.compiler import compiler_info, vector_math_functions
+from theano.link.c.compiler import (BuildOptions, CompileError, compiler_info,
+                                    vector_math_functions)
 from theano.link.c.registry import c_kernel_generator
 from theano.link.c.runtime import kernel_module_source, load_runtime
 from theano.link.py.vm import Program
@@ -22,6 +24,10 @@ __all__ = ["CProgram", "ModuleSource"]
 class ModuleSource:
     """The C text of one kernel module being assembled.
 
+    A function has one kernel module (C, default flags) and, when generators ask for them,
+    *companion* modules built differently (:meth:`companion`; user C ops go to a C++
+    companion with the ops' own flags, see :mod:`theano.link.c.cop`).
+
     Attributes
     ----------
     helpers : dict
@@ -30,12 +36,22 @@ class ModuleSource:
         Run-time error messages; elementwise blocks return their 1-based index.
     """
 
-    def __init__(self, info):
+    def __init__(self, info, language="c", numpy=False, flags=()):
         self.info = info
+        self.language = language
+        self.numpy = numpy
         self.helpers = {}
         self.errors = []
         self.parts = []
         self.exports = []
+        self.state_makers = []
+        self.headers = []
+        self.support = []
+        self.init_code = []
+        self.build = {"flags": list(flags), "no_flags": [], "include_dirs": [],
+                      "lib_dirs": [], "libraries": []}
+        self.companions = {}
+        self.marks = {}   # marker comment -> what the code after it belongs to
         self._n = 0
 
     def new_name(self):
@@ -52,19 +68,128 @@ class ModuleSource:
             self.exports.append(symbol)
         return self.exports.index(symbol)
 
+    # -- what companions for user code need -----------------------------------------
+    def companion(self, key, language="c", numpy=False, flags=()):
+        """The companion module ``key`` of this function (made on first use)."""
+        if key not in self.companions:
+            self.companions[key] = ModuleSource(self.info, language, numpy, flags)
+        return self.companions[key]
+
+    def mark(self, description):
+        """A C comment line marking code that belongs to ``description`` (an op); a
+        compile error inside that code names it."""
+        marker = "/* theano: code of %d */" % (len(self.marks) + 1)
+        self.marks[marker] = description
+        return marker
+
+    def add_headers(self, lines):
+        for h in lines:
+            if h not in self.headers:
+                self.headers.append(h)
+
+    def add_support(self, text, marker=""):
+        """Module-level code, once per distinct text."""
+        if text and text not in [t for _, t in self.support]:
+            self.support.append((marker, text))
+
+    def add_init(self, snippets, once=True):
+        """C statements for the module's init."""
+        for c in snippets:
+            if c and (not once or c not in self.init_code):
+                self.init_code.append(c)
+
+    def add_build(self, **lists):
+        """Compiler flags (``flags``, ``no_flags``), ``include_dirs``, ``lib_dirs`` and
+        ``libraries`` this module needs."""
+        for k, items in lists.items():
+            for x in items:
+                if x not in self.build[k]:
+                    self.build[k].append(x)
+
+    def add_state_maker(self, symbol):
+        """Index of the per-node state maker ``symbol`` (``module._state(index, args)``)."""
+        self.state_makers.append(symbol)
+        return len(self.state_makers) - 1
+
+    def options(self):
+        """The :class:`~theano.link.c.compiler.BuildOptions` of this module, or None for
+        the default build."""
+        if self.language == "c" and not any(self.build.values()):
+            return None
+        b = self.build
+        return BuildOptions(self.language, tuple(b["flags"]), tuple(b["no_flags"]),
+                            tuple(b["include_dirs"]), tuple(b["lib_dirs"]),
+                            tuple(b["libraries"]))
+
     def source(self, runtime_name):
-        vec = vector_math_functions(self.info[2])
-        decls = "".join(
-            '__attribute__((__simd__("notinbranch"))) extern double %s(double);\n'
-            '__attribute__((__simd__("notinbranch"))) extern float %sf(float);\n'
-            % (f, f) for f in vec)
         errors = "static const char *const th_errors[] = {%s};\n" % ", ".join(
             ['"%s"' % e.replace('"', '\\"') for e in self.errors] or ["NULL"])
+        if self.language == "c":
+            vec = vector_math_functions(self.info[2])
+            decls = "".join(
+                '__attribute__((__simd__("notinbranch"))) extern double %s(double);\n'
+                '__attribute__((__simd__("notinbranch"))) extern float %sf(float);\n'
+                % (f, f) for f in vec)
+            pre = ("/* glibc's libmvec vector variants (accuracy checked; no fast-math) */\n"
+                   + decls)
+        else:
+            pre = "#include <exception>\n#include <new>\n"
+        headers = "".join(h + "\n" for h in self.headers)
+        support = "".join("%s\n%s\n" % (m, t) for m, t in self.support)
         body = "".join([
             "/* Generated by theano.link.c; module " + MODULE_NAME_PLACEHOLDER + " */\n",
-            "/* glibc's libmvec vector variants (accuracy checked; no fast-math) */\n" + decls,
-            "\n".join(self.helpers.values()), errors, "\n".join(self.parts)])
-        return kernel_module_source(body, self.exports, runtime_name)
+            pre, "\n".join(self.helpers.values()), errors, support, "\n".join(self.parts),
+            "\n/* theano: end of generated code */\n"])
+        init = "".join("    {\n%s\n    }\n" % c for c in self.init_code)
+        return kernel_module_source(body, self.exports, runtime_name, self.state_makers,
+                                    init, self.numpy, headers)
+
+    def compile(self, runtime_name):
+        """The loaded module (from the cache, or compiled now).
+
+        Raises
+        ------
+        CompileError
+            Naming the ops whose C code the compiler rejected, with its message.
+        """
+        text = self.source(runtime_name)
+        try:
+            return get_module(text, self.info, options=self.options())
+        except CompileError as exc:
+            if not self.marks:
+                raise
+            raise CompileError(_explain(str(exc), text, self.marks)) from None
+
+
+_ERROR_LINE = re.compile(r"\.c:(\d+):(?:\d+:)?\s*(?:fatal )?error", re.I)
+
+
+def _explain(message, text, marks):
+    """``message`` (the compiler's) preceded by the ops whose code holds its errors."""
+    starts = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        line = line.strip()
+        if line in marks:
+            starts.append((lineno, marks[line]))
+        elif line == "/* theano: end of generated code */":
+            starts.append((lineno, None))
+    culprits = []
+    for m in _ERROR_LINE.finditer(message):
+        line = int(m.group(1))
+        owner = None
+        for start, desc in starts:
+            if start <= line:
+                owner = desc
+        if owner is not None and owner not in culprits:
+            culprits.append(owner)
+    if not culprits:
+        culprits = list(marks.values())
+        head = "The C code of these ops could not be compiled:"
+    else:
+        head = "The C code of this op could not be compiled:" if len(culprits) == 1 else \
+            "The C code of these ops could not be compiled:"
+    return "\n".join([head] + ["  " + c.replace("\n", "\n  ") for c in culprits]
+                     + ["", message])
 
 
 def _signature(node):
@@ -73,7 +198,7 @@ def _signature(node):
 
 def plan_kernels(nodes):
     """``(runtime, {index: (kernel address, params)}, keep)`` for the ``nodes`` with C
-    kernels; ``keep`` holds the modules the addresses point into.
+    kernels; ``keep`` holds the modules the addresses point into and the nodes' states.
 
     ``(None, {}, ())`` when no compiler is usable (after one warning).  ``params`` is
     bytes, an address, or None.
@@ -91,22 +216,37 @@ def plan_kernels(nodes):
             by_sig[sig] = gen(node, src) if gen is not None else None
         if by_sig[sig] is not None:
             chosen[k] = by_sig[sig]
-    table, keep = [], ()
+    sources = [src] + list(src.companions.values())
     symbols = {}
     for kern in chosen.values():
+        ms = kern.module or src
         for sym in (kern.symbol, kern.data):
             if sym is not None:
-                symbols[sym] = src.export(sym)
-    if src.exports:
-        module = get_module(src.source(rt.__name__), info)
-        table = module._table()
-        keep = (module,)
+                symbols[id(ms), sym] = ms.export(sym)
+    modules, tables, keep = {}, {}, []
+    for ms in sources:
+        if ms.exports:
+            module = ms.compile(rt.__name__)
+            modules[id(ms)] = module
+            tables[id(ms)] = module._table()
+            keep.append(module)
     kernels = {}
     for k, kern in chosen.items():
-        fn = rt.kernels[kern.builtin] if kern.builtin else table[symbols[kern.symbol]]
-        data = table[symbols[kern.data]] if kern.data else kern.packed_params()
+        ms = kern.module or src
+        if kern.builtin:
+            fn = rt.kernels[kern.builtin]
+        else:
+            fn = tables[id(ms)][symbols[id(ms), kern.symbol]]
+        if kern.state is not None:
+            args = tuple(kern.state_args(nodes[k])) if kern.state_args else ()
+            state, data = modules[id(ms)]._state(kern.state, args)
+            keep.append(state)
+        elif kern.data:
+            data = tables[id(ms)][symbols[id(ms), kern.data]]
+        else:
+            data = kern.packed_params()
         kernels[k] = (fn, data)
-    return rt, kernels, keep
+    return rt, kernels, tuple(keep)
 
 
 class CProgram(Program):
@@ -123,6 +263,7 @@ class CProgram(Program):
         super().__init__(fgraph, allow_gc=allow_gc, callback=callback)
         rt, kernels, keep = plan_kernels(self.nodes)
         self.runtime = rt
+        self.kernel_keep = keep  # modules and node states the kernels' addresses point into
         self.c_nodes = sorted(kernels)
         self.kernels = kernels  # index -> (kernel address, params)
         for k, (fn, data) in kernels.items():

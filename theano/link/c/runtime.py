@@ -23,7 +23,7 @@ from theano.link.c.cache import get_module
 from theano.link.c.compiler import compiler_info
 
 __all__ = ["C_CODE_DIR", "read_c", "runtime_source", "load_runtime", "kernel_module_source",
-           "KERNEL_HEADER"]
+           "KERNEL_HEADER", "NUMPY_HEADER"]
 
 C_CODE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "c_code")
 _KERNEL_RE = re.compile(r"^static int th_k_(\w+)\(th_cell \*const \*in, th_cell \*const \*out,",
@@ -77,14 +77,42 @@ KERNEL_HEADER = r"""
 typedef unsigned char th_bool;
 """
 
+# Modules holding user C ops (C++, as Theano 1.0 compiled them) also see NumPy's C API.
+NUMPY_HEADER = r"""
+#include <numpy/arrayobject.h>
+#include <numpy/arrayscalars.h>
+"""
 
-def kernel_module_source(body, exports, runtime_name):
+
+def kernel_module_source(body, exports, runtime_name, state_makers=(), init_code="",
+                         numpy=False, headers=""):
     """A kernel module: ``body`` (C text) and a ``_table()`` giving the addresses of the
-    ``exports`` symbols; its init binds the runtime's API as ``th_api``."""
+    ``exports`` symbols; its init binds the runtime's API as ``th_api``.
+
+    Parameters
+    ----------
+    state_makers : sequence of str
+        Functions ``PyObject *f(PyObject *args)`` returning a capsule of per-node state;
+        ``module._state(i, args)`` calls the i-th and returns ``(capsule, address)``.
+    init_code : str
+        C statements run by the module's init (after ``import_array()``); they may
+        ``return NULL`` with an exception set.
+    numpy : bool
+        Include NumPy's ``arrayobject.h`` (before ``headers``) and call ``import_array()``.
+    headers : str
+        ``#include`` lines placed after the standard ones.
+    """
     rows = "".join("    (const void *)&%s,\n" % e for e in exports) or "    NULL,\n"
-    return "".join([KERNEL_HEADER, read_c("th_abi.h"), "static const th_api_t *th_api;\n",
-                    body, r"""
+    makers = "".join("    %s,\n" % m for m in state_makers) or "    NULL,\n"
+    init = ("    import_array();\n" if numpy else "") + init_code
+    return "".join([KERNEL_HEADER, NUMPY_HEADER if numpy else "", headers,
+                    read_c("th_abi.h"), "static const th_api_t *th_api;\n",
+                    read_c("th_cop.h") if numpy else "", body, r"""
 static const void *th_exports[] = {
+%s};
+
+typedef PyObject *(*th_state_maker)(PyObject *);
+static const th_state_maker th_state_makers[] = {
 %s};
 
 static PyObject *th_table(PyObject *self, PyObject *unused)
@@ -100,8 +128,28 @@ static PyObject *th_table(PyObject *self, PyObject *unused)
     return out;
 }
 
+/* _state(i, args): (capsule, address) of a new per-node state made by state maker i. */
+static PyObject *th_state(PyObject *self, PyObject *args)
+{
+    Py_ssize_t i, n = %d;
+    PyObject *margs, *cap, *res;
+    void *ptr;
+    if (!PyArg_ParseTuple(args, "nO!", &i, &PyTuple_Type, &margs)) return NULL;
+    if (i < 0 || i >= n) {
+        PyErr_SetString(PyExc_IndexError, "no such state maker");
+        return NULL;
+    }
+    cap = th_state_makers[i](margs);
+    if (!cap) return NULL;
+    ptr = PyCapsule_GetPointer(cap, PyCapsule_GetName(cap));
+    if (!ptr) { Py_DECREF(cap); return NULL; }
+    res = Py_BuildValue("(NN)", cap, PyLong_FromVoidPtr(ptr));
+    return res;
+}
+
 static PyMethodDef th_methods[] = {
     {"_table", th_table, METH_NOARGS, NULL},
+    {"_state", th_state, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL}
 };
 
@@ -117,9 +165,10 @@ PyMODINIT_FUNC PyInit_@MODULE_NAME@(void)
         PyErr_SetString(PyExc_ImportError, "Theano C runtime ABI mismatch");
         return NULL;
     }
+%s
     return PyModule_Create(&th_module);
 }
-""" % (rows, len(exports), runtime_name)])
+""" % (rows, makers, len(exports), len(state_makers), runtime_name, init)])
 
 
 # -- BLAS: NumPy's own library, else SciPy's ------------------------------------------------

@@ -6,6 +6,7 @@ import numpy as np
 
 import theano.scalar.basic as ts
 from theano.graph.basic import Constant, Variable
+from theano.graph.op import Op
 from theano.rewriting.basic import node_rewriter
 from theano.rewriting.db import (
     register_canonicalize,
@@ -180,6 +181,9 @@ def constant_folding(fgraph, node):
     op = node.op
     if op.destroy_map or not op.do_constant_folding(node):
         return False
+    cls = type(op)
+    if cls.perform is Op.perform and cls.make_thunk_fn is Op.make_thunk_fn:
+        return False  # a user op with only C code: it runs in the compiled function
     if not all(hasattr(o.type, "make_constant") for o in node.outputs):
         return False
     storage = [[None] for _ in node.outputs]

@@ -10,7 +10,7 @@
 #ifndef TH_ABI_H
 #define TH_ABI_H
 
-#define TH_ABI_VERSION 2
+#define TH_ABI_VERSION 3
 #define TH_MAXDIM 32
 
 /* th_cell.flags */
@@ -59,6 +59,12 @@ typedef struct {
     /* The elementwise driver: broadcasting, allocation or in-place reuse, strided
      * buffering, threads.  `data` is a th_ew_spec. */
     int (*elemwise)(th_cell *const *in, th_cell *const *out, const void *data);
+    /* A new reference to the value of `c` as a Python object: the object the cell holds,
+     * or an array view of it when the cell describes a view (None for an empty cell). */
+    PyObject *(*cell_get_object)(const th_cell *c);
+    /* `c` takes a new reference to `obj` (NULL or None empties it); an array is described
+     * (a misaligned or byte-swapped one is converted first).  0, or -1 with an error. */
+    int (*cell_set_object)(th_cell *c, PyObject *obj);
 } th_api_t;
 
 #endif

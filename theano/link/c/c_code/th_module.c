@@ -1,6 +1,7 @@
 /* The runtime module: threads, the builtin kernels' addresses, the API capsule. */
 
-static th_api_t th_api = {TH_ABI_VERSION, th_prepare_output, th_share, th_elemwise};
+static th_api_t th_api = {TH_ABI_VERSION, th_prepare_output, th_share, th_elemwise,
+                          th_cell_get_object, th_cell_set_object};
 
 static PyObject *th_set_threads(PyObject *self, PyObject *args)
 {
