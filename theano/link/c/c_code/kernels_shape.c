@@ -768,7 +768,9 @@ static int th_k_inc_subtensor(th_cell *const *in, th_cell *const *out, const voi
     if (inplace) {
         if (!x->obj || (PyArray_Check(x->obj)
                         && !PyArray_ISWRITEABLE((PyArrayObject *)x->obj))) {
-            PyErr_Format(PyExc_ValueError, "%s: assignment destination is read-only", name);
+            /* NumPy's messages for `x[idx] = y` and `np.add(.., out=x[idx])` */
+            PyErr_SetString(PyExc_ValueError, set ? "assignment destination is read-only"
+                                                  : "output array is read-only");
             goto done;
         }
         if (th_overlap(&region, y)) {
@@ -800,10 +802,11 @@ static int th_k_join(th_cell *const *in, th_cell *const *out, const void *data)
 {
     const Py_ssize_t *p = (const Py_ssize_t *)data;
     int typenum = (int)p[1], nd, k, d;
-    Py_ssize_t axis, dims[TH_MAXDIM], offset = 0;
+    Py_ssize_t axis, axis0, dims[TH_MAXDIM], offset = 0;
     th_cell *o = out[0];
     Py_ssize_t nt = p[2];   /* the number of joined tensors */
     if (th_cell_int(in[0], "Join", "the axis", &axis) < 0) return -1;
+    axis0 = axis;
     for (k = 1; k <= nt; k++)
         if (th_check_array(in[k], "Join", "a joined tensor", -1, -1) < 0) return -1;
     nd = in[1]->nd;
@@ -844,7 +847,7 @@ static int th_k_join(th_cell *const *in, th_cell *const *out, const void *data)
             }
             if (shapes) {
                 PyErr_Format(PyExc_ValueError, "Join: cannot join arrays of shapes %R along "
-                             "axis %zd: %s", shapes, axis, why);
+                             "axis %zd: %s", shapes, axis0, why);
                 Py_DECREF(shapes);
             }
             return -1;
