@@ -384,6 +384,7 @@ class Function:
         self._uses_updates = bool(maker.n_updates or self._stateful)
         self.profile = maker.profile
         self.trust_input = False
+        self._fast = self._fast_caller()
 
     # -- helpers --------------------------------------------------------------
     def _downcast(self, spec):
@@ -404,6 +405,41 @@ class Function:
                 % ((' with name "%s"' % spec.name) if spec.name else "", fname, k,
                    spec.variable, spec.variable.type, exc)) from None
 
+    def _fast_caller(self):
+        """A callable running whole calls with positional ndarray arguments in C
+        (:meth:`theano.link.c.linker.CProgram.fast_caller`, under the update lock when the
+        function has updates), or one that always returns NotImplemented."""
+        maker = self.maker
+        make = getattr(maker.program, "fast_caller", None)
+        caller = None
+        if make is not None and not self._stateful and maker.output_kind != "dict" and (
+                not self.profile):
+            cells = [None] * self._n_in + [v.container.storage for v in self.shared_vars]
+            caller = make([i.variable.type for i in self.input_specs], cells,
+                          maker.output_needs_copy, maker.output_kind == "single",
+                          [v.container.storage for v in self.shared_vars_for_updates()],
+                          maker.update_needs_copy)
+        self._caller = caller
+        if caller is None:
+            return _not_implemented
+        if self._uses_updates:
+            def locked(args):
+                with _UPDATE_LOCK:
+                    return caller(args)
+            return locked
+        return caller
+
+    def _fast_failed(self, exc):
+        if self._caller is None:
+            raise exc
+        if not isinstance(exc, Exception):  # KeyboardInterrupt...: no node to name
+            self._caller.release()
+            raise exc
+        try:
+            self.maker.program.raise_error(self._caller.frame, exc)
+        finally:
+            self._caller.release()
+
     def _new_frame(self):
         cells = [[None] for _ in range(self._n_in)]
         for k in self._stateful:
@@ -413,6 +449,18 @@ class Function:
 
     # -- calling ------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        if not kwargs:
+            # The common case in one C call (see _fast_caller); NotImplemented when an
+            # argument needs the filter (conversion or error message).
+            try:
+                out = self._fast(args)
+            except BaseException as exc:
+                self._fast_failed(exc)
+            if out is not NotImplemented:
+                return out
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
         if kwargs or len(args) != self._n_in or self._stateful:
             values = self._bind(args, kwargs)
         else:
@@ -579,6 +627,7 @@ class Function:
     def free(self):
         """Drop the cached frames (intermediate storage)."""
         self._frames = []
+        self._fast = self._fast_caller()
 
     def __str__(self):
         return "<theano.compile.function.Function %s>" % (self.name or "")
@@ -591,6 +640,10 @@ def _rebuild_function(maker, containers, shared_vars, has_default):
 
 
 _MISSING = object()
+
+
+def _not_implemented(args):
+    return NotImplemented
 
 
 def _copy_value(v):

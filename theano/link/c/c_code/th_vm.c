@@ -304,12 +304,36 @@ static double th_now(void)
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+/* Run every step of the plan on the frame's cells (inputs already set).  On an error,
+ * f->failed_step is the failing step. */
+static int th_frame_steps(th_Frame *f, double *times)
+{
+    th_Plan *p = f->plan;
+    Py_ssize_t k, off = 0;
+    for (k = 0; k < p->n_steps; k++) {
+        th_step *s = &p->steps[k];
+        int rc;
+        double t0 = times ? th_now() : 0;
+        if (s->fn) rc = s->fn(f->in_ptrs + off, f->in_ptrs + off + s->nin, s->data);
+        else rc = th_run_thunk(f, k);
+        if (times) times[k] += th_now() - t0;
+        if (rc < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_RuntimeError, "a C kernel failed without an error");
+            f->failed_step = (int)k;
+            return -1;
+        }
+        off += s->nin + s->nout;
+    }
+    return 0;
+}
+
 /* run([timings]): `timings`, a writable buffer of one double per step, accumulates the
  * time spent in each step (profiling). */
 static PyObject *th_frame_run(th_Frame *f, PyObject *const *args, Py_ssize_t nargs)
 {
     th_Plan *p = f->plan;
-    Py_ssize_t k, off = 0;
+    Py_ssize_t k;
     Py_buffer view;
     double *times = NULL;
     view.obj = NULL;
@@ -331,21 +355,7 @@ static PyObject *th_frame_run(th_Frame *f, PyObject *const *args, Py_ssize_t nar
         PyObject *cell = PyList_GET_ITEM(f->cells, k);
         if (th_cell_set_object(&f->tc[k], PyList_GET_ITEM(cell, 0)) < 0) goto fail;
     }
-    for (k = 0; k < p->n_steps; k++) {
-        th_step *s = &p->steps[k];
-        int rc;
-        double t0 = times ? th_now() : 0;
-        if (s->fn) rc = s->fn(f->in_ptrs + off, f->in_ptrs + off + s->nin, s->data);
-        else rc = th_run_thunk(f, k);
-        if (times) times[k] += th_now() - t0;
-        if (rc < 0) {
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_RuntimeError, "a C kernel failed without an error");
-            f->failed_step = (int)k;
-            goto fail;
-        }
-        off += s->nin + s->nout;
-    }
+    if (th_frame_steps(f, times) < 0) goto fail;
     for (k = 0; k < p->n_outputs; k++) {
         int idx = p->outputs[k];
         PyObject *v = th_cell_get_object(&f->tc[idx]);
