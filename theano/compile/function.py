@@ -408,7 +408,7 @@ class Function:
     def _fast_caller(self):
         """A callable running whole calls with positional ndarray arguments in C
         (:meth:`theano.link.c.linker.CProgram.fast_caller`, under the update lock when the
-        function has updates), or one that always returns NotImplemented."""
+        function has updates), or None."""
         maker = self.maker
         make = getattr(maker.program, "fast_caller", None)
         caller = None
@@ -420,9 +420,7 @@ class Function:
                           [v.container.storage for v in self.shared_vars_for_updates()],
                           maker.update_needs_copy)
         self._caller = caller
-        if caller is None:
-            return _not_implemented
-        if self._uses_updates:
+        if caller is not None and self._uses_updates:
             def locked(args):
                 with _UPDATE_LOCK:
                     return caller(args)
@@ -449,11 +447,12 @@ class Function:
 
     # -- calling ------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if not kwargs:
+        fast = self._fast
+        if fast is not None and not kwargs:
             # The common case in one C call (see _fast_caller); NotImplemented when an
             # argument needs the filter (conversion or error message).
             try:
-                out = self._fast(args)
+                out = fast(args)
             except BaseException as exc:
                 self._fast_failed(exc)
             if out is not NotImplemented:
@@ -640,10 +639,6 @@ def _rebuild_function(maker, containers, shared_vars, has_default):
 
 
 _MISSING = object()
-
-
-def _not_implemented(args):
-    return NotImplemented
 
 
 def _copy_value(v):
