@@ -538,3 +538,10 @@ def test_a_training_step_runs_without_python_thunks():
     for k, n in enumerate(prog.nodes):
         if isinstance(n.op, structural):
             assert k in prog.c_nodes, n
+
+
+def test_more_dimensions_than_the_c_backend_handles_keep_perform():
+    x = tensor("float64", 33)
+    node = DimShuffle((False,) * 33, tuple(range(32, -1, -1))).make_node(x)
+    kernel_vs_perform(node, [], c_node=False)
+    assert theano.function([x], x.shape, mode=C)._caller is None

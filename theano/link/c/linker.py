@@ -163,7 +163,7 @@ class CProgram(Program):
         for t in types:
             dtype = getattr(t, "dtype", None)
             bcast = getattr(t, "broadcastable", None)
-            if bcast is None or dtype is None or not hasattr(t, "ndim"):
+            if bcast is None or dtype is None or len(bcast) > 32:  # TH_MAXDIM
                 return None
             spec.append((np.dtype(dtype).num, len(bcast), [d for d, b in enumerate(bcast) if b]))
         frame = self.runtime.Frame(self.plan, list(input_cells))

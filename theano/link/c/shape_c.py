@@ -40,6 +40,25 @@ class NamedKernel(CKernel):
         return super().packed_params() + self.text.encode("utf-8", "replace") + b"\0"
 
 
+_MAXDIM = 32  # TH_MAXDIM of th_abi.h
+
+
+def c_kernel(op_class):
+    """``register_c_kernel(op_class)`` for a generator that only sees nodes whose tensors
+    have at most TH_MAXDIM dimensions (larger ones keep their perform)."""
+    def deco(gen):
+        def checked(node, module):
+            for v in list(node.inputs) + list(node.outputs):
+                if getattr(v.type, "ndim", 0) > _MAXDIM:
+                    return None
+            return gen(node, module)
+        checked.__name__ = gen.__name__
+        checked.__doc__ = gen.__doc__
+        register_c_kernel(op_class)(checked)
+        return gen
+    return deco
+
+
 def _typenum(dtype):
     return np.dtype(dtype).num
 
@@ -48,7 +67,7 @@ def _is_tensor(v):
     return isinstance(v.type, TensorType)
 
 
-@register_c_kernel(DimShuffle)
+@c_kernel(DimShuffle)
 def dimshuffle_kernel(node, module):
     op = node.op
     order = [-1 if o == "x" else int(o) for o in op.new_order]
@@ -57,48 +76,48 @@ def dimshuffle_kernel(node, module):
     return NamedKernel("dimshuffle", params, str(op))
 
 
-@register_c_kernel(Shape)
+@c_kernel(Shape)
 def shape_kernel(node, module):
     if not _is_tensor(node.inputs[0]):
         return None
     return CKernel(builtin="shape")
 
 
-@register_c_kernel(Shape_i)
+@c_kernel(Shape_i)
 def shape_i_kernel(node, module):
     if not _is_tensor(node.inputs[0]):
         return None
     return NamedKernel("shape_i", [node.op.i], str(node.op))
 
 
-@register_c_kernel(Reshape)
+@c_kernel(Reshape)
 def reshape_kernel(node, module):
     return NamedKernel("reshape", [node.op.ndim], str(node.op))
 
 
-@register_c_kernel(SpecifyShape)
+@c_kernel(SpecifyShape)
 def specify_shape_kernel(node, module):
     return CKernel(builtin="specify_shape")
 
 
-@register_c_kernel(Rebroadcast)
+@c_kernel(Rebroadcast)
 def rebroadcast_kernel(node, module):
     axes = sorted(a for a, b in node.op.axis.items() if b)
     return NamedKernel("rebroadcast", [len(axes)] + axes, str(node.op))
 
 
-@register_c_kernel(MakeVector)
+@c_kernel(MakeVector)
 def make_vector_kernel(node, module):
     return NamedKernel("make_vector", [_typenum(node.op.dtype), len(node.inputs)],
                        str(node.op))
 
 
-@register_c_kernel(TensorFromScalar)
+@c_kernel(TensorFromScalar)
 def tensor_from_scalar_kernel(node, module):
     return NamedKernel("tensor_from_scalar", [_typenum(node.outputs[0].type.dtype)])
 
 
-@register_c_kernel(ScalarFromTensor)
+@c_kernel(ScalarFromTensor)
 def scalar_from_tensor_kernel(node, module):
     if not isinstance(node.outputs[0].type, ScalarType):
         return None
@@ -134,7 +153,7 @@ def _index_params(idx_list, first_input):
     return out
 
 
-@register_c_kernel(Subtensor)
+@c_kernel(Subtensor)
 def subtensor_kernel(node, module):
     if type(node.op) is not Subtensor:
         return None
@@ -144,7 +163,7 @@ def subtensor_kernel(node, module):
     return NamedKernel("subtensor", idx, str(node.op))
 
 
-@register_c_kernel(IncSubtensor)
+@c_kernel(IncSubtensor)
 def inc_subtensor_kernel(node, module):
     op = node.op
     if type(op) is not IncSubtensor:
@@ -162,7 +181,7 @@ def inc_subtensor_kernel(node, module):
                        str(op))
 
 
-@register_c_kernel(Join)
+@c_kernel(Join)
 def join_kernel(node, module):
     if node.op.view != -1:
         return None
@@ -170,6 +189,6 @@ def join_kernel(node, module):
                        str(node.op))
 
 
-@register_c_kernel(Split)
+@c_kernel(Split)
 def split_kernel(node, module):
     return NamedKernel("split", [node.op.len_splits], str(node.op))
