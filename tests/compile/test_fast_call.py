@@ -173,3 +173,26 @@ def test_free_pickle_copy_profile_and_debugmode():
     assert p.profile.fct_callcount == 1
     d = theano.function([x], x * 2, mode="DebugMode")
     assert d._caller is None and np.array_equal(d(np.ones(2)), np.full(2, 2.0))
+
+
+def test_scalar_arguments():
+    x, lr = T.dvector("x"), T.dscalar("lr")
+    n, b = T.lscalar("n"), T.bscalar("b")
+    f = theano.function([x, lr, n, b], x * lr + n + b)
+    for args in [(np.ones(2), 0.5, 3, np.int8(1)), (np.ones(2), np.float64(0.5), np.int64(3),
+                                                     np.asarray(1, "int8")),
+                 (np.ones(2), np.asarray(0.5), 3, 1)]:
+        assert np.array_equal(f(*args), np.full(2, 4.5)), args
+    # what the filter refuses or converts is left to it
+    assert np.array_equal(f(np.ones(2), 1, 3, 1), np.full(2, 5.0))      # int for a float
+    with pytest.raises(TypeError, match="Bad input argument"):
+        f(np.ones(2), 0.5, 2.5, 1)                                       # float for an int
+    with pytest.raises(TypeError, match="Bad input argument"):
+        f(np.ones(2), 0.5, 2 ** 70, 1)
+    with pytest.raises(TypeError, match="Bad input argument"):
+        f(np.ones(2), 0.5, 3, 300)
+    assert np.array_equal(f(np.ones(2), True, 3, 1), np.full(2, 5.0))
+    g = theano.function([In(lr, strict=True)], lr * 2)
+    with pytest.raises(TypeError):
+        g(0.5)
+    assert g(np.asarray(0.5)) == 1.0

@@ -418,7 +418,8 @@ class Function:
             caller = make([i.variable.type for i in self.input_specs], cells,
                           maker.output_needs_copy, maker.output_kind == "single",
                           [v.container.storage for v in self.shared_vars_for_updates()],
-                          maker.update_needs_copy)
+                          maker.update_needs_copy,
+                          [not i.strict for i in self.input_specs])
         self._caller = caller
         if caller is not None and self._uses_updates:
             def locked(args):

@@ -148,14 +148,16 @@ class CProgram(Program):
             return super().new_frame(input_cells)
         return CFrame(self, input_cells)
 
-    def fast_caller(self, types, input_cells, ret_copy, single, upd_storage, upd_copy):
+    def fast_caller(self, types, input_cells, ret_copy, single, upd_storage, upd_copy,
+                    scalars=None):
         """A callable running whole calls in C (``c_code/th_call.c``), or None.
 
         ``caller(args)`` takes the tuple of values of the first ``len(types)`` graph inputs
         and returns the output (``single``) or the list of outputs, having stored the
         update values in the lists ``upd_storage``; it returns NotImplemented (nothing
-        done) when an argument is not an ndarray that ``types[k]`` accepts unchanged.  The
-        other graph inputs are read from ``input_cells[k]`` (one-element lists).
+        done) when an argument is not an ndarray that ``types[k]`` accepts unchanged (or,
+        where ``scalars[k]``, a scalar it converts without loss).  The other graph inputs
+        are read from ``input_cells[k]`` (one-element lists).
         """
         if self.plan is None:
             return None
@@ -167,9 +169,10 @@ class CProgram(Program):
                 return None
             spec.append((np.dtype(dtype).num, len(bcast), [d for d, b in enumerate(bcast) if b]))
         frame = self.runtime.Frame(self.plan, list(input_cells))
+        scalars = [False] * len(spec) if scalars is None else list(scalars)
         return self.runtime.Caller(frame, [s[0] for s in spec], [s[1] for s in spec],
-                                   [s[2] for s in spec], list(ret_copy), bool(single),
-                                   list(upd_storage), list(upd_copy))
+                                   [s[2] for s in spec], scalars, list(ret_copy),
+                                   bool(single), list(upd_storage), list(upd_copy))
 
     def raise_error(self, frame, exc):
         """Re-raise ``exc``, raised by ``frame`` (a runtime Frame), naming the failing node;

@@ -2,7 +2,8 @@
  *
  * A Caller owns one Frame.  `caller(args)` (args: the tuple of positional arguments)
  * checks in C that every argument is an ndarray the input's type accepts as it is (exact
- * dtype, native byte order, number of dimensions, size 1 on broadcastable dimensions),
+ * dtype, native byte order, number of dimensions, size 1 on broadcastable dimensions) or,
+ * for a 0-d input, a scalar it converts without loss (see th_caller_accepts),
  * puts them into the input cells, runs the plan, builds the outputs (copied where the
  * function says so), stores the updates into the shared variables' storage, and returns
  * the single output or the list of outputs.
@@ -21,6 +22,7 @@ typedef struct {
     Py_ssize_t n_args;
     int *types;                 /* per argument: NumPy type number */
     int *nds;                   /* per argument: number of dimensions */
+    int *scalars;               /* per argument: a scalar may stand for a 0-d array */
     unsigned char *bcast;       /* n_args x TH_MAXDIM: dimensions that must have size 1 */
     Py_ssize_t n_ret;           /* graph outputs 0..n_ret-1 are returned */
     unsigned char *ret_copy;
@@ -61,17 +63,17 @@ static int th_flags_from(PyObject *seq, unsigned char **out, Py_ssize_t *n)
 
 static PyObject *th_caller_vcall(th_Caller *c, PyObject *const *a, size_t nargsf, PyObject *kw);
 
-/* Caller(frame, types, nds, bcast, ret_copy, single, upd_storage, upd_copy)
- * types/nds: per argument; bcast: per argument, the broadcastable dimensions. */
+/* Caller(frame, types, nds, bcast, scalars, ret_copy, single, upd_storage, upd_copy)
+ * types/nds/scalars: per argument; bcast: per argument, the broadcastable dimensions. */
 static PyObject *th_caller_new(PyTypeObject *type, PyObject *args, PyObject *kw)
 {
     th_Frame *f;
-    PyObject *types, *nds, *bcast, *ret_copy, *upd_storage, *upd_copy, *ft = NULL;
+    PyObject *types, *nds, *bcast, *scal, *ret_copy, *upd_storage, *upd_copy, *ft = NULL;
     int single;
     th_Caller *c;
     Py_ssize_t k, n;
-    if (!PyArg_ParseTuple(args, "O!OOOOpOO", &th_FrameType, &f, &types, &nds, &bcast,
-                          &ret_copy, &single, &upd_storage, &upd_copy))
+    if (!PyArg_ParseTuple(args, "O!OOOOOpOO", &th_FrameType, &f, &types, &nds, &bcast,
+                          &scal, &ret_copy, &single, &upd_storage, &upd_copy))
         return NULL;
     c = (th_Caller *)type->tp_alloc(type, 0);
     if (!c) return NULL;
@@ -81,21 +83,26 @@ static PyObject *th_caller_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     c->single = single;
     n = PySequence_Size(types);
     if (n < 0) goto fail;
-    if (n > f->plan->n_inputs || PySequence_Size(nds) != n || PySequence_Size(bcast) != n) {
+    if (n > f->plan->n_inputs || PySequence_Size(nds) != n || PySequence_Size(bcast) != n
+            || PySequence_Size(scal) != n) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "Caller: bad argument specs");
         goto fail;
     }
     c->n_args = n;
-    c->types = PyMem_Calloc(2 * n + 1, sizeof(int));
+    c->types = PyMem_Calloc(3 * n + 1, sizeof(int));
     c->bcast = NULL;
     if (!c->types) { PyErr_NoMemory(); goto fail; }
     c->nds = c->types + n;
+    c->scalars = c->types + 2 * n;
     for (k = 0; k < n; k++) {
         PyObject *t = PySequence_GetItem(types, k), *d = PySequence_GetItem(nds, k);
+        PyObject *sc = PySequence_GetItem(scal, k);
         c->types[k] = t ? (int)PyLong_AsLong(t) : -1;
         c->nds[k] = d ? (int)PyLong_AsLong(d) : -1;
+        c->scalars[k] = sc ? PyObject_IsTrue(sc) : -1;
         Py_XDECREF(t);
         Py_XDECREF(d);
+        Py_XDECREF(sc);
         if (PyErr_Occurred()) goto fail;
         if (c->nds[k] < 0 || c->nds[k] > TH_MAXDIM) {
             PyErr_SetString(PyExc_ValueError, "Caller: bad number of dimensions");
@@ -165,19 +172,50 @@ fail:
     return NULL;
 }
 
-/* Whether `a` goes into argument k's cell as it is (what TensorType.filter returns
- * unchanged). */
+/* How argument k goes into its cell: 1 as it is (an ndarray TensorType.filter returns
+ * unchanged), 2 as a new 0-d array (a scalar the filter converts without loss: a NumPy
+ * scalar of the input's dtype, a Python float for float64, a Python int for int64), 0 not
+ * here (the Python filter converts it or explains the error). */
 static int th_caller_accepts(const th_Caller *c, Py_ssize_t k, PyObject *o)
 {
     PyArrayObject *a = (PyArrayObject *)o;
-    int d, nd = c->nds[k];
+    int d, nd = c->nds[k], t = c->types[k];
     const unsigned char *b = c->bcast + k * TH_MAXDIM;
-    if (!PyArray_CheckExact(o) || PyArray_TYPE(a) != c->types[k] || PyArray_NDIM(a) != nd
-            || !PyArray_ISNOTSWAPPED(a) || !PyArray_ISALIGNED(a))
-        return 0;
-    for (d = 0; d < nd; d++)
-        if (b[d] && PyArray_DIM(a, d) != 1) return 0;
-    return 1;
+    if (PyArray_CheckExact(o)) {
+        if (PyArray_TYPE(a) != t || PyArray_NDIM(a) != nd || !PyArray_ISNOTSWAPPED(a)
+                || !PyArray_ISALIGNED(a))
+            return 0;
+        for (d = 0; d < nd; d++)
+            if (b[d] && PyArray_DIM(a, d) != 1) return 0;
+        return 1;
+    }
+    if (nd != 0 || c->scalars[k] <= 0) return 0;
+    if (PyFloat_CheckExact(o)) return t == NPY_DOUBLE ? 2 : 0;
+    if (PyLong_CheckExact(o)) {
+        int overflow;
+        if (t != NPY_INT64) return 0;
+        (void)PyLong_AsLongLongAndOverflow(o, &overflow);
+        return overflow ? 0 : 2;
+    }
+    if (PyArray_IsScalar(o, Generic)) {
+        PyArray_Descr *descr = PyArray_DescrFromScalar(o);
+        int ok = descr && descr->type_num == t;
+        Py_XDECREF(descr);
+        return ok ? 2 : 0;
+    }
+    return 0;
+}
+
+/* The 0-d array of type `t` holding the scalar `o` (accepted with code 2). */
+static PyObject *th_caller_scalar(PyObject *o, int t)
+{
+    PyObject *a;
+    if (PyArray_IsScalar(o, Generic)) return PyArray_FromScalar(o, NULL);
+    a = PyArray_SimpleNew(0, NULL, t);
+    if (!a) return NULL;
+    if (t == NPY_DOUBLE) *(double *)PyArray_DATA((PyArrayObject *)a) = PyFloat_AS_DOUBLE(o);
+    else *(npy_int64 *)PyArray_DATA((PyArrayObject *)a) = PyLong_AsLongLong(o);
+    return a;
 }
 
 /* A new reference to the value of cell idx, copied when `copy` (as _copy_value). */
@@ -204,12 +242,32 @@ static PyObject *th_caller_vcall(th_Caller *c, PyObject *const *a, size_t nargsf
     if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) != c->n_args || c->busy)
         Py_RETURN_NOTIMPLEMENTED;
     n = c->n_args;
-    for (k = 0; k < n; k++)
-        if (!th_caller_accepts(c, k, PyTuple_GET_ITEM(args, k))) Py_RETURN_NOTIMPLEMENTED;
-    c->busy = 1;
-    f->failed_step = -1;
-    for (k = 0; k < n; k++)
-        if (th_cell_set_object(&f->tc[k], PyTuple_GET_ITEM(args, k)) < 0) goto fail;
+    {
+        int scalars = 0, how;
+        for (k = 0; k < n; k++) {
+            how = th_caller_accepts(c, k, PyTuple_GET_ITEM(args, k));
+            if (!how) {
+                if (PyErr_Occurred()) return NULL;
+                Py_RETURN_NOTIMPLEMENTED;
+            }
+            scalars |= how == 2;
+        }
+        c->busy = 1;
+        f->failed_step = -1;
+        for (k = 0; k < n; k++) {
+            PyObject *o = PyTuple_GET_ITEM(args, k);
+            int rc;
+            if (scalars && !PyArray_CheckExact(o)) {
+                PyObject *z = th_caller_scalar(o, c->types[k]);
+                if (!z) goto fail;
+                rc = th_cell_set_object(&f->tc[k], z);
+                Py_DECREF(z);
+            } else {
+                rc = th_cell_set_object(&f->tc[k], o);
+            }
+            if (rc < 0) goto fail;
+        }
+    }
     for (; k < p->n_inputs; k++) {
         PyObject *cell = PyList_GET_ITEM(f->cells, k);
         if (th_cell_set_object(&f->tc[k], PyList_GET_ITEM(cell, 0)) < 0) goto fail;
