@@ -196,3 +196,13 @@ def test_scalar_arguments():
     with pytest.raises(TypeError):
         g(0.5)
     assert g(np.asarray(0.5)) == 1.0
+
+
+def test_many_updates():
+    ws = [theano.shared(np.zeros(2), name="w%d" % k) for k in range(12)]
+    x = T.dvector("x")
+    f = theano.function([x], x.sum(), updates=[(w, w + x * k) for k, w in enumerate(ws)])
+    assert f._caller is not None
+    f(np.ones(2))
+    f(np.ones(2))
+    assert all(np.array_equal(w.get_value(), np.full(2, 2.0 * k)) for k, w in enumerate(ws))

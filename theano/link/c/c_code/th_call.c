@@ -276,7 +276,12 @@ static PyObject *th_caller_vcall(th_Caller *c, PyObject *const *a, size_t nargsf
     /* Every value is made before any update is stored: a failure changes nothing. */
     if (c->n_upd > 8) {
         upd = PyMem_Calloc(c->n_upd, sizeof(PyObject *));
-        if (!upd) { PyErr_NoMemory(); goto fail_values; }
+        if (!upd) {
+            PyErr_NoMemory();
+            th_frame_release(f);
+            c->busy = 0;
+            return NULL;
+        }
     }
     for (k = 0; k < c->n_upd; k++) upd[k] = NULL;
     if (c->single) {
