@@ -41,9 +41,10 @@ PY = Mode(linker="py")
 
 
 def c_ops(f):
-    """The ops of ``f``'s nodes that run C kernels."""
+    """The user ops (with ``c_code``) of ``f``'s nodes that run C kernels."""
     prog = f.maker.program
-    return [prog.nodes[k].op for k in prog.c_nodes]
+    return [prog.nodes[k].op for k in prog.c_nodes
+            if "c_code" in type(prog.nodes[k].op).__dict__ or isinstance(prog.nodes[k].op, gof.COp)]
 
 
 def ops_of(f):

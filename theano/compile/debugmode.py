@@ -2,8 +2,8 @@
 
 For each node it checks that
 
-* the fast implementation (``make_thunk_fn``, later C) and the reference
-  (``perform``) agree;
+* the fast implementation (the node's C kernel when it has one, else its
+  ``make_thunk_fn``) and the reference (``perform``) agree;
 * no input was modified unless the op declares it in ``destroy_map``;
 * outputs are finite (``config.DebugMode.check_finite``);
 * the shapes predicted by ``infer_shape`` are the real ones;
@@ -16,6 +16,7 @@ from theano.compile.mode import Mode, register_mode
 from theano.configparser import config
 from theano.graph.basic import Constant, Variable, io_toposort
 from theano.graph.op import NoParams, node_params
+from theano.link.c.linker import CProgram
 from theano.link.py.vm import Frame, Program
 from theano.tensor.basic import constant
 
@@ -99,8 +100,16 @@ def _copy(v):
     return v.copy() if isinstance(v, np.ndarray) else v
 
 
+def _summary(v):
+    if isinstance(v, np.ndarray):
+        return "%r (dtype %s, shape %s)" % (v, v.dtype, v.shape)
+    return repr(v)
+
+
 class _Checker:
     """The per-node callback installed in the program by DebugMode."""
+
+    c_nodes = None  # the nodes that run a C kernel (set by DebugMode.link)
 
     def __init__(self, fgraph):
         self.fgraph = fgraph
@@ -126,12 +135,22 @@ class _Checker:
         node.op.perform(node, [_copy(v) for v in inputs], ref_cells, *_params(node))
         for i, (var, a, c) in enumerate(zip(node.outputs, outputs, ref_cells)):
             b = c[0]
-            if hasattr(var.type, "values_eq_approx") and isinstance(a, np.ndarray):
-                if not var.type.values_eq_approx(a, b):
-                    raise BadThunkOutput(
-                        "output %d of %s differs between the fast implementation and the "
-                        "reference perform:\n  fast: %s\n  reference: %s%s"
-                        % (i, node.op, a, b, _where(node)))
+            if not isinstance(a, (np.ndarray, np.generic)):
+                continue
+            eq = getattr(var.type, "values_eq_approx", None)
+            if eq is not None and isinstance(a, np.ndarray):
+                same = eq(a, b)
+            else:
+                a_, b_ = np.asarray(a), np.asarray(b)
+                same = a_.shape == b_.shape and bool(np.array_equal(
+                    a_, b_, equal_nan=a_.dtype.kind in "fc" and b_.dtype.kind in "fc"))
+            if not same:
+                raise BadThunkOutput(
+                    "output %d of %s differs between the fast implementation (%s) and the "
+                    "reference perform:\n  fast: %s\n  reference: %s\n  input shapes: %s%s"
+                    % (i, node.op, "C kernel" if self.c_nodes is not None
+                       and node in self.c_nodes else "thunk", _summary(a), _summary(b),
+                       [getattr(x, "shape", None) for x in inputs], _where(node)))
 
     def _check_values(self, node, outputs):
         for i, (var, v) in enumerate(zip(node.outputs, outputs)):
@@ -213,15 +232,18 @@ class DebugMode(Mode):
         super().optimize(fgraph, maker)
 
     def link(self, fgraph):
-        checker = _Checker if self.check_isfinite else _NoFiniteChecker
-        program = _ComparingProgram(fgraph, callback=checker(fgraph))
+        checker = (_Checker if self.check_isfinite else _NoFiniteChecker)(fgraph)
+        # Nodes with C code run their C kernel, checked against perform.
+        cls = _ComparingCProgram if config.DebugMode.check_c else _ComparingProgram
+        program = cls(fgraph, callback=checker)
+        checker.c_nodes = {program.nodes[k] for k in getattr(program, "c_nodes", ())}
         original, self._original = getattr(self, "_original", None), None
         if original is not None and len(original.outputs) == len(fgraph.outputs):
             program.reference = Program(original)
         return program
 
 
-class _ComparingProgram(Program):
+class _Comparing:
     """Runs the un-rewritten graph too, and checks both give the same outputs."""
 
     reference = None
@@ -231,6 +253,14 @@ class _ComparingProgram(Program):
         if self.reference is not None:
             frame.reference = self.reference.new_frame(input_cells)
         return frame
+
+
+class _ComparingProgram(_Comparing, Program):
+    pass
+
+
+class _ComparingCProgram(_Comparing, CProgram):
+    pass
 
 
 class _ComparingFrame(Frame):

@@ -446,6 +446,7 @@ class Function:
         self._uses_updates = bool(maker.n_updates or self._stateful)
         self.profile = maker.profile
         self.trust_input = False
+        self._fast = self._fast_caller()
 
     # -- helpers --------------------------------------------------------------
     def _downcast(self, spec):
@@ -466,6 +467,40 @@ class Function:
                 % ((' with name "%s"' % spec.name) if spec.name else "", fname, k,
                    spec.variable, spec.variable.type, exc)) from None
 
+    def _fast_caller(self):
+        """A callable running whole calls with positional ndarray arguments in C
+        (:meth:`theano.link.c.linker.CProgram.fast_caller`, under the update lock when the
+        function has updates), or None."""
+        maker = self.maker
+        make = getattr(maker.program, "fast_caller", None)
+        caller = None
+        if make is not None and not self._stateful and maker.output_kind != "dict" and (
+                not self.profile):
+            cells = [None] * self._n_in + [v.container.storage for v in self.shared_vars]
+            caller = make([i.variable.type for i in self.input_specs], cells,
+                          maker.output_needs_copy, maker.output_kind == "single",
+                          [v.container.storage for v in self.shared_vars_for_updates()],
+                          maker.update_needs_copy,
+                          [not i.strict for i in self.input_specs])
+        self._caller = caller
+        if caller is not None and self._uses_updates:
+            def locked(args):
+                with _UPDATE_LOCK:
+                    return caller(args)
+            return locked
+        return caller
+
+    def _fast_failed(self, exc):
+        if self._caller is None:
+            raise exc
+        if not isinstance(exc, Exception):  # KeyboardInterrupt...: no node to name
+            self._caller.release()
+            raise exc
+        try:
+            self.maker.program.raise_error(self._caller.frame, exc)
+        finally:
+            self._caller.release()
+
     def _new_frame(self):
         cells = [[None] for _ in range(self._n_in)]
         for k in self._stateful:
@@ -475,6 +510,19 @@ class Function:
 
     # -- calling ------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        fast = self._fast
+        if fast is not None and not kwargs:
+            # The common case in one C call (see _fast_caller); NotImplemented when an
+            # argument needs the filter (conversion or error message).
+            try:
+                out = fast(args)
+            except BaseException as exc:
+                self._fast_failed(exc)
+            if out is not NotImplemented:
+                return out
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
         if kwargs or len(args) != self._n_in or self._stateful:
             values = self._bind(args, kwargs)
         else:
@@ -669,6 +717,7 @@ class Function:
     def free(self):
         """Drop the cached frames (intermediate storage)."""
         self._frames = []
+        self._fast = self._fast_caller()
 
     def __str__(self):
         return "<theano.compile.function.Function %s>" % (self.name or "")

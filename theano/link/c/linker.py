@@ -9,7 +9,9 @@ kernels (products, reductions, softmax...) live in the runtime module.
 import functools
 import re
 
-from theano.link.c import blas_c, cop, elemwise_c, random_c  # noqa: F401  (register their kernels)
+import numpy as np
+
+from theano.link.c import blas_c, cop, elemwise_c, random_c, shape_c  # noqa: F401  (kernels)
 from theano.link.c.cache import MODULE_NAME_PLACEHOLDER, get_module
 from theano.link.c.compiler import (BuildOptions, CompileError, compiler_info,
                                     vector_math_functions)
@@ -287,6 +289,45 @@ class CProgram(Program):
             return super().new_frame(input_cells)
         return CFrame(self, input_cells)
 
+    def fast_caller(self, types, input_cells, ret_copy, single, upd_storage, upd_copy,
+                    scalars=None):
+        """A callable running whole calls in C (``c_code/th_call.c``), or None.
+
+        ``caller(args)`` takes the tuple of values of the first ``len(types)`` graph inputs
+        and returns the output (``single``) or the list of outputs, having stored the
+        update values in the lists ``upd_storage``; it returns NotImplemented (nothing
+        done) when an argument is not an ndarray that ``types[k]`` accepts unchanged (or,
+        where ``scalars[k]``, a scalar it converts without loss).  The other graph inputs
+        are read from ``input_cells[k]`` (one-element lists).
+        """
+        if self.plan is None:
+            return None
+        spec = []
+        for t in types:
+            dtype = getattr(t, "dtype", None)
+            bcast = getattr(t, "broadcastable", None)
+            if bcast is None or dtype is None or len(bcast) > 32:  # TH_MAXDIM
+                return None
+            spec.append((np.dtype(dtype).num, len(bcast), [d for d, b in enumerate(bcast) if b]))
+        frame = self.runtime.Frame(self.plan, list(input_cells))
+        scalars = [False] * len(spec) if scalars is None else list(scalars)
+        return self.runtime.Caller(frame, [s[0] for s in spec], [s[1] for s in spec],
+                                   [s[2] for s in spec], scalars, list(ret_copy),
+                                   bool(single), list(upd_storage), list(upd_copy))
+
+    def raise_error(self, frame, exc):
+        """Re-raise ``exc``, raised by ``frame`` (a runtime Frame), naming the failing node;
+        drops the values the frame kept."""
+        k = frame.failed_step
+        try:
+            values = frame.step_inputs(k) if k >= 0 else []
+        except Exception:
+            values = []
+        frame.release()
+        if k < 0:
+            raise exc
+        raise_with_op(self.nodes[k], values, exc, self.fgraph, k)
+
 
 class CFrame:
     """A frame of the C VM, with the interface of the NumPy VM's frames."""
@@ -305,12 +346,4 @@ class CFrame:
         try:
             self._frame.run(timings)
         except Exception as exc:
-            k = self._frame.failed_step
-            try:
-                values = self._frame.step_inputs(k) if k >= 0 else []
-            except Exception:
-                values = []
-            self._frame.release()
-            if k < 0:
-                raise
-            raise_with_op(self.program.nodes[k], values, exc, self.program.fgraph, k)
+            self.program.raise_error(self._frame, exc)

@@ -3,7 +3,8 @@
 Its C sources are the files of ``c_code/``: ``th_abi.h`` (the contract with kernel
 modules), ``th_cells.c`` (storage cells), ``th_elemwise.c`` (the elementwise driver),
 ``th_blas.c`` (products through NumPy's BLAS), ``kernels_*.c`` (builtin kernels, one
-file per family), ``th_vm.c`` (plans and frames), ``th_scan.c`` (scan loops) and
+file per family), ``th_vm.c`` (plans and frames), ``th_scan.c`` (scan loops),
+``th_call.c`` (whole calls in C) and
 ``th_module.c``.  They are
 compiled into one extension module once per machine and configuration, and found in
 the on-disk cache afterwards.  Every builtin kernel ``static int th_k_NAME(...)`` is
@@ -47,7 +48,7 @@ def _kernel_files():
 def runtime_source():
     """The C text of the runtime module."""
     parts = [read_c(n) for n in ["th_prelude.h", "th_cells.c", "th_elemwise.c", "th_blas.c"]
-             + _kernel_files() + ["th_vm.c", "th_scan.c"]]
+             + _kernel_files() + ["th_vm.c", "th_scan.c", "th_call.c"]]
     names = []
     for p in parts:
         names += _KERNEL_RE.findall(p)

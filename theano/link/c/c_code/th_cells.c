@@ -221,9 +221,17 @@ static PyObject *th_shape_tuple(const th_cell *c)
  * the cell itself, or `tmp` holding a converted copy (then tmp must be cleared). */
 static const th_cell *th_as_type(const th_cell *c, th_cell *tmp, int typenum)
 {
-    int d, ok = c->typenum == typenum && ((Py_uintptr_t)c->data % c->itemsize) == 0;
-    for (d = 0; d < c->nd && ok; d++)
-        if (c->strides[d] % c->itemsize) ok = 0;
+    Py_ssize_t isz = c->itemsize;
+    int d, ok = c->typenum == typenum;
+    if (ok && isz > 0 && (isz & (isz - 1)) == 0) {  /* no divisions: this runs per call */
+        Py_ssize_t bits = (Py_ssize_t)(Py_uintptr_t)c->data;
+        for (d = 0; d < c->nd; d++) bits |= c->strides[d];
+        ok = (bits & (isz - 1)) == 0;
+    } else if (ok) {
+        ok = ((Py_uintptr_t)c->data % isz) == 0;
+        for (d = 0; d < c->nd && ok; d++)
+            if (c->strides[d] % isz) ok = 0;
+    }
     if (ok) return c;
     {
         PyObject *o = th_cell_get_object(c), *conv;

@@ -226,6 +226,23 @@ static int th_execute(th_loop *L, Py_ssize_t size)
     return err;
 }
 
+/* Operands of at most this many elements go straight to the block function when they are
+ * all C-contiguous (no buffering, no threads). */
+#define TH_SMALL 4096
+
+static int th_ew_c_contig(const th_cell *c)
+{
+    Py_ssize_t s = c->itemsize;
+    int d;
+    for (d = c->nd - 1; d >= 0; d--) {
+        if (c->dims[d] != 1) {
+            if (c->strides[d] != s) return 0;
+            s *= c->dims[d];
+        }
+    }
+    return 1;
+}
+
 /* th_api.elemwise: compute an Elemwise node from its input cells into its output cells. */
 static int th_elemwise(th_cell *const *in_cells, th_cell *const *out, const void *data)
 {
@@ -290,6 +307,23 @@ static int th_elemwise(th_cell *const *in_cells, th_cell *const *out, const void
         if (!done_inplace && th_prepare_output(o, nd, shape, K->types[nin + k], fortran) < 0)
             goto done;
         ops[nin + k] = o;
+    }
+    if (size > 0 && size <= TH_SMALL) {
+        /* Small operands, all C-contiguous and of the full shape: one block call. */
+        char *ptrs[TH_MAXOP];
+        int contig = 1;
+        for (k = 0; k < nin + nout && contig; k++) {
+            contig = th_cell_size(ops[k]) == size && th_ew_c_contig(ops[k]);
+            ptrs[k] = ops[k]->data;
+        }
+        if (contig) {
+            err = K->block(size, ptrs);
+            if (err) {
+                PyErr_Format(PyExc_ValueError, "%s: %s", K->name, K->errmsgs[err - 1]);
+                goto done;
+            }
+            size = 0;
+        }
     }
     if (size > 0) {
         L.nop = nin + nout;

@@ -50,15 +50,19 @@ PyMODINIT_FUNC PyInit_@MODULE_NAME@(void)
 {
     PyObject *m, *cap, *kernels;
     import_array();
-    if (PyType_Ready(&th_PlanType) < 0 || PyType_Ready(&th_FrameType) < 0) return NULL;
+    if (PyType_Ready(&th_PlanType) < 0 || PyType_Ready(&th_FrameType) < 0
+            || PyType_Ready(&th_CallerType) < 0)
+        return NULL;
     m = PyModule_Create(&th_runtime_module);
     if (!m) return NULL;
     cap = PyCapsule_New(&th_api, "@MODULE_NAME@._C_API", NULL);
     if (!cap || PyModule_AddObject(m, "_C_API", cap) < 0) goto fail_cap;
     Py_INCREF(&th_PlanType);
     Py_INCREF(&th_FrameType);
+    Py_INCREF(&th_CallerType);
     if (PyModule_AddObject(m, "Plan", (PyObject *)&th_PlanType) < 0
-            || PyModule_AddObject(m, "Frame", (PyObject *)&th_FrameType) < 0)
+            || PyModule_AddObject(m, "Frame", (PyObject *)&th_FrameType) < 0
+            || PyModule_AddObject(m, "Caller", (PyObject *)&th_CallerType) < 0)
         goto fail;
     kernels = PyDict_New();
     if (!kernels) goto fail;
