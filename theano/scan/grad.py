@@ -21,11 +21,10 @@ import theano.tensor as T
 from theano import gradient
 from theano.configparser import change_flags, config
 from theano.graph.basic import Apply
-from theano.link.utils import raise_with_op
 from theano.graph.replace import clone_replace
 from theano.graph.rules import register_connection_pattern, register_grad, register_rop
 from theano.scan.basic import scan
-from theano.scan.op import Scan, _add_context, _LoopOp, is_sit_sot, seq_span
+from theano.scan.op import Scan, _add_context, _LoopOp, c_loop_error, is_sit_sot, seq_span
 from theano.scan.utils import safe_new
 from theano.tensor.basic import cast, zeros_like
 from theano.tensor.shape import shape_i, unbroadcast
@@ -243,18 +242,8 @@ class ScanGrad(_LoopOp):
                                    -1)
         except Exception as exc:
             t = getattr(exc, "__theano_scan_step__", -1)
-            k = cframe.failed_step
-            values = cframe.step_inputs(k) if k >= 0 else []
-            cframe.release()
-            if k >= 0:
-                try:
-                    raise_with_op(prog.nodes[k], values, exc, prog.fgraph, k)
-                except Exception as exc2:
-                    exc = exc2
-            _add_context(exc, "This error happened in the gradient of scan%s, at step %d."
-                         % (self.fwd._label(), t))
-            exc._scan_context = True
-            raise exc
+            raise c_loop_error(exc, cframe, prog, "This error happened in the gradient of "
+                               "scan%s, at step %d." % (self.fwd._label(), t))
 
     def _python_loop(self, frame, feed, g_feed, g_last, acc_plan, n_done, t_stop):
         run = frame.run

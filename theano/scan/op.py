@@ -67,6 +67,25 @@ def fits(inner_type, outer_type):
     return False
 
 
+def c_loop_error(exc, cframe, prog, context):
+    """The exception of a failed C loop (``runtime.scan_loop``), ready to raise.
+
+    When a node of the inner function failed, it names that node (its input shapes, the
+    line that built it) as the VM's errors do; ``context`` says where in the loop.
+    """
+    k = cframe.failed_step
+    values = cframe.step_inputs(k) if k >= 0 else []
+    cframe.release()
+    if k >= 0:
+        try:
+            raise_with_op(prog.nodes[k], values, exc, prog.fgraph, k)
+        except Exception as worded:
+            exc = worded
+    _add_context(exc, context)
+    exc._scan_context = True
+    return exc
+
+
 def _add_context(exc, text):
     """Append ``text`` to the message of ``exc`` (keeps its type and traceback)."""
     try:
@@ -371,18 +390,8 @@ class Scan(_LoopOp):
                         st.store(t, np.empty(exc.__theano_scan_shape__), False)
                     except ValueError as worded:
                         exc = worded
-                k = cframe.failed_step
-                values = cframe.step_inputs(k) if k >= 0 else []
-                cframe.release()
-                if k >= 0:
-                    try:
-                        raise_with_op(prog.nodes[k], values, exc, prog.fgraph, k)
-                    except Exception as exc2:
-                        exc = exc2
-                _add_context(exc, "This error happened inside scan%s at step %d (of at "
-                                  "most %d)." % (self._label(), t, n_steps))
-                exc._scan_context = True
-                raise exc
+                raise c_loop_error(exc, cframe, prog, "This error happened inside scan%s at "
+                                   "step %d (of at most %d)." % (self._label(), t, n_steps))
             for m, v in enumerate(nit_vals):
                 if info.nit_store[m] == "all":
                     nit_bufs[m] = v
