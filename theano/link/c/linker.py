@@ -8,7 +8,7 @@ kernels (products, reductions, softmax...) live in the runtime module.
 """
 import functools
 
-from theano.link.c import blas_c, elemwise_c  # noqa: F401  (register their kernels)
+from theano.link.c import blas_c, elemwise_c, reduce_c  # noqa: F401  (register their kernels)
 from theano.link.c.cache import MODULE_NAME_PLACEHOLDER, get_module
 from theano.link.c.compiler import compiler_info, vector_math_functions
 from theano.link.c.registry import c_kernel_generator

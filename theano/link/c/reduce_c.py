@@ -1,0 +1,272 @@
+"""C kernels of reductions (``c_code/kernels_reduce.c``).
+
+- :class:`~theano.tensor.elemwise.CAReduce` and its subclasses (``Sum``, ``Prod``, max,
+  min, all, any) over any set of axes: the runtime's ``reduce`` kernel.
+- :class:`~theano.tensor.fused_reduce.ElemwiseReduce` (a reduction of an elementwise
+  expression, e.g. ``sum(x ** 2)``): the expression's C code is generated into the
+  function's kernel module as two functions the runtime's ``fused_reduce`` driver calls
+  on contiguous chunks -- the pairwise reduction of a chunk (a "row") and the
+  accumulation of a chunk into a vector of accumulators (a "column") -- so the input is
+  read once and nothing is written but the result.
+- :class:`~theano.tensor.math.Argmax` / ``Argmin``: the runtime's ``argmax`` kernel.
+
+Accumulation ("C") types: sums and products accumulate in the op's ``acc_dtype`` when it
+is given, else as NumPy's ``sum`` does (integers in 64 bits), except that float16 sums
+accumulate in float32 and float32 sums in float64 (as Theano 1.0 did); integer
+accumulators narrower than 64 bits are computed in 64 bits (the same result modulo their
+width) when the output has their dtype.  Max and min compare in the input's type
+(float16 as float32), all and any in booleans.  Float sums follow NumPy's pairwise order
+(a float64 sum over a contiguous row equals NumPy's bit for bit).
+
+Cases that keep NumPy's ``perform``: reductions by other scalar ops (xor, ...), max/min
+of complex numbers, ``acc_dtype`` bool or narrower than the output's integer type, complex
+inputs accumulated in a real type, more than 32 dimensions; for the fused op also
+float16/complex dtypes and scalar ops without C code; argmax of complex numbers.
+"""
+import numpy as np
+
+import theano.scalar.basic as sb
+from theano.link.c.elemwise_c import c_string
+from theano.link.c.registry import CKernel, register_c_kernel
+from theano.link.c.scalar_c import C_TYPES, KernelContext, cast, literal, scalar_c_code
+from theano.tensor.elemwise import CAReduce
+from theano.tensor.fused_reduce import ElemwiseReduce
+from theano.tensor.math import Argmax, Argmin
+
+__all__ = ["accumulation_dtype"]
+
+SUM, PROD, MAX, MIN, AND, OR = range(6)  # TH_R_* in th_abi.h
+_OPS = {sb.Add: SUM, sb.Mul: PROD, sb.Maximum: MAX, sb.Minimum: MIN, sb.AND: AND, sb.OR: OR}
+_MAXDIM = 32  # TH_MAXDIM; the reduced axes are a 32-bit mask
+_MAXOP = 64   # TH_MAXOP
+_SIGNED = ("int8", "int16", "int32", "int64")
+_UNSIGNED = ("uint8", "uint16", "uint32", "uint64")
+_FLOATS = ("float16", "float32", "float64")
+_COMPLEX = ("complex64", "complex128")
+_ALL = ("bool",) + _SIGNED + _UNSIGNED + _FLOATS + _COMPLEX
+# The runtime's typed reductions (th_r_functions in kernels_reduce.c).
+_RUNTIME_ACC = {SUM: ("int64", "uint64", "float32", "float64") + _COMPLEX,
+                PROD: ("int64", "uint64", "float32", "float64") + _COMPLEX,
+                MAX: ("bool", "int32", "int64", "uint64", "float32", "float64"),
+                MIN: ("bool", "int32", "int64", "uint64", "float32", "float64"),
+                AND: ("bool",), OR: ("bool",)}
+
+
+def _typenum(dtype):
+    return np.dtype(dtype).num
+
+
+def accumulation_dtype(code, op, in_dtype, out_dtype):
+    """The dtype the C kernel accumulates ``op`` (a CAReduce with operation ``code``) in,
+    for elements of ``in_dtype``; None when it cannot reproduce the op's ``perform``."""
+    if in_dtype not in _ALL or out_dtype not in _ALL:
+        return None
+    if code in (SUM, PROD):
+        acc = op.acc_dtype
+        if acc is None:
+            acc = {"bool": "int64", "float16": "float32", "float32": "float64",
+                   "complex64": "complex128"}.get(in_dtype, in_dtype)
+            if acc in _SIGNED:
+                acc = "int64"
+            elif acc in _UNSIGNED:
+                acc = "uint64"
+        if acc not in _ALL or acc == "bool":
+            return None
+        if acc == "float16":
+            acc = "float32"
+        if acc in _SIGNED[:3] or acc in _UNSIGNED[:3]:
+            if acc != out_dtype:
+                return None  # the narrow accumulator's wrap-around would show
+            acc = "int64" if acc in _SIGNED else "uint64"
+        if in_dtype in _COMPLEX and acc not in _COMPLEX:
+            return None
+        return acc
+    if code in (MAX, MIN):
+        if in_dtype in _COMPLEX:
+            return None
+        if in_dtype == "float16":
+            return "float32"
+        if in_dtype in ("int8", "int16", "uint8", "uint16", "uint32"):
+            return "int64"
+        return in_dtype
+    return "bool"
+
+
+def _reduced_mask(axis, ndim):
+    mask = 0
+    for a in axis:
+        mask |= 1 << a
+    return mask
+
+
+@register_c_kernel(CAReduce)
+def careduce_kernel(node, module):
+    code = _OPS.get(type(node.op.scalar_op))
+    x, out = node.inputs[0], node.outputs[0]
+    if code is None or x.type.ndim > _MAXDIM:
+        return None
+    e, o = x.type.dtype, out.type.dtype
+    acc = accumulation_dtype(code, node.op, e, o)
+    if acc is None or acc not in _RUNTIME_ACC[code]:
+        return None
+    return CKernel(builtin="reduce", params=(
+        code, _typenum(acc), _typenum(o), _typenum(e), x.type.ndim,
+        _reduced_mask(node.op.axis, x.type.ndim)))
+
+
+@register_c_kernel(Argmax)
+def argmax_kernel(node, module):
+    x = node.inputs[0]
+    axis = tuple(node.op.axis)
+    nd = x.type.ndim
+    if x.type.dtype not in _ALL or x.type.dtype in _COMPLEX or nd > _MAXDIM:
+        return None
+    if any(not 0 <= a < nd for a in axis) or len(set(axis)) != len(axis):
+        return None
+    return CKernel(builtin="argmax", params=(
+        int(isinstance(node.op, Argmin)), _typenum(x.type.dtype), nd, len(axis)) + axis)
+
+
+# -- the fused reduction ------------------------------------------------------------------
+def _combine(code, dtype):
+    """C text combining accumulators ``a`` and ``b`` (plain variables)."""
+    if code == SUM:
+        return "(a + b)" if dtype != "bool" else "(a | b)"
+    if code == PROD:
+        return "(a * b)" if dtype != "bool" else "(a & b)"
+    if code in (AND, OR) or dtype == "bool":
+        return "(a & b)" if code in (AND, MIN) else "(a | b)"
+    cmp = ">=" if code == MAX else "<="
+    if dtype in _FLOATS:  # NaN propagates, as np.maximum / np.minimum
+        return "((a %s b || a != a) ? a : b)" % cmp
+    return "((a %s b) ? a : b)" % cmp
+
+
+def _identity(code, dtype):
+    if code == SUM:
+        return literal(-0.0, dtype) if dtype in _FLOATS else literal(0, dtype)
+    if code == PROD:
+        return literal(1, dtype)
+    if code in (AND, OR):
+        return literal(code == AND, dtype)
+    if dtype == "bool":
+        return literal(code == MIN, dtype)
+    if dtype in _FLOATS:
+        return literal(-np.inf if code == MAX else np.inf, dtype)
+    info = np.iinfo(dtype)
+    return literal(info.min if code == MAX else info.max, dtype)
+
+
+_FUSED_TEMPLATE = r"""
+static inline %(C)s ev_%(f)s(%(params)s, Py_ssize_t i, int *th_errp)
+{
+%(body)s
+}
+
+static inline %(C)s comb_%(f)s(%(C)s a, %(C)s b)
+{
+    return %(comb)s;
+}
+
+/* NumPy's pairwise order: blocks of at most 128 with 8 accumulators, halves rounded down
+ * to multiples of 8 above. */
+static %(C)s pw_%(f)s(Py_ssize_t n, %(params)s, int *th_errp)
+{
+    Py_ssize_t i;
+    int k;
+    if (n < 8) {
+        %(C)s res = %(ident)s;
+        for (i = 0; i < n; i++) res = comb_%(f)s(res, ev_%(f)s(%(args)s, i, th_errp));
+        return res;
+    }
+    if (n <= 128) {
+        %(C)s r[8], res;
+        for (k = 0; k < 8; k++) r[k] = ev_%(f)s(%(args)s, k, th_errp);
+        for (i = 8; i < n - (n %% 8); i += 8)
+            for (k = 0; k < 8; k++) r[k] = comb_%(f)s(r[k], ev_%(f)s(%(args)s, i + k, th_errp));
+        res = comb_%(f)s(comb_%(f)s(comb_%(f)s(r[0], r[1]), comb_%(f)s(r[2], r[3])),
+                         comb_%(f)s(comb_%(f)s(r[4], r[5]), comb_%(f)s(r[6], r[7])));
+        for (; i < n; i++) res = comb_%(f)s(res, ev_%(f)s(%(args)s, i, th_errp));
+        return res;
+    }
+    {
+        Py_ssize_t n2 = n / 2;
+        %(C)s x, y;
+        n2 -= n2 %% 8;
+        x = pw_%(f)s(n2, %(args)s, th_errp);
+        y = pw_%(f)s(n - n2, %(args_shifted)s, th_errp);
+        return comb_%(f)s(x, y);
+    }
+}
+
+static int rleaf_%(f)s(Py_ssize_t n, char **p, void *res)
+{
+    int err = 0;
+    *(%(C)s *)res = pw_%(f)s(n, %(casts)s, &err);
+    return err;
+}
+
+static int racc_%(f)s(Py_ssize_t n, char **p, void *acc)
+{
+    %(C)s *a = (%(C)s *)acc;
+    Py_ssize_t i;
+    int err = 0;
+    TH_IVDEP
+    for (i = 0; i < n; i++) a[i] = comb_%(f)s(a[i], ev_%(f)s(%(casts)s, i, &err));
+    return err;
+}
+"""
+
+
+@register_c_kernel(ElemwiseReduce)
+def elemwise_reduce_kernel(node, module):
+    """The kernel of an ElemwiseReduce node (its functions added to ``module``), or None."""
+    op = node.op
+    red = op.reduce_op
+    code = _OPS.get(type(red.scalar_op))
+    in_dts = [i.type.dtype for i in node.inputs]
+    nd = node.inputs[0].type.ndim if node.inputs else 0
+    if code is None or nd > _MAXDIM or not 0 < len(in_dts) <= _MAXOP:
+        return None
+    e = op.scalar_op.output_dtypes(*in_dts)[0]
+    o = node.outputs[0].type.dtype
+    if any(d not in C_TYPES for d in in_dts + [e]):
+        return None
+    acc = accumulation_dtype(code, red, e, o)
+    if acc is None or acc not in C_TYPES or acc not in _RUNTIME_ACC[code]:
+        return None
+    f = module.new_name()
+    ctx = KernelContext(module.helpers, module.errors)
+    names = ["v%d" % i for i in range(len(in_dts))]
+    exprs = scalar_c_code(op.scalar_op, names, in_dts, [e], ctx)
+    if exprs is None:
+        return None
+    uses_err = any("th_err" in s for s in ctx.statements + exprs)
+    body = ["    int th_err = 0;"] if uses_err else ["    (void)th_errp;"]
+    body += ["    const %s v%d = in%d[i];" % (C_TYPES[d], k, k) for k, d in enumerate(in_dts)]
+    body += ["    " + s for s in ctx.statements]
+    body.append("    %s r_ = %s;" % (C_TYPES[acc], cast(exprs[0], e, acc)))
+    if uses_err:
+        body.append("    if (th_err) *th_errp = th_err;")
+    body.append("    return r_;")
+    n = len(in_dts)
+    text = _FUSED_TEMPLATE % dict(
+        f=f, C=C_TYPES[acc], body="\n".join(body), comb=_combine(code, acc),
+        ident=_identity(code, acc),
+        params=", ".join("const %s *restrict in%d" % (C_TYPES[d], k)
+                         for k, d in enumerate(in_dts)),
+        args=", ".join("in%d" % k for k in range(n)),
+        args_shifted=", ".join("in%d + n2" % k for k in range(n)),
+        casts=", ".join("(const %s *)p[%d]" % (C_TYPES[d], k) for k, d in enumerate(in_dts)))
+    bcast = [int(b) for i in node.inputs for b in i.type.broadcastable]
+    text += "static const int rtypes_%s[] = {%s};\n" % (
+        f, ", ".join(str(_typenum(d)) for d in in_dts))
+    text += "static const unsigned char rbcast_%s[] = {%s};\n" % (
+        f, ", ".join(str(b) for b in bcast) or "0")
+    text += ("static const th_red_spec rspec_%(f)s = {%(name)s, %(nin)d, %(nd)d, rtypes_%(f)s, "
+             "rbcast_%(f)s, %(code)d, %(acc)d, %(out)d, %(mask)du, rleaf_%(f)s, racc_%(f)s, "
+             "th_errors};\n" % dict(
+                 f=f, name=c_string(str(op)), nin=n, nd=nd, code=code, acc=_typenum(acc),
+                 out=_typenum(o), mask=_reduced_mask(red.axis, nd)))
+    module.add(text)
+    return CKernel(builtin="fused_reduce", data="rspec_" + f)
