@@ -5,22 +5,24 @@
 - :class:`~theano.tensor.fused_reduce.ElemwiseReduce` (a reduction of an elementwise
   expression, e.g. ``sum(x ** 2)``): the expression's C code is generated into the
   function's kernel module as two functions the runtime's ``fused_reduce`` driver calls
-  on contiguous chunks -- the pairwise reduction of a chunk (a "row") and the
-  accumulation of a chunk into a vector of accumulators (a "column") -- so the input is
-  read once and nothing is written but the result.
+  on contiguous chunks -- the (pairwise) reduction of a chunk and the accumulation of a
+  chunk into a vector of accumulators -- so the input is read once and nothing is
+  written but the result.
 - :class:`~theano.tensor.math.Argmax` / ``Argmin``: the runtime's ``argmax`` kernel.
 
 Accumulation ("C") types: sums and products accumulate in the op's ``acc_dtype`` when it
-is given, else as NumPy's ``sum`` does (integers in 64 bits), except that float16 sums
-accumulate in float32 and float32 sums in float64 (as Theano 1.0 did); integer
-accumulators narrower than 64 bits are computed in 64 bits (the same result modulo their
-width) when the output has their dtype.  Max and min compare in the input's type
-(float16 as float32), all and any in booleans.  Float sums follow NumPy's pairwise order
-(a float64 sum over a contiguous row equals NumPy's bit for bit).
+is given, else as NumPy's ``sum``/``prod`` do (integers in 64 bits, floats in their own
+type), except that float16 sums accumulate in float32 and float32 sums in float64 (as
+Theano 1.0 did; products keep their type, so that they overflow as NumPy's do); integer
+accumulators narrower than 64 bits are computed in 64 bits (the same result modulo the
+output's width) when the output is an integer no wider than them.  Max and min compare in the input's type
+(float16 as float32), all and any in booleans.  Float sums are pairwise sums (vectorised,
+in an order of their own: equal to NumPy's within rounding, not bit for bit).
 
 Cases that keep NumPy's ``perform``: reductions by other scalar ops (xor, ...), max/min
-of complex numbers, ``acc_dtype`` bool or narrower than the output's integer type, complex
-inputs accumulated in a real type, more than 32 dimensions; for the fused op also
+of complex numbers, ``acc_dtype`` bool, or a narrow integer with a wider or non-integer
+output (its wrap-around shows), complex inputs accumulated in a real type, float16
+products, more than 32 dimensions; for the fused op also
 float16/complex dtypes and scalar ops without C code; argmax of complex numbers.
 """
 import numpy as np
@@ -64,8 +66,12 @@ def accumulation_dtype(code, op, in_dtype, out_dtype):
     if code in (SUM, PROD):
         acc = op.acc_dtype
         if acc is None:
-            acc = {"bool": "int64", "float16": "float32", "float32": "float64",
-                   "complex64": "complex128"}.get(in_dtype, in_dtype)
+            acc = in_dtype
+            if code == SUM:  # more precise sums; products overflow as NumPy's do
+                acc = {"bool": "int64", "float16": "float32", "float32": "float64",
+                       "complex64": "complex128"}.get(in_dtype, in_dtype)
+            elif acc == "bool":
+                acc = "int64"
             if acc in _SIGNED:
                 acc = "int64"
             elif acc in _UNSIGNED:
@@ -73,10 +79,15 @@ def accumulation_dtype(code, op, in_dtype, out_dtype):
         if acc not in _ALL or acc == "bool":
             return None
         if acc == "float16":
+            if code == PROD:
+                return None  # NumPy rounds (and overflows) to float16 at each step
             acc = "float32"
         if acc in _SIGNED[:3] or acc in _UNSIGNED[:3]:
-            if acc != out_dtype:
-                return None  # the narrow accumulator's wrap-around would show
+            # Computed in 64 bits: the same modulo the output's width when it is an
+            # integer no wider than the accumulator; otherwise the wrap-around would show.
+            if out_dtype not in _SIGNED + _UNSIGNED or (
+                    np.dtype(out_dtype).itemsize > np.dtype(acc).itemsize):
+                return None
             acc = "int64" if acc in _SIGNED else "uint64"
         if in_dtype in _COMPLEX and acc not in _COMPLEX:
             return None
@@ -138,7 +149,7 @@ def _combine(code, dtype):
         return "(a & b)" if code in (AND, MIN) else "(a | b)"
     cmp = ">=" if code == MAX else "<="
     if dtype in _FLOATS:  # NaN propagates, as np.maximum / np.minimum
-        return "((a %s b || a != a) ? a : b)" % cmp
+        return "(((a %s b) | (a != a)) ? a : b)" % cmp
     return "((a %s b) ? a : b)" % cmp
 
 
@@ -157,7 +168,7 @@ def _identity(code, dtype):
     return literal(info.min if code == MAX else info.max, dtype)
 
 
-_FUSED_TEMPLATE = r"""
+_FUSED_COMMON = r"""
 static inline %(C)s ev_%(f)s(%(params)s, Py_ssize_t i, int *th_errp)
 {
 %(body)s
@@ -168,44 +179,6 @@ static inline %(C)s comb_%(f)s(%(C)s a, %(C)s b)
     return %(comb)s;
 }
 
-/* NumPy's pairwise order: blocks of at most 128 with 8 accumulators, halves rounded down
- * to multiples of 8 above. */
-static %(C)s pw_%(f)s(Py_ssize_t n, %(params)s, int *th_errp)
-{
-    Py_ssize_t i;
-    int k;
-    if (n < 8) {
-        %(C)s res = %(ident)s;
-        for (i = 0; i < n; i++) res = comb_%(f)s(res, ev_%(f)s(%(args)s, i, th_errp));
-        return res;
-    }
-    if (n <= 128) {
-        %(C)s r[8], res;
-        for (k = 0; k < 8; k++) r[k] = ev_%(f)s(%(args)s, k, th_errp);
-        for (i = 8; i < n - (n %% 8); i += 8)
-            for (k = 0; k < 8; k++) r[k] = comb_%(f)s(r[k], ev_%(f)s(%(args)s, i + k, th_errp));
-        res = comb_%(f)s(comb_%(f)s(comb_%(f)s(r[0], r[1]), comb_%(f)s(r[2], r[3])),
-                         comb_%(f)s(comb_%(f)s(r[4], r[5]), comb_%(f)s(r[6], r[7])));
-        for (; i < n; i++) res = comb_%(f)s(res, ev_%(f)s(%(args)s, i, th_errp));
-        return res;
-    }
-    {
-        Py_ssize_t n2 = n / 2;
-        %(C)s x, y;
-        n2 -= n2 %% 8;
-        x = pw_%(f)s(n2, %(args)s, th_errp);
-        y = pw_%(f)s(n - n2, %(args_shifted)s, th_errp);
-        return comb_%(f)s(x, y);
-    }
-}
-
-static int rleaf_%(f)s(Py_ssize_t n, char **p, void *res)
-{
-    int err = 0;
-    *(%(C)s *)res = pw_%(f)s(n, %(casts)s, &err);
-    return err;
-}
-
 static int racc_%(f)s(Py_ssize_t n, char **p, void *acc)
 {
     %(C)s *a = (%(C)s *)acc;
@@ -213,6 +186,38 @@ static int racc_%(f)s(Py_ssize_t n, char **p, void *acc)
     int err = 0;
     TH_IVDEP
     for (i = 0; i < n; i++) a[i] = comb_%(f)s(a[i], ev_%(f)s(%(casts)s, i, &err));
+    return err;
+}
+"""
+
+# The reduction of n contiguous elements: w accumulators (a power of two, at most 256)
+# take the elements in turn (racc, vectorised), then are combined pairwise by halving --
+# the runtime's leaves do the same (NAME_leaf in kernels_reduce.c).
+_FUSED_LEAF = r"""
+static int rleaf_%(f)s(Py_ssize_t n, char **p, void *res)
+{
+    %(C)s acc[256];
+    char *q[%(nin)d];
+    Py_ssize_t i, j, w;
+    int err = 0, e;
+    if (n < 8) {
+        %(C)s r = %(ident)s;
+        for (i = 0; i < n; i++) r = comb_%(f)s(r, ev_%(f)s(%(casts)s, i, &err));
+        *(%(C)s *)res = r;
+        return err;
+    }
+    for (w = 8; w * 2 <= n && w < 256; w *= 2) {}
+    for (j = 0; j < w; j++) acc[j] = %(ident)s;
+    for (i = 0; i < n; i += w) {
+%(shift)s
+        if ((e = racc_%(f)s(n - i < w ? n - i : w, q, acc))) err = e;
+    }
+    while (w > 1) {
+        w /= 2;
+        TH_IVDEP
+        for (j = 0; j < w; j++) acc[j] = comb_%(f)s(acc[j], acc[j + w]);
+    }
+    *(%(C)s *)res = acc[0];
     return err;
 }
 """
@@ -250,13 +255,13 @@ def elemwise_reduce_kernel(node, module):
         body.append("    if (th_err) *th_errp = th_err;")
     body.append("    return r_;")
     n = len(in_dts)
-    text = _FUSED_TEMPLATE % dict(
+    text = (_FUSED_COMMON + _FUSED_LEAF) % dict(nin=n, shift="\n".join(
+        "            q[%d] = p[%d] + i * %d;" % (k, k, np.dtype(d).itemsize)
+        for k, d in enumerate(in_dts)),
         f=f, C=C_TYPES[acc], body="\n".join(body), comb=_combine(code, acc),
         ident=_identity(code, acc),
         params=", ".join("const %s *restrict in%d" % (C_TYPES[d], k)
                          for k, d in enumerate(in_dts)),
-        args=", ".join("in%d" % k for k in range(n)),
-        args_shifted=", ".join("in%d + n2" % k for k in range(n)),
         casts=", ".join("(const %s *)p[%d]" % (C_TYPES[d], k) for k, d in enumerate(in_dts)))
     bcast = [int(b) for i in node.inputs for b in i.type.broadcastable]
     text += "static const int rtypes_%s[] = {%s};\n" % (

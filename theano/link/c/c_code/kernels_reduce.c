@@ -7,10 +7,10 @@
  * and strides, never on the number of threads:
  *
  *  - "row" layout (the innermost dimension is reduced): each output is the pairwise
- *    combination of its rows, and a row of n elements is split as NumPy's pairwise sum
- *    splits it (halves rounded to multiples of 8, blocks of at most 128 summed with 8
- *    accumulators), so a float64 sum over a contiguous row is bitwise NumPy's.  Threads
- *    take outputs, or, for few large outputs, subtrees of a fixed size.
+ *    combination of its rows, a row of n elements is split in halves (rounded to
+ *    multiples of 8, as NumPy's pairwise sum) down to leaves of at most TH_BUF elements,
+ *    and a leaf is reduced by up to TH_R_W accumulators combined pairwise (NAME_leaf).
+ *    Threads take outputs, or, for few large outputs, subtrees of a fixed size.
  *  - "column" layout (the innermost dimension is kept): a chunk of up to TH_BUF
  *    neighbouring outputs accumulates one row of inputs at a time, vectorised across the
  *    outputs; float sums combine the rows pairwise.  Threads take chunks of outputs.
@@ -207,52 +207,24 @@ static inline th_c128 th_cmul128(th_c128 a, th_c128 b)
 #define TH_RC_MUL(a, b) ((a) * (b))
 #define TH_RC_CMUL64(a, b) th_cmul64(a, b)
 #define TH_RC_CMUL128(a, b) th_cmul128(a, b)
-#define TH_RC_FMAX(a, b) (((a) >= (b) || (a) != (a)) ? (a) : (b))   /* NaN propagates */
-#define TH_RC_FMIN(a, b) (((a) <= (b) || (a) != (a)) ? (a) : (b))
+#define TH_RC_FMAX(a, b) ((((a) >= (b)) | ((a) != (a))) ? (a) : (b))   /* NaN propagates */
+#define TH_RC_FMIN(a, b) ((((a) <= (b)) | ((a) != (a))) ? (a) : (b))
 #define TH_RC_IMAX(a, b) ((a) >= (b) ? (a) : (b))
 #define TH_RC_IMIN(a, b) ((a) <= (b) ? (a) : (b))
 #define TH_RC_AND(a, b) ((a) & (b))
 #define TH_RC_OR(a, b) ((a) | (b))
 
-/* For one (operation, type): NAME_pw, the pairwise reduction of n contiguous values
- * (NumPy's pairwise summation order), NAME_leaf its untyped form and NAME_accv,
- * acc[i] = acc[i] op a[i]. */
+/* For one (operation, type): NAME_accv, acc[i] = acc[i] op b[i] (vectorised), and
+ * NAME_leaf, the reduction of n contiguous values into *res: w accumulators (a power of
+ * two, at most TH_R_W) take the values in turn through NAME_accv, then are combined
+ * pairwise by halving.  Sums are therefore pairwise sums (each accumulator adds at most
+ * n / w values in sequence), as accurate as NumPy's and vectorised (NumPy's order, 8
+ * scalar accumulators per block of 128, is one dependency chain). */
 #define TH_R_NOVEC __attribute__((optimize("O1")))
+#define TH_R_W 256
+
 #define TH_R_DEFINE(NAME, T, COMB, ID) TH_R_DEFINE_A(NAME, T, COMB, ID, )
 #define TH_R_DEFINE_A(NAME, T, COMB, ID, ATTR) \
-ATTR static T NAME##_pw(const T *a, Py_ssize_t n) \
-{ \
-    Py_ssize_t i; \
-    int k; \
-    if (n < 8) { \
-        T res = ID; \
-        for (i = 0; i < n; i++) { T v_ = a[i]; res = COMB(res, v_); } \
-        return res; \
-    } \
-    if (n <= 128) { \
-        T r[8], res, x0, x1, x2, x3; \
-        for (k = 0; k < 8; k++) r[k] = a[k]; \
-        for (i = 8; i < n - (n % 8); i += 8) \
-            for (k = 0; k < 8; k++) { T v_ = a[i + k]; r[k] = COMB(r[k], v_); } \
-        x0 = COMB(r[0], r[1]); x1 = COMB(r[2], r[3]); \
-        x2 = COMB(r[4], r[5]); x3 = COMB(r[6], r[7]); \
-        x0 = COMB(x0, x1); x2 = COMB(x2, x3); res = COMB(x0, x2); \
-        for (; i < n; i++) { T v_ = a[i]; res = COMB(res, v_); } \
-        return res; \
-    } \
-    { \
-        Py_ssize_t n2 = n / 2; \
-        T x, y; \
-        n2 -= n2 % 8; \
-        x = NAME##_pw(a, n2); \
-        y = NAME##_pw(a + n2, n - n2); \
-        return COMB(x, y); \
-    } \
-} \
-ATTR static void NAME##_leaf(const void *a, Py_ssize_t n, void *res) \
-{ \
-    *(T *)res = NAME##_pw((const T *)a, n); \
-} \
 ATTR static void NAME##_accv(void *acc, const void *b, Py_ssize_t n) \
 { \
     T *a_ = (T *)acc; \
@@ -260,6 +232,23 @@ ATTR static void NAME##_accv(void *acc, const void *b, Py_ssize_t n) \
     Py_ssize_t i; \
     TH_R_IVDEP \
     for (i = 0; i < n; i++) { T x = a_[i], y = b_[i]; a_[i] = COMB(x, y); } \
+} \
+ATTR static void NAME##_leaf(const void *av, Py_ssize_t n, void *res) \
+{ \
+    const T *a = (const T *)av; \
+    T acc[TH_R_W]; \
+    Py_ssize_t i, w; \
+    if (n < 8) { \
+        T r = ID; \
+        for (i = 0; i < n; i++) { T v_ = a[i]; r = COMB(r, v_); } \
+        *(T *)res = r; \
+        return; \
+    } \
+    for (w = 8; w * 2 <= n && w < TH_R_W; w *= 2) {} \
+    for (i = 0; i < w; i++) acc[i] = ID; \
+    for (i = 0; i < n; i += w) NAME##_accv(acc, a + i, n - i < w ? n - i : w); \
+    while (w > 1) { w /= 2; NAME##_accv(acc, acc + w, w); } \
+    *(T *)res = acc[0]; \
 }
 
 #if defined(__clang__)
