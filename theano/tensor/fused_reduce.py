@@ -23,7 +23,7 @@ class ElemwiseReduce(Op):
     scalar_op : ScalarOp
         The elementwise part (one output; often a fused ``Composite``).
     reduce_op : CAReduce
-        The reduction applied to its result (axes normalised for the inputs' rank).
+        The reduction applied to its result (``axis=None``: all axes).
     """
 
     __props__ = ("scalar_op", "reduce_op")
@@ -45,9 +45,8 @@ class ElemwiseReduce(Op):
 
     def make_node(self, *inputs):
         ew, red = self._inner(inputs)
-        if red.op != self.reduce_op:
-            raise TypeError("%s: the reduction's axes %s do not fit inputs of rank %d"
-                            % (self, self.reduce_op.axis, ew.outputs[0].type.ndim))
+        if red.op != self.reduce_op:  # axes normalised for the inputs' rank
+            return type(self)(self.scalar_op, red.op).make_node(*inputs)
         return Apply(self, list(ew.inputs), [red.outputs[0].type()])
 
     def make_thunk_fn(self, node):
