@@ -189,6 +189,23 @@ def test_keepdims_dtype_and_acc_dtype():
     compare([x, i, u, h], outs, vals, scale=2000, dtype="float16")
 
 
+@pytest.mark.parametrize("dtype", ALL)
+def test_every_output_dtype(dtype):
+    # the accumulator converted to every output dtype (small non-negative values: the
+    # conversions NumPy and C agree on)
+    x = tensor(dtype, 2)
+    outs = []
+    for out in ALL:
+        outs += [Sum(axis=(0,), dtype=out)(x), Sum(axis=(1,), dtype=out)(x)]
+        if dtype not in COMPLEX:
+            outs.append(CAReduce(sb.maximum, axis=(0,), dtype=out)(x))
+    rng = np.random.default_rng(20)
+    v = rng.integers(0, 4, (5, 7)).astype(dtype)
+    if dtype in FLOATS + COMPLEX:
+        v = (v * 0.75).astype(dtype)
+    compare([x], outs, [v], scale=100, dtype=dtype)
+
+
 def test_numpy_fallbacks():
     # int32 accumulation into int64: NumPy's wrap-around at 32 bits shows; kept in NumPy.
     i = tensor("int32", 1, "i")

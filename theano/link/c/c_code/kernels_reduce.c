@@ -71,59 +71,113 @@ static npy_uint16 th_double_to_half(double x)
 }
 
 /* -- conversions between any two of the 14 numeric types (NumPy's astype) ------------ */
-#define TH_CVT_LOOP(DT, ST, EXPR) { \
-    Py_ssize_t i_; \
-    for (i_ = 0; i_ < n; i_++) { \
-        ST s_ = *(const ST *)(src + i_ * ss); \
-        *(DT *)(dst + i_ * ds) = (EXPR); \
-    } }
-#define TH_CV_PLAIN(DT, V) ((DT)(V))
-#define TH_CV_BOOL(DT, V) ((DT)((V) != 0))
-#define TH_CV_HALF(DT, V) th_double_to_half((double)(V))
-#define TH_CVT_SRC(DT, CONV) \
-    switch (stype) { \
-    case NPY_BOOL: TH_CVT_LOOP(DT, npy_bool, CONV(DT, s_)) return 0; \
-    case NPY_INT8: TH_CVT_LOOP(DT, npy_int8, CONV(DT, s_)) return 0; \
-    case NPY_INT16: TH_CVT_LOOP(DT, npy_int16, CONV(DT, s_)) return 0; \
-    case NPY_INT32: TH_CVT_LOOP(DT, npy_int32, CONV(DT, s_)) return 0; \
-    case NPY_INT64: TH_CVT_LOOP(DT, npy_int64, CONV(DT, s_)) return 0; \
-    case NPY_UINT8: TH_CVT_LOOP(DT, npy_uint8, CONV(DT, s_)) return 0; \
-    case NPY_UINT16: TH_CVT_LOOP(DT, npy_uint16, CONV(DT, s_)) return 0; \
-    case NPY_UINT32: TH_CVT_LOOP(DT, npy_uint32, CONV(DT, s_)) return 0; \
-    case NPY_UINT64: TH_CVT_LOOP(DT, npy_uint64, CONV(DT, s_)) return 0; \
-    case NPY_HALF: TH_CVT_LOOP(DT, npy_uint16, CONV(DT, th_half_to_float(s_))) return 0; \
-    case NPY_FLOAT32: TH_CVT_LOOP(DT, npy_float32, CONV(DT, s_)) return 0; \
-    case NPY_FLOAT64: TH_CVT_LOOP(DT, npy_float64, CONV(DT, s_)) return 0; \
-    case NPY_COMPLEX64: TH_CVT_LOOP(DT, th_c64, CONV(DT, s_)) return 0; \
-    case NPY_COMPLEX128: TH_CVT_LOOP(DT, th_c128, CONV(DT, s_)) return 0; \
-    default: return -1; \
-    }
+/* Through a wide value of the source's kind -- int64 (bool, signed), uint64 (unsigned),
+ * double (float16/32/64), complex double -- which converts to any type as the source
+ * itself would in C (integer conversions are modular, the float ones exact).  A complex
+ * value converted to a real type keeps its real part, as NumPy's astype. */
+#define TH_CV_BUF 256
+typedef union {
+    npy_int64 i[TH_CV_BUF];
+    npy_uint64 u[TH_CV_BUF];
+    double d[TH_CV_BUF];
+    th_c128 z[TH_CV_BUF];
+} th_cvbuf;
 
-/* n items of type stype (stride ss bytes) converted into type dtype (stride ds).  A
- * complex value converted to a real type keeps its real part, as NumPy's astype.  Not
- * vectorised (196 loops would take seconds to compile): the frequent contiguous
- * conversions have vectorised loops in th_convert_fast. */
-__attribute__((optimize("no-tree-vectorize")))
-static int th_convert_any(const char *src, int stype, Py_ssize_t ss, char *dst, int dtype,
-                      Py_ssize_t ds, Py_ssize_t n)
+#define TH_RD(FIELD, ST, EXPR) { \
+    Py_ssize_t i_; \
+    for (i_ = 0; i_ < n; i_++) { ST s_ = *(const ST *)(src + i_ * ss); b->FIELD[i_] = (EXPR); } \
+    return 0; }
+
+/* n items into b; returns the kind (0: i, 1: u, 2: d, 3: z), or -1. */
+__attribute__((optimize("O1")))
+static int th_cv_read(const char *src, int stype, Py_ssize_t ss, th_cvbuf *b, Py_ssize_t n)
 {
-    switch (dtype) {
-    case NPY_BOOL: TH_CVT_SRC(npy_bool, TH_CV_BOOL)
-    case NPY_INT8: TH_CVT_SRC(npy_int8, TH_CV_PLAIN)
-    case NPY_INT16: TH_CVT_SRC(npy_int16, TH_CV_PLAIN)
-    case NPY_INT32: TH_CVT_SRC(npy_int32, TH_CV_PLAIN)
-    case NPY_INT64: TH_CVT_SRC(npy_int64, TH_CV_PLAIN)
-    case NPY_UINT8: TH_CVT_SRC(npy_uint8, TH_CV_PLAIN)
-    case NPY_UINT16: TH_CVT_SRC(npy_uint16, TH_CV_PLAIN)
-    case NPY_UINT32: TH_CVT_SRC(npy_uint32, TH_CV_PLAIN)
-    case NPY_UINT64: TH_CVT_SRC(npy_uint64, TH_CV_PLAIN)
-    case NPY_HALF: TH_CVT_SRC(npy_uint16, TH_CV_HALF)
-    case NPY_FLOAT32: TH_CVT_SRC(npy_float32, TH_CV_PLAIN)
-    case NPY_FLOAT64: TH_CVT_SRC(npy_float64, TH_CV_PLAIN)
-    case NPY_COMPLEX64: TH_CVT_SRC(th_c64, TH_CV_PLAIN)
-    case NPY_COMPLEX128: TH_CVT_SRC(th_c128, TH_CV_PLAIN)
-    default: return -1;
+    switch (stype) {
+    case NPY_BOOL: TH_RD(i, npy_bool, s_ != 0)
+    case NPY_INT8: TH_RD(i, npy_int8, s_)
+    case NPY_INT16: TH_RD(i, npy_int16, s_)
+    case NPY_INT32: TH_RD(i, npy_int32, s_)
+    case NPY_INT64: TH_RD(i, npy_int64, s_)
+    case NPY_UINT8: TH_RD(u, npy_uint8, s_)
+    case NPY_UINT16: TH_RD(u, npy_uint16, s_)
+    case NPY_UINT32: TH_RD(u, npy_uint32, s_)
+    case NPY_UINT64: TH_RD(u, npy_uint64, s_)
+    case NPY_HALF: TH_RD(d, npy_uint16, th_half_to_float(s_))
+    case NPY_FLOAT32: TH_RD(d, npy_float32, s_)
+    case NPY_FLOAT64: TH_RD(d, npy_float64, s_)
+    case NPY_COMPLEX64: TH_RD(z, th_c64, s_)
+    case NPY_COMPLEX128: TH_RD(z, th_c128, s_)
     }
+    return -1;
+}
+
+static int th_cv_kind(int t)
+{
+    switch (t) {
+    case NPY_BOOL: case NPY_INT8: case NPY_INT16: case NPY_INT32: case NPY_INT64: return 0;
+    case NPY_UINT8: case NPY_UINT16: case NPY_UINT32: case NPY_UINT64: return 1;
+    case NPY_HALF: case NPY_FLOAT32: case NPY_FLOAT64: return 2;
+    case NPY_COMPLEX64: case NPY_COMPLEX128: return 3;
+    }
+    return -1;
+}
+
+#define TH_WR(DT, EXPR) { \
+    Py_ssize_t i_; \
+    for (i_ = 0; i_ < n; i_++) { VT v_ = w[i_]; *(DT *)(dst + i_ * ds) = (EXPR); } \
+    return 0; }
+#define TH_WR_CASES \
+    switch (dtype) { \
+    case NPY_BOOL: TH_WR(npy_bool, v_ != 0) \
+    case NPY_INT8: TH_WR(npy_int8, (npy_int8)v_) \
+    case NPY_INT16: TH_WR(npy_int16, (npy_int16)v_) \
+    case NPY_INT32: TH_WR(npy_int32, (npy_int32)v_) \
+    case NPY_INT64: TH_WR(npy_int64, (npy_int64)v_) \
+    case NPY_UINT8: TH_WR(npy_uint8, (npy_uint8)v_) \
+    case NPY_UINT16: TH_WR(npy_uint16, (npy_uint16)v_) \
+    case NPY_UINT32: TH_WR(npy_uint32, (npy_uint32)v_) \
+    case NPY_UINT64: TH_WR(npy_uint64, (npy_uint64)v_) \
+    case NPY_HALF: TH_WR(npy_uint16, th_double_to_half((double)v_)) \
+    case NPY_FLOAT32: TH_WR(npy_float32, (npy_float32)v_) \
+    case NPY_FLOAT64: TH_WR(npy_float64, (npy_float64)v_) \
+    case NPY_COMPLEX64: TH_WR(th_c64, (th_c64)v_) \
+    case NPY_COMPLEX128: TH_WR(th_c128, (th_c128)v_) \
+    } \
+    return -1;
+
+#define TH_WR_FN(NAME, VT_) \
+__attribute__((optimize("O1"))) \
+static int NAME(const VT_ *w, char *dst, int dtype, Py_ssize_t ds, Py_ssize_t n) \
+{ \
+    typedef VT_ VT; \
+    TH_WR_CASES \
+}
+TH_WR_FN(th_cv_write_i, npy_int64)
+TH_WR_FN(th_cv_write_u, npy_uint64)
+TH_WR_FN(th_cv_write_d, double)
+TH_WR_FN(th_cv_write_z, th_c128)
+
+/* n items of type stype (stride ss bytes) converted into type dtype (stride ds). */
+static int th_convert_any(const char *src, int stype, Py_ssize_t ss, char *dst, int dtype,
+                          Py_ssize_t ds, Py_ssize_t n)
+{
+    th_cvbuf b;
+    Py_ssize_t off;
+    int kind = th_cv_kind(stype), rc = 0;
+    if (kind < 0) return -1;
+    for (off = 0; off < n && rc == 0; off += TH_CV_BUF) {
+        Py_ssize_t m = n - off < TH_CV_BUF ? n - off : TH_CV_BUF;
+        const char *s_ = src + off * ss;
+        char *d_ = dst + off * ds;
+        th_cv_read(s_, stype, ss, &b, m);
+        switch (kind) {
+        case 0: rc = th_cv_write_i(b.i, d_, dtype, ds, m); break;
+        case 1: rc = th_cv_write_u(b.u, d_, dtype, ds, m); break;
+        case 2: rc = th_cv_write_d(b.d, d_, dtype, ds, m); break;
+        default: rc = th_cv_write_z(b.z, d_, dtype, ds, m); break;
+        }
+    }
+    return rc;
 }
 
 static Py_ssize_t th_r_typesize(int t)
@@ -1028,7 +1082,7 @@ done:
 #define TH_NONAN(v) 0
 #define TH_ISNAN(v) ((v) != (v))
 
-__attribute__((optimize("no-tree-vectorize")))
+__attribute__((optimize("O2", "no-tree-vectorize")))
 static int th_k_argmax(th_cell *const *in, th_cell *const *out, const void *data)
 {
     /* params: is_min, input type, nd, naxes, axes... */
