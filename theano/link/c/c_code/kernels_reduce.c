@@ -13,7 +13,8 @@
  *    Threads take outputs, or, for few large outputs, subtrees of a fixed size.
  *  - "column" layout (the innermost dimension is kept): a chunk of up to TH_BUF
  *    neighbouring outputs accumulates one row of inputs at a time, vectorised across the
- *    outputs; float sums combine the rows pairwise.  Threads take chunks of outputs.
+ *    outputs; float sums and products combine the rows pairwise.  Threads take chunks of
+ *    outputs or, for few chunks, subtrees of rows of a fixed size.
  *
  * Strided, broadcast or differently typed inputs are copied (converted) chunk by chunk
  * into per-thread scratch buffers of TH_BUF items.
@@ -411,7 +412,7 @@ typedef struct {
     th_red_accum_fn gaccum;
     const char *const *errmsgs;
     char ident[16];
-    int pairwise_rows;            /* column layout: combine rows pairwise (float sums) */
+    int pairwise_rows;            /* column layout: combine rows pairwise (float sums, products) */
     /* iteration, outermost dimension first, after sorting and merging */
     int nk, nr;
     Py_ssize_t kshape[TH_MAXDIM], rshape[TH_MAXDIM], kost[TH_MAXDIM];
@@ -707,7 +708,7 @@ static void th_rowit_next(const th_red *R, th_rowit *it)
     }
 }
 
-/* Accumulate `nrows` rows (from the iterator) of n outputs into acc; float sums combine
+/* Accumulate `nrows` rows (from the iterator) of n outputs into acc; float sums and products
  * halves pairwise (scratch level `level` and deeper). */
 static int th_rowit_run(const th_red *R, th_rowit *it, Py_ssize_t nrows, Py_ssize_t n,
                         const Py_ssize_t *st, char *acc, int level, th_rscratch *s)
@@ -738,57 +739,91 @@ static int th_r_levels(const th_red *R)
     return levels + 1;
 }
 
-static int th_r_column_task(const th_red *R, Py_ssize_t t, Py_ssize_t w, Py_ssize_t nchunks,
-                            th_rscratch *s)
+/* Chunk t of the outputs: its inputs' row-0 pointers p, its output pointer, its width. */
+static Py_ssize_t th_r_column_chunk(const th_red *R, Py_ssize_t t, Py_ssize_t w,
+                                    Py_ssize_t nchunks, char **p, Py_ssize_t *st, char **out)
 {
-    Py_ssize_t o = t / nchunks, c0 = (t % nchunks) * w, W = R->kshape[R->nk - 1];
-    Py_ssize_t n = W - c0 < w ? W - c0 : w, st[TH_MAXOP];
-    int last = R->nk - 1, k, err;
-    char *out = R->obase + c0 * R->kost[last];
-    th_rowit it;
+    Py_ssize_t o = t / nchunks, c0 = (t % nchunks) * w, W = R->kshape[R->nk - 1], oo = o;
+    int last = R->nk - 1, k, d;
+    *out = R->obase + c0 * R->kost[last];
     for (k = 0; k < R->nin; k++) {
-        it.p[k] = R->base[k] + c0 * R->kst[k][last];
+        p[k] = R->base[k] + c0 * R->kst[k][last];
         st[k] = R->kst[k][last];
     }
-    th_r_offsets(R, last, R->kshape, R->kst, o, it.p);
-    {
-        Py_ssize_t oo = o;
-        int d;
-        for (d = last - 1; d >= 0 && oo; d--) {
-            out += (oo % R->kshape[d]) * R->kost[d];
-            oo /= R->kshape[d];
-        }
+    th_r_offsets(R, last, R->kshape, R->kst, o, p);
+    for (d = last - 1; d >= 0 && oo; d--) {
+        *out += (oo % R->kshape[d]) * R->kost[d];
+        oo /= R->kshape[d];
     }
-    memset(it.idx, 0, sizeof(it.idx));
-    th_fill(s->acc, R->ident, n, R->csize);
-    err = th_rowit_run(R, &it, R->rsize, n, st, s->acc, 0, s);
-    if (!err) th_convert(s->acc, R->ctype, R->csize, out, R->otype, R->kost[last], n);
-    return err;
+    return W - c0 < w ? W - c0 : w;
+}
+
+/* Rows [lo, hi) of a chunk of n outputs (inputs at p on row 0) into acc. */
+static int th_r_column_rows(const th_red *R, char *const *p, const Py_ssize_t *st, Py_ssize_t n,
+                            Py_ssize_t lo, Py_ssize_t hi, char *acc, th_rscratch *s)
+{
+    th_rowit it;
+    Py_ssize_t r = lo;
+    int d, k;
+    for (k = 0; k < R->nin; k++) it.p[k] = p[k];
+    for (d = R->nr - 1; d >= 0; d--) {
+        it.idx[d] = r % R->rshape[d];
+        r /= R->rshape[d];
+        for (k = 0; k < R->nin; k++) it.p[k] += it.idx[d] * R->rst[k][d];
+    }
+    th_fill(acc, R->ident, n, R->csize);
+    return th_rowit_run(R, &it, hi - lo, n, st, acc, 0, s);
+}
+
+/* Row subtrees of at most TH_R_TPAR elements (th_rowit_run's halves), left to right. */
+static void th_r_row_frontier(Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t n, Py_ssize_t *list,
+                              Py_ssize_t *count)
+{
+    if ((hi - lo) * n > TH_R_TPAR && hi - lo > 16) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        th_r_row_frontier(lo, mid, n, list, count);
+        th_r_row_frontier(mid, hi, n, list, count);
+    } else {
+        if (list) { list[2 * *count] = lo; list[2 * *count + 1] = hi; }
+        (*count)++;
+    }
+}
+
+/* Combine the subtrees' values (vals, n each) as th_rowit_run would; the result is left in
+ * the first value of the range. */
+static char *th_r_row_gather(const th_red *R, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t n,
+                             char *vals, Py_ssize_t *cursor)
+{
+    if ((hi - lo) * n > TH_R_TPAR && hi - lo > 16) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        char *a = th_r_row_gather(R, lo, mid, n, vals, cursor);
+        char *b = th_r_row_gather(R, mid, hi, n, vals, cursor);
+        R->accv(a, b, n);
+        return a;
+    }
+    return vals + (size_t)(*cursor)++ * n * R->csize;
 }
 
 static int th_r_columns(const th_red *R, int nthreads)
 {
     Py_ssize_t W = R->kshape[R->nk - 1], outer = R->ksize / W, w = W < TH_BUF ? W : TH_BUF;
-    Py_ssize_t nchunks, ntasks;
+    Py_ssize_t nchunks = (W + w - 1) / w, ntasks = outer * nchunks, t;
     int err = 0, levels = th_r_levels(R);
-    if (nthreads > 1 && outer * ((W + w - 1) / w) < 4 * nthreads) {
-        /* Enough tasks for the threads (outputs do not depend on the chunking). */
-        Py_ssize_t c = (W + 4 * nthreads - 1) / (4 * nthreads);
-        c = (c + 15) & ~(Py_ssize_t)15;
-        if (c < w) w = c;
-    }
-    nchunks = (W + w - 1) / w;
-    ntasks = outer * nchunks;
-    if (nthreads > 1 && ntasks > 1) {
+    if (nthreads > 1 && ntasks >= 2 * nthreads) {
 #ifdef _OPENMP
         #pragma omp parallel num_threads(nthreads)
         {
             th_rscratch s;
             int e = th_rscratch_init(R, &s, levels) < 0 ? -1 : 0;
-            Py_ssize_t t;
             #pragma omp for schedule(dynamic, 1)
-            for (t = 0; t < ntasks; t++)
-                if (!e) e = th_r_column_task(R, t, w, nchunks, &s);
+            for (t = 0; t < ntasks; t++) {
+                char *p[TH_MAXOP], *out;
+                Py_ssize_t st[TH_MAXOP], n;
+                if (e) continue;
+                n = th_r_column_chunk(R, t, w, nchunks, p, st, &out);
+                e = th_r_column_rows(R, p, st, n, 0, R->rsize, s.acc, &s);
+                if (!e) th_convert(s.acc, R->ctype, R->csize, out, R->otype, R->kost[R->nk - 1], n);
+            }
             if (e) {
                 #pragma omp atomic write
                 err = e;
@@ -796,11 +831,56 @@ static int th_r_columns(const th_red *R, int nthreads)
             free(s.buf);
         }
 #endif
-    } else {
+        return err;
+    }
+    if (nthreads > 1) {
+        /* Few chunks: their rows split among the threads, in subtrees of a fixed size. */
+        Py_ssize_t count = 0, *list;
+        char *vals;
+        th_r_row_frontier(0, R->rsize, w, NULL, &count);
+        list = (Py_ssize_t *)malloc(sizeof(Py_ssize_t) * 2 * count);
+        vals = (char *)malloc((size_t)count * w * R->csize);
+        if (!list || !vals) { free(list); free(vals); return -1; }
+        for (t = 0; t < ntasks && !err; t++) {
+            char *p[TH_MAXOP], *out, *res;
+            Py_ssize_t st[TH_MAXOP], n = th_r_column_chunk(R, t, w, nchunks, p, st, &out), c = 0;
+            count = 0;
+            th_r_row_frontier(0, R->rsize, n, list, &count);
+#ifdef _OPENMP
+            #pragma omp parallel num_threads(nthreads)
+            {
+                th_rscratch s;
+                int e = th_rscratch_init(R, &s, levels) < 0 ? -1 : 0;
+                Py_ssize_t u;
+                #pragma omp for schedule(dynamic, 1)
+                for (u = 0; u < count; u++)
+                    if (!e) e = th_r_column_rows(R, p, st, n, list[2 * u], list[2 * u + 1],
+                                                 vals + (size_t)u * n * R->csize, &s);
+                if (e) {
+                    #pragma omp atomic write
+                    err = e;
+                }
+                free(s.buf);
+            }
+#endif
+            if (!err) {
+                res = th_r_row_gather(R, 0, R->rsize, n, vals, &c);
+                th_convert(res, R->ctype, R->csize, out, R->otype, R->kost[R->nk - 1], n);
+            }
+        }
+        free(list);
+        free(vals);
+        return err;
+    }
+    {
         th_rscratch s;
-        Py_ssize_t t;
         if (th_rscratch_init(R, &s, levels) < 0) return -1;
-        for (t = 0; t < ntasks && !err; t++) err = th_r_column_task(R, t, w, nchunks, &s);
+        for (t = 0; t < ntasks && !err; t++) {
+            char *p[TH_MAXOP], *out;
+            Py_ssize_t st[TH_MAXOP], n = th_r_column_chunk(R, t, w, nchunks, p, st, &out);
+            err = th_r_column_rows(R, p, st, n, 0, R->rsize, s.acc, &s);
+            if (!err) th_convert(s.acc, R->ctype, R->csize, out, R->otype, R->kost[R->nk - 1], n);
+        }
         free(s.buf);
     }
     return err;
@@ -886,8 +966,10 @@ static int th_r_run(th_red *R, th_cell *const *ops, th_cell *out, int nd, const 
         Py_DECREF(dd);
     }
     th_r_identity(leaf, R->ident);
-    R->pairwise_rows = R->op == TH_R_SUM && (R->ctype == NPY_FLOAT32 || R->ctype == NPY_FLOAT64
-        || R->ctype == NPY_COMPLEX64 || R->ctype == NPY_COMPLEX128);
+    /* Float sums and products depend on the order: a fixed (pairwise) tree of rows. */
+    R->pairwise_rows = (R->op == TH_R_SUM || R->op == TH_R_PROD)
+        && (R->ctype == NPY_FLOAT32 || R->ctype == NPY_FLOAT64
+            || R->ctype == NPY_COMPLEX64 || R->ctype == NPY_COMPLEX128);
     for (d = 0; d < nd; d++) {
         size *= shape[d];
         if (!(reduced >> d & 1)) oshape[j++] = shape[d];
