@@ -709,7 +709,7 @@ static void th_rowit_next(const th_red *R, th_rowit *it)
 }
 
 /* Accumulate `nrows` rows (from the iterator) of n outputs into acc; float sums and products
- * halves pairwise (scratch level `level` and deeper). */
+ * combine halves pairwise (scratch level `level` and deeper). */
 static int th_rowit_run(const th_red *R, th_rowit *it, Py_ssize_t nrows, Py_ssize_t n,
                         const Py_ssize_t *st, char *acc, int level, th_rscratch *s)
 {
