@@ -411,7 +411,8 @@ def test_fused_every_axis_set(ndim):
                  _fused(lambda a, b: sb.sqr(sb.sub(a, b)), Sum(axis=axis), x, y),
                  _fused(lambda a: sb.abs_(a), CAReduce(sb.maximum, axis=axis), x),
                  _fused(lambda a, b: sb.add(a, b), CAReduce(sb.minimum, axis=axis), x, y),
-                 _fused(lambda a: sb.add(sb.mul(a, sb.constant(0.5)), sb.constant(1.0)), Prod(axis=axis), x),
+                 _fused(lambda a: sb.add(sb.mul(a, sb.constant(0.5)), sb.constant(1.0)),
+                        Prod(axis=axis), x),
                  _fused(lambda a: sb.gt(a, sb.constant(0.3)), CAReduce(sb.and_, axis=axis), x),
                  _fused(lambda a, b: sb.lt(a, b), CAReduce(sb.or_, axis=axis), x, y)]
     shape = SHAPES[ndim]
@@ -444,7 +445,8 @@ def test_fused_strided_and_broadcast_inputs():
     outs = []
     for ax in axis_sets(3):
         axis = tuple(range(3)) if ax is None else ax
-        outs += [_fused(lambda a, b: sb.mul(sb.sqr(sb.sub(a, b)), sb.constant(0.5)), Sum(axis=axis), x, r),
+        outs += [_fused(lambda a, b: sb.mul(sb.sqr(sb.sub(a, b)), sb.constant(0.5)),
+                        Sum(axis=axis), x, r),
                  _fused(lambda a, b: sb.mul(a, b), CAReduce(sb.maximum, axis=axis), x, r)]
     base = data("float64", (9, 14, 12), 16)
     for v in [base[::-1, ::2, 1:], np.asfortranarray(base), base.transpose(1, 2, 0),

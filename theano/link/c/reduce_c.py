@@ -15,15 +15,17 @@ is given, else as NumPy's ``sum``/``prod`` do (integers in 64 bits, floats in th
 type), except that float16 sums accumulate in float32 and float32 sums in float64 (as
 Theano 1.0 did; products keep their type, so that they overflow as NumPy's do); integer
 accumulators narrower than 64 bits are computed in 64 bits (the same result modulo the
-output's width) when the output is an integer no wider than them.  Max and min compare in the input's type
-(float16 as float32), all and any in booleans.  Float sums are pairwise sums (vectorised,
-in an order of their own: equal to NumPy's within rounding, not bit for bit).
+output's width) when the output is an integer no wider than them.  Max and min compare in
+the input's type (float16 as float32, narrow integers as int64), all and any in booleans.
+Float sums are pairwise sums (vectorised, in an order of their own: equal to NumPy's within
+rounding, not bit for bit).
 
 Cases that keep NumPy's ``perform``: reductions by other scalar ops (xor, ...), max/min
 of complex numbers, ``acc_dtype`` bool, or a narrow integer with a wider or non-integer
 output (its wrap-around shows), complex inputs accumulated in a real type, float16
-products, more than 32 dimensions; for the fused op also
-float16/complex dtypes and scalar ops without C code; argmax of complex numbers.
+products without ``acc_dtype`` (NumPy rounds them to float16 at layout-dependent steps),
+more than 32 dimensions; for the fused op also float16/complex dtypes and scalar ops
+without C code; argmax/argmin of complex numbers.
 """
 import numpy as np
 

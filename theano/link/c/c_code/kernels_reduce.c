@@ -1192,19 +1192,28 @@ done:
 /* -- argmax / argmin -------------------------------------------------------------------- */
 /* The first index of the extremum (the first NaN if any), over the reduced dims in the
  * op's axis order, flattened in C order. */
-#define TH_ARG_SCAN(T, LOAD, ISNAN) { \
-    T best = 0; \
-    int have = 0; \
+#define TH_ARG_SCAN(T, LOAD, ISNAN, KEEP) { \
+    T best = LOAD(ob); \
+    if (ISNAN(best)) done = 1; \
     for (r = 0; r < nrows && !done; r++) { \
         const char *p = ob; \
         Py_ssize_t rr = r, j; \
         for (d = nr - 2; d >= 0 && rr; d--) { p += (rr % rsh[d]) * rst[d]; rr /= rsh[d]; } \
         for (j = 0; j < rowlen; j++) { \
             T v = LOAD(p + j * s); \
-            if (ISNAN(v)) { bi = r * rowlen + j; done = 1; break; } \
-            if (!have || (is_min ? v < best : v > best)) { best = v; bi = r * rowlen + j; have = 1; } \
+            if (!KEEP(v, best)) {  /* a new extremum, or NaN */ \
+                bi = r * rowlen + j; \
+                if (ISNAN(v)) { done = 1; break; } \
+                best = v; \
+            } \
         } \
     } }
+#define TH_KEEP_MAX(v, b) ((v) <= (b))
+#define TH_KEEP_MIN(v, b) ((v) >= (b))
+#define TH_ARG_CASE(TN, T, LOAD, ISNAN) case TN: \
+    if (is_min) TH_ARG_SCAN(T, LOAD, ISNAN, TH_KEEP_MIN) \
+    else TH_ARG_SCAN(T, LOAD, ISNAN, TH_KEEP_MAX) \
+    break;
 #define TH_LD(T) *(const T *)
 #define TH_LD_HALF(p) th_half_to_float(*(const npy_uint16 *)(p))
 #define TH_NONAN(v) 0
@@ -1288,18 +1297,18 @@ static int th_k_argmax(th_cell *const *in, th_cell *const *out, const void *data
                 op += i * kost[dk];
             }
             switch (typenum) {
-            case NPY_BOOL: TH_ARG_SCAN(npy_bool, TH_LD(npy_bool), TH_NONAN) break;
-            case NPY_INT8: TH_ARG_SCAN(npy_int8, TH_LD(npy_int8), TH_NONAN) break;
-            case NPY_INT16: TH_ARG_SCAN(npy_int16, TH_LD(npy_int16), TH_NONAN) break;
-            case NPY_INT32: TH_ARG_SCAN(npy_int32, TH_LD(npy_int32), TH_NONAN) break;
-            case NPY_INT64: TH_ARG_SCAN(npy_int64, TH_LD(npy_int64), TH_NONAN) break;
-            case NPY_UINT8: TH_ARG_SCAN(npy_uint8, TH_LD(npy_uint8), TH_NONAN) break;
-            case NPY_UINT16: TH_ARG_SCAN(npy_uint16, TH_LD(npy_uint16), TH_NONAN) break;
-            case NPY_UINT32: TH_ARG_SCAN(npy_uint32, TH_LD(npy_uint32), TH_NONAN) break;
-            case NPY_UINT64: TH_ARG_SCAN(npy_uint64, TH_LD(npy_uint64), TH_NONAN) break;
-            case NPY_HALF: TH_ARG_SCAN(float, TH_LD_HALF, TH_ISNAN) break;
-            case NPY_FLOAT32: TH_ARG_SCAN(npy_float32, TH_LD(npy_float32), TH_ISNAN) break;
-            case NPY_FLOAT64: TH_ARG_SCAN(npy_float64, TH_LD(npy_float64), TH_ISNAN) break;
+            TH_ARG_CASE(NPY_BOOL, npy_bool, TH_LD(npy_bool), TH_NONAN)
+            TH_ARG_CASE(NPY_INT8, npy_int8, TH_LD(npy_int8), TH_NONAN)
+            TH_ARG_CASE(NPY_INT16, npy_int16, TH_LD(npy_int16), TH_NONAN)
+            TH_ARG_CASE(NPY_INT32, npy_int32, TH_LD(npy_int32), TH_NONAN)
+            TH_ARG_CASE(NPY_INT64, npy_int64, TH_LD(npy_int64), TH_NONAN)
+            TH_ARG_CASE(NPY_UINT8, npy_uint8, TH_LD(npy_uint8), TH_NONAN)
+            TH_ARG_CASE(NPY_UINT16, npy_uint16, TH_LD(npy_uint16), TH_NONAN)
+            TH_ARG_CASE(NPY_UINT32, npy_uint32, TH_LD(npy_uint32), TH_NONAN)
+            TH_ARG_CASE(NPY_UINT64, npy_uint64, TH_LD(npy_uint64), TH_NONAN)
+            TH_ARG_CASE(NPY_HALF, float, TH_LD_HALF, TH_ISNAN)
+            TH_ARG_CASE(NPY_FLOAT32, npy_float32, TH_LD(npy_float32), TH_ISNAN)
+            TH_ARG_CASE(NPY_FLOAT64, npy_float64, TH_LD(npy_float64), TH_ISNAN)
             }
             *(npy_int64 *)op = bi;
         }
