@@ -9,7 +9,7 @@
  *  - "row" layout (the innermost dimension is reduced): each output is the pairwise
  *    combination of its rows, a row of n elements is split in halves (rounded to
  *    multiples of 8, as NumPy's pairwise sum) down to leaves of at most TH_BUF elements,
- *    and a leaf is reduced by up to TH_R_W accumulators combined pairwise (NAME_leaf).
+ *    and a leaf is reduced by vectorised accumulators combined pairwise (NAME_leaf).
  *    Threads take outputs, or, for few large outputs, subtrees of a fixed size.
  *  - "column" layout (the innermost dimension is kept): a chunk of up to TH_BUF
  *    neighbouring outputs accumulates one row of inputs at a time, vectorised across the
