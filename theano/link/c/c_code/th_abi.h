@@ -47,6 +47,35 @@ typedef struct {
     const char *const *errmsgs;/* message of block return code c is errmsgs[c - 1] */
 } th_ew_spec;
 
+/* Reductions (c_code/kernels_reduce.c).  Operation codes: */
+#define TH_R_SUM  0
+#define TH_R_PROD 1
+#define TH_R_MAX  2
+#define TH_R_MIN  3
+#define TH_R_AND  4
+#define TH_R_OR   5
+
+/* A reduction of an elementwise expression, generated into a kernel module.  `leaf`
+ * reduces the expression over n contiguous elements (p[k]: input k, contiguous) into one
+ * value of the accumulation type (NumPy's pairwise order); `accum` does acc[j] = acc[j]
+ * op f(j) for j < n.  Both return 0 or a 1-based error code (errmsgs). */
+typedef int (*th_red_leaf_fn)(Py_ssize_t n, char **p, void *res);
+typedef int (*th_red_accum_fn)(Py_ssize_t n, char **p, void *acc);
+
+typedef struct {
+    const char *name;          /* the node's op, for messages */
+    int nin, nd;
+    const int *types;          /* NumPy type numbers of the inputs */
+    const unsigned char *bcast;/* nin * nd broadcastable flags */
+    int op;                    /* TH_R_* */
+    int acc_typenum;           /* accumulation type */
+    int out_typenum;
+    unsigned int reduced;      /* bit d: dimension d is reduced */
+    th_red_leaf_fn leaf;
+    th_red_accum_fn accum;
+    const char *const *errmsgs;
+} th_red_spec;
+
 typedef struct {
     int abi_version;
     /* Make `c` an array of the given shape and type that the kernel may overwrite.  Its
