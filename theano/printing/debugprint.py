@@ -56,7 +56,10 @@ def _storage_map(fn):
     smap = getattr(getattr(fn, "fn", None), "storage_map", None)
     if smap is not None:
         return smap
-    frames = getattr(fn, "_frames", None)
+    frames = list(getattr(fn, "_frames", None) or ())
+    caller = getattr(fn, "_caller", None)   # whole calls in C keep their own frame
+    if caller is not None and getattr(caller, "frame", None) is not None:
+        frames.append(caller.frame)
     program = getattr(getattr(fn, "maker", None), "program", None)
     if not frames or program is None:
         return {}
