@@ -131,7 +131,7 @@ class _Classifier(Workload):
     @staticmethod
     def _jax_step(jx, d, names, forward):
         jax, jnp = jx.jax, jx.jnp
-        n = d["X"].shape[0]
+        n = d["y"].shape[0]
 
         def loss(params, X, y):
             logp = jax.nn.log_softmax(forward(jnp, X, *params), axis=-1)
@@ -370,6 +370,153 @@ class RNN(Workload):
         return run
 
 
+class LSTM(_Classifier):
+    """The Deep Learning Tutorials' LSTM sentiment model (``lstm.py``): gates i, f, o, c from
+    one stacked product, the input projection computed for all steps before the scan, mean
+    pooling over time, a softmax classifier; one SGD step (cost, then every parameter)."""
+
+    key = "lstm"
+    title = "LSTM (DLT lstm.py) scan T=100 SGD step"
+    size = "T 100, batch 16, input 128, hidden 128, 2 classes, mean pooling, NLL, lr 0.1"
+    T_, B, NI, NH, NC = 100, 16, 128, 128, 2
+    NAMES = ["W", "U", "b", "V", "bv"]
+    outputs = ["cost"] + ["%s after the step" % k for k in NAMES]
+
+    def data(self, rng):
+        T_, B, NI, NH, NC = self.T_, self.B, self.NI, self.NH, self.NC
+        return {"X": rng.standard_normal((T_, B, NI)),
+                "y": rng.integers(0, NC, B).astype(np.int32),
+                "W": rng.standard_normal((NI, 4 * NH)) * 0.1,
+                "U": rng.standard_normal((NH, 4 * NH)) * 0.1,
+                "b": np.zeros(4 * NH),
+                "V": rng.standard_normal((NH, NC)) * 0.1,
+                "bv": np.zeros(NC)}
+
+    def params(self, d):
+        return [d[k] for k in self.NAMES]
+
+    def numpy(self, d):
+        T_, B, NI, NH = self.T_, self.B, self.NI, self.NH
+        X, y = d["X"], d["y"]
+        W, U, b, V, bv = (d[k].copy() for k in self.NAMES)
+        X2 = X.reshape(T_ * B, NI)
+
+        def sigmoid(a):
+            np.negative(a, out=a)
+            np.exp(a, out=a)
+            a += 1.0
+            np.reciprocal(a, out=a)
+
+        def step():
+            Z = (X2 @ W + b).reshape(T_, B, 4 * NH)   # pre-activations; then the gates
+            H = np.empty((T_ + 1, B, NH))
+            Cs = np.empty((T_ + 1, B, NH))
+            H[0] = 0.0
+            Cs[0] = 0.0
+            for t in range(T_):
+                z = Z[t]
+                z += H[t] @ U
+                sigmoid(z[:, :3 * NH])
+                np.tanh(z[:, 3 * NH:], out=z[:, 3 * NH:])
+                i, f, o, g = z[:, :NH], z[:, NH:2 * NH], z[:, 2 * NH:3 * NH], z[:, 3 * NH:]
+                c = Cs[t + 1]
+                np.multiply(f, Cs[t], out=c)
+                c += i * g
+                np.multiply(o, np.tanh(c), out=H[t + 1])
+            proj = H[1:].mean(axis=0)
+            cost, dz = _nll_backward(_np_softmax_rows(proj @ V + bv), y)
+            dproj = (dz @ V.T) / T_
+            dZ = np.empty_like(Z)
+            dh = np.zeros((B, NH))
+            dc = np.zeros((B, NH))
+            for t in range(T_ - 1, -1, -1):
+                z = Z[t]
+                i, f, o, g = z[:, :NH], z[:, NH:2 * NH], z[:, 2 * NH:3 * NH], z[:, 3 * NH:]
+                dh += dproj
+                tc = np.tanh(Cs[t + 1])
+                dc += dh * o * (1.0 - tc * tc)
+                dzt = dZ[t]
+                dzt[:, :NH] = dc * g * i * (1.0 - i)
+                dzt[:, NH:2 * NH] = dc * Cs[t] * f * (1.0 - f)
+                dzt[:, 2 * NH:3 * NH] = dh * tc * o * (1.0 - o)
+                dzt[:, 3 * NH:] = dc * i * (1.0 - g * g)
+                dc *= f
+                dh = dzt @ U.T
+            dZ2 = dZ.reshape(T_ * B, 4 * NH)
+            H_prev = H[:-1].reshape(T_ * B, NH)
+            V[...] -= LR * (proj.T @ dz)
+            bv[...] -= LR * dz.sum(axis=0)
+            W[...] -= LR * (X2.T @ dZ2)
+            U[...] -= LR * (H_prev.T @ dZ2)
+            b[...] -= LR * dZ2.sum(axis=0)
+            return cost
+
+        return Runner(step, lambda cost: [np.asarray(cost)] + [a.copy() for a in (W, U, b, V, bv)])
+
+    def symbolic(self, lib, d):
+        T, NH, B = lib.T, self.NH, self.B
+        X, y = T.dtensor3("X"), T.ivector("y")
+        params = [lib.shared(d[k].copy(), name=k) for k in self.NAMES]
+        W, U, b, V, bv = params
+
+        def step(z_t, h, c, U):
+            z = z_t + T.dot(h, U)
+            i, f = lib.sigmoid(z[:, :NH]), lib.sigmoid(z[:, NH:2 * NH])
+            o, g = lib.sigmoid(z[:, 2 * NH:3 * NH]), T.tanh(z[:, 3 * NH:])
+            c = f * c + i * g
+            return o * T.tanh(c), c
+
+        zeros = T.zeros((B, NH), dtype="float64")
+        (H, _), _ = lib.scan(step, sequences=T.dot(X, W) + b, outputs_info=[zeros, zeros],
+                             non_sequences=[U])
+        p = lib.softmax(T.dot(H.mean(axis=0), V) + bv)
+        cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+        grads = T.grad(cost, params)
+        f = lib.function([X, y], cost,
+                         updates=[(q, q - LR * g) for q, g in zip(params, grads)])
+        X_v, y_v = d["X"], d["y"]
+        return Runner(lambda: f(X_v, y_v),
+                      lambda out: [np.asarray(out)] + [q.get_value() for q in params])
+
+    def jax(self, jx, d):
+        jax, jnp, NH, B = jx.jax, jx.jnp, self.NH, self.B
+
+        def forward(np_, X, W, U, b, V, bv):
+            def step(carry, z_t):
+                h, c = carry
+                z = z_t + h @ U
+                i, f = jax.nn.sigmoid(z[:, :NH]), jax.nn.sigmoid(z[:, NH:2 * NH])
+                o, g = jax.nn.sigmoid(z[:, 2 * NH:3 * NH]), jnp.tanh(z[:, 3 * NH:])
+                c = f * c + i * g
+                h = o * jnp.tanh(c)
+                return (h, c), h
+
+            zeros = jnp.zeros((B, NH))
+            _, H = jax.lax.scan(step, (zeros, zeros), X @ W + b)
+            return H.mean(axis=0) @ V + bv
+
+        return self._jax_step(jx, d, self.NAMES, forward)
+
+    def dots(self, d):
+        T_, B, NI, NH = self.T_, self.B, self.NI, self.NH
+        X2, W, U = d["X"].reshape(T_ * B, NI), d["W"], d["U"]
+        Z = np.empty((T_ * B, 4 * NH))
+        H = np.zeros((T_, B, NH))
+        z = np.empty((B, 4 * NH))
+        dh = np.empty((B, NH))
+        gW, gU = np.empty_like(W), np.empty_like(U)
+
+        def run():
+            np.dot(X2, W, out=Z)
+            for t in range(T_):
+                np.dot(H[t], U, out=z)
+            for t in range(T_):
+                np.dot(z, U.T, out=dh)
+            np.dot(X2.T, Z, out=gW)
+            np.dot(H.reshape(T_ * B, NH).T, Z, out=gU)
+        return run
+
+
 # --------------------------------------------------------------------------- functions
 
 class TinyScan(Workload):
@@ -538,7 +685,7 @@ class AddSmall(_Map):
         return a + b
 
 
-WORKLOADS = [LogReg(), MLP(), RNN(), TinyScan(), SumSquares(), Softmax(), Elemwise(),
+WORKLOADS = [LogReg(), MLP(), RNN(), LSTM(), TinyScan(), SumSquares(), Softmax(), Elemwise(),
              Sigmoid("float64"), Sigmoid("float32"), AddSmall()]
 
 # The compile-time rows time building MLP's training function (graph, gradients, compile,

@@ -27,12 +27,33 @@ static void th_bind_row(th_cell *c, const th_cell *outer, Py_ssize_t row)
     c->flags = TH_ARRAY;
 }
 
+/* Walk the rows (last axis) of `src` and `dst` (same nd and dims, any strides): calls
+   ROW(p, q, len, sp, sq) with the row's start in each and the last axis' length and strides.
+   One index update per row, not per element, so long rows run as plain strided loops. */
+#define TH_FOR_ROWS(dst, src, ROW) do { \
+    Py_ssize_t idx_[TH_MAXDIM], rows_ = 1, r_; \
+    int d_, nd_ = (src)->nd; \
+    Py_ssize_t len_ = nd_ ? (src)->dims[nd_ - 1] : 1; \
+    Py_ssize_t sp_ = nd_ ? (src)->strides[nd_ - 1] : 0, sq_ = nd_ ? (dst)->strides[nd_ - 1] : 0; \
+    char *p_ = (src)->data, *q_ = (dst)->data; \
+    for (d_ = 0; d_ < nd_ - 1; d_++) { rows_ *= (src)->dims[d_]; idx_[d_] = 0; } \
+    if (len_ == 0) rows_ = 0; \
+    for (r_ = 0; r_ < rows_; r_++) { \
+        ROW(p_, q_, len_, sp_, sq_); \
+        for (d_ = nd_ - 2; d_ >= 0; d_--) { \
+            p_ += (src)->strides[d_]; q_ += (dst)->strides[d_]; \
+            if (++idx_[d_] < (src)->dims[d_]) break; \
+            p_ -= idx_[d_] * (src)->strides[d_]; q_ -= idx_[d_] * (dst)->strides[d_]; \
+            idx_[d_] = 0; \
+        } \
+    } \
+} while (0)
+
 /* Copy the array of `src` into `dst` (same nd and dims; any strides). */
 static void th_copy_into(const th_cell *dst, const th_cell *src)
 {
-    Py_ssize_t idx[TH_MAXDIM], n = th_cell_size(src), i, isz = src->itemsize;
+    Py_ssize_t n = th_cell_size(src), isz = src->itemsize, s = isz;
     int d, nd = src->nd, contiguous = 1;
-    Py_ssize_t s = isz;
     if (n == 0) return;
     for (d = nd - 1; d >= 0; d--) {
         if (src->dims[d] != 1 && (src->strides[d] != s || dst->strides[d] != s)) contiguous = 0;
@@ -42,65 +63,69 @@ static void th_copy_into(const th_cell *dst, const th_cell *src)
         if (dst->data != src->data) memmove(dst->data, src->data, (size_t)n * isz);
         return;
     }
-    for (d = 0; d < nd; d++) idx[d] = 0;
-    for (i = 0; i < n; i++) {
-        char *p = src->data, *q = dst->data;
-        for (d = 0; d < nd; d++) {
-            p += idx[d] * src->strides[d];
-            q += idx[d] * dst->strides[d];
-        }
-        memmove(q, p, isz);
-        for (d = nd - 1; d >= 0; d--) {
-            if (++idx[d] < src->dims[d]) break;
-            idx[d] = 0;
-        }
-    }
+#define TH_COPY_ROW(p, q, len, sp, sq) do { \
+        Py_ssize_t j_; \
+        if ((sp) == isz && (sq) == isz) memmove((q), (p), (size_t)((len) * isz)); \
+        else for (j_ = 0; j_ < (len); j_++) memmove((q) + j_ * (sq), (p) + j_ * (sp), isz); \
+    } while (0)
+    TH_FOR_ROWS(dst, src, TH_COPY_ROW);
+#undef TH_COPY_ROW
 }
 
 /* dst += src elementwise (same nd and dims, any strides; the type of dst). */
 static int th_add_into(const th_cell *dst, const th_cell *src)
 {
-    Py_ssize_t idx[TH_MAXDIM], n = th_cell_size(src), i;
-    int d, nd = src->nd;
-    if (n == 0) return 0;
-    for (d = 0; d < nd; d++) idx[d] = 0;
-#define TH_ADD(T) \
-    for (i = 0; i < n; i++) { \
-        char *p = src->data, *q = dst->data; \
-        for (d = 0; d < nd; d++) { p += idx[d] * src->strides[d]; q += idx[d] * dst->strides[d]; } \
-        *(T *)q += *(const T *)p; \
-        for (d = nd - 1; d >= 0; d--) { if (++idx[d] < src->dims[d]) break; idx[d] = 0; } \
-    }
+    if (th_cell_size(src) == 0) return 0;
+#define TH_ADD_ROW(T, p, q, len, sp, sq) do { \
+        Py_ssize_t j_; \
+        if ((sp) == (Py_ssize_t)sizeof(T) && (sq) == (Py_ssize_t)sizeof(T)) { \
+            T *restrict qq_ = (T *)(q); const T *restrict pp_ = (const T *)(p); \
+            for (j_ = 0; j_ < (len); j_++) qq_[j_] += pp_[j_]; \
+        } else { \
+            for (j_ = 0; j_ < (len); j_++) \
+                *(T *)((q) + j_ * (sq)) += *(const T *)((p) + j_ * (sp)); \
+        } \
+    } while (0)
+#define TH_ADD_D(p, q, len, sp, sq) TH_ADD_ROW(double, p, q, len, sp, sq)
+#define TH_ADD_F(p, q, len, sp, sq) TH_ADD_ROW(float, p, q, len, sp, sq)
+#define TH_ADD_L(p, q, len, sp, sq) TH_ADD_ROW(npy_int64, p, q, len, sp, sq)
+#define TH_ADD_I(p, q, len, sp, sq) TH_ADD_ROW(npy_int32, p, q, len, sp, sq)
+    /* complex: two parts of the item's type, added as a row of twice the length */
+#define TH_ADD_ZD(p, q, len, sp, sq) do { \
+        Py_ssize_t j_; \
+        for (j_ = 0; j_ < (len); j_++) { \
+            double *qq_ = (double *)((q) + j_ * (sq)); const double *pp_ = (const double *)((p) + j_ * (sp)); \
+            qq_[0] += pp_[0]; qq_[1] += pp_[1]; \
+        } \
+    } while (0)
+#define TH_ADD_ZF(p, q, len, sp, sq) do { \
+        Py_ssize_t j_; \
+        for (j_ = 0; j_ < (len); j_++) { \
+            float *qq_ = (float *)((q) + j_ * (sq)); const float *pp_ = (const float *)((p) + j_ * (sp)); \
+            qq_[0] += pp_[0]; qq_[1] += pp_[1]; \
+        } \
+    } while (0)
     switch (dst->typenum) {
-    case NPY_FLOAT64: TH_ADD(double) break;
-    case NPY_FLOAT32: TH_ADD(float) break;
-    case NPY_COMPLEX128:
-        for (i = 0; i < n; i++) {
-            char *p = src->data, *q = dst->data;
-            for (d = 0; d < nd; d++) { p += idx[d] * src->strides[d]; q += idx[d] * dst->strides[d]; }
-            ((double *)q)[0] += ((const double *)p)[0];
-            ((double *)q)[1] += ((const double *)p)[1];
-            for (d = nd - 1; d >= 0; d--) { if (++idx[d] < src->dims[d]) break; idx[d] = 0; }
-        }
-        break;
-    case NPY_COMPLEX64:
-        for (i = 0; i < n; i++) {
-            char *p = src->data, *q = dst->data;
-            for (d = 0; d < nd; d++) { p += idx[d] * src->strides[d]; q += idx[d] * dst->strides[d]; }
-            ((float *)q)[0] += ((const float *)p)[0];
-            ((float *)q)[1] += ((const float *)p)[1];
-            for (d = nd - 1; d >= 0; d--) { if (++idx[d] < src->dims[d]) break; idx[d] = 0; }
-        }
-        break;
-    case NPY_INT64: TH_ADD(npy_int64) break;
-    case NPY_INT32: TH_ADD(npy_int32) break;
+    case NPY_FLOAT64: TH_FOR_ROWS(dst, src, TH_ADD_D); break;
+    case NPY_FLOAT32: TH_FOR_ROWS(dst, src, TH_ADD_F); break;
+    case NPY_COMPLEX128: TH_FOR_ROWS(dst, src, TH_ADD_ZD); break;
+    case NPY_COMPLEX64: TH_FOR_ROWS(dst, src, TH_ADD_ZF); break;
+    case NPY_INT64: TH_FOR_ROWS(dst, src, TH_ADD_L); break;
+    case NPY_INT32: TH_FOR_ROWS(dst, src, TH_ADD_I); break;
     default:
         PyErr_SetString(PyExc_TypeError, "scan: cannot accumulate gradients of this dtype in C");
         return -1;
     }
-#undef TH_ADD
+#undef TH_ADD_ROW
+#undef TH_ADD_D
+#undef TH_ADD_F
+#undef TH_ADD_L
+#undef TH_ADD_I
+#undef TH_ADD_ZD
+#undef TH_ADD_ZF
     return 0;
 }
+#undef TH_FOR_ROWS
 
 static int th_truth(const th_cell *c)
 {
