@@ -8,6 +8,7 @@ rule of a family shares one definition of its geometry.
 """
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from theano.link.jax.linker import static
@@ -76,7 +77,7 @@ def _xent_sm_dx(op, node):
     def fn(dy, sm, y):
         n = sm.shape[0]
         col = jnp.reshape(dy, (-1, 1)) if jnp.ndim(dy) else dy
-        return (sm * col).at[_rows(y), y].add(-jnp.broadcast_to(jnp.reshape(dy, (-1,)), (n,)))
+        return jnp.asarray(sm * col).at[_rows(y), y].add(-jnp.broadcast_to(jnp.reshape(dy, (-1,)), (n,)))
     return fn
 
 
@@ -176,13 +177,14 @@ def _pool_fn(op, x_shape, dtype, ws, stride, pad):
         if 0 in geo.out or 0 in x_shape:
             return jnp.zeros(tuple(x_shape[:lead]) + tuple(geo.out), dtype)
         if mode == "max":
-            low = jnp.finfo(dtype).min if jnp.issubdtype(dtype, jnp.floating) else \
-                jnp.iinfo(dtype).min
+            # (Concrete NumPy init values: JAX then knows the monoid and can differentiate.)
+            low = np.array(-np.inf if jnp.issubdtype(dtype, jnp.floating) else
+                           jnp.iinfo(dtype).min, dtype)
             xp = jnp.pad(x, widths, constant_values=low)
             return lax.reduce_window(xp, low, lax.max, window, strides, "VALID")
         work = dtype if jnp.issubdtype(dtype, jnp.inexact) else jnp.float64
         xp = jnp.pad(x.astype(work), widths)
-        acc = lax.reduce_window(xp, jnp.zeros((), work), lax.add, window, strides, "VALID")
+        acc = lax.reduce_window(xp, np.array(0, work), lax.add, window, strides, "VALID")
         if mode != "sum":
             acc = acc / geo.counts(mode == "average_inc_pad").astype(work)
         return acc.astype(dtype)

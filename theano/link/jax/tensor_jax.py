@@ -183,7 +183,7 @@ def _fill_diagonal(op, node):
     def fn(a, val):
         n = min(a.shape)
         k = np.arange(n)
-        return a.at[(k,) * a.ndim].set(val)
+        return jnp.asarray(a).at[(k,) * a.ndim].set(val)
     return fn
 
 
@@ -194,7 +194,7 @@ def _fill_diagonal_offset(op, node):
         n = max(0, min(a.shape[0] - max(-off, 0), a.shape[1] - max(off, 0)))
         k = np.arange(n)
         rows, cols = (k, k + off) if off >= 0 else (k - off, k)
-        return a.at[rows, cols].set(val)
+        return jnp.asarray(a).at[rows, cols].set(val)
     return fn
 
 
@@ -263,7 +263,7 @@ def _subtensor(op, node):
 
 
 def _inc(x, idx, y, set_instead):
-    ref = x.at[idx]
+    ref = jnp.asarray(x).at[idx]
     return ref.set(y) if set_instead else ref.add(y)
 
 
