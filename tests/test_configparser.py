@@ -231,9 +231,14 @@ def test_bad_value_in_rc_file(tmp_path):
 
 
 @pytest.mark.parametrize("device", ["cuda", "cuda0", "gpu", "gpu1"])
-def test_gpu_device_is_rejected_clearly(device):
-    with pytest.raises(ConfigError, match="no GPU backend"):
-        fresh("device=" + device)
+def test_gpu_device_selects_jax(device):
+    # Accepted: the JAX mode runs on JAX's GPUs (tests/link/jax/test_modes.py).
+    assert fresh("device=" + device).device == device
+
+
+def test_opencl_device_is_rejected_clearly():
+    with pytest.raises(ConfigError, match="no OpenCL backend"):
+        fresh("device=opencl0")
 
 
 def test_config_error_types():

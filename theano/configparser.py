@@ -136,16 +136,18 @@ def _path_param(default):
 
 
 def DeviceParam(default="cpu", mutable=False):
-    """Computation device.  Only 'cpu' exists: this build has no GPU backend."""
+    """Computation device: 'cpu', or 'cuda'/'gpu' (the JAX mode on JAX's GPUs)."""
     def convert(value):
         if value == "cpu":
             return value
-        if isinstance(value, str) and value.startswith(("cuda", "gpu", "opencl")):
-            raise ValueError("this Theano build has no GPU backend (the old "
-                             "CUDA/gpuarray back-ends were removed); use "
-                             "device=cpu")
+        if isinstance(value, str) and value.startswith(("cuda", "gpu")):
+            return value
+        if isinstance(value, str) and value.startswith("opencl"):
+            raise ValueError("this Theano build has no OpenCL backend (the old gpuarray "
+                             "back-end was removed); use device=cpu, or device=cuda for "
+                             "the JAX mode on GPUs")
         raise ValueError("unknown device")
-    return ConfigParam(default, convert, "'cpu'", mutable)
+    return ConfigParam(default, convert, "'cpu', 'cuda' or 'gpu'", mutable)
 
 
 def _optional_bool(value):
@@ -254,7 +256,8 @@ def _flag(name, param, doc, in_c_key=False):
 _B, _E, _I, _S = BoolParam, EnumStr, IntParam, StrParam
 _CHECK = ("off", "ignore", "warn", "raise", "pdb")
 _SETERR = ("ignore", "warn", "raise", "call", "print", "log")
-_flag("device", DeviceParam(), "Device for computations; only 'cpu' exists")
+_flag("device", DeviceParam(), "Device for computations: 'cpu', or 'cuda'/'gpu' (compiles "
+      "functions in the JAX mode on JAX's GPU devices; a warning and the CPU without one)")
 _flag("floatX", _FloatXParam(), "Default floating-point precision for Python casts", True)
 _flag("warn_float64", _E("ignore", "warn", "raise", "pdb"),
       "What to do when a float64 variable is created")
@@ -262,7 +265,7 @@ _flag("cast_policy", _E("custom", "numpy+floatX"), "Implicit casting rules", Tru
 _flag("int_division", _E("int", "raise", "floatX"), "Meaning of int / int", True)
 _flag("deterministic", _E("default", "more"),
       "'more' avoids non-deterministic implementations", True)
-_flag("mode", _ModeParam("FAST_RUN", "FAST_COMPILE", "DebugMode", "DEBUG_MODE",
+_flag("mode", _ModeParam("FAST_RUN", "FAST_COMPILE", "JAX", "DebugMode", "DEBUG_MODE",
                         "NanGuardMode", "Mode", "ProfileMode", "PROFILE_MODE"),
       "Default compilation mode (a name, or a Mode instance as in Theano 1.0)")
 _flag("optimizer", _E("fast_run", "merge", "fast_compile", "None", "o1", "o2",

@@ -18,6 +18,7 @@ from theano.graph.basic import Apply, Constant, Variable, ancestors
 from theano.graph.op import Op
 from theano.graph.replace import clone_replace
 from theano.graph.rules import register_connection_pattern, register_grad, register_rop
+from theano.link.jax.registry import register_jax
 from theano.rewriting.basic import GraphRewriter, _replace_validate
 from theano.rewriting.db import optdb
 from theano.tensor.basic import as_tensor_variable, cast, zeros_like
@@ -349,3 +350,24 @@ class IfElseViews(GraphRewriter):
 if "ifelse_views" not in optdb:
     optdb.register("ifelse_views", IfElseViews(), "fast_run", "inplace", "ifelse",
                    position=75.2)
+
+
+@register_jax(IfElse)
+def _ifelse_jax(op, node):
+    """``lax.cond`` over the two inner graphs (JAX is imported only when linking for it)."""
+    import jax.numpy as jnp
+    from jax import lax
+
+    from theano.link.jax.linker import graph_function
+
+    phs, t_outs, f_outs = op.branches
+    dtypes = [o.type.dtype for o in node.outputs]
+    then_fn, else_fn = graph_function(phs, t_outs), graph_function(phs, f_outs)
+
+    def typed(fn):
+        return lambda args: tuple(jnp.asarray(v, dtype=d) for v, d in zip(fn(*args), dtypes))
+
+    def run(c, *args):
+        outs = lax.cond(jnp.asarray(c) != 0, typed(then_fn), typed(else_fn), tuple(args))
+        return outs if len(outs) > 1 else outs[0]
+    return run

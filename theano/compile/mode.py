@@ -6,8 +6,10 @@ above this one (scan, ifelse) register their own rewrites when imported.
 """
 import theano.sparse.rewriting  # noqa: F401  (... and of sparse graphs)
 import theano.tensor.rewriting  # noqa: F401  (the standard rewrites of tensor graphs)
+import theano.link.jax  # noqa: F401  (registers the 'jax' linker; JAX is imported on use)
 from theano.configparser import config
 from theano.link.c.linker import CProgram
+from theano.link.registry import linker_factory
 from theano.link.py.vm import Program
 from theano.rewriting.db import optdb
 
@@ -33,6 +35,7 @@ _OPTIMIZER_TAGS = {
 _POSITION_CUTOFF = {"stabilize": 1.5000001}
 _LINKERS = ("py", "vm", "cvm", "c", "c|py", "c|py_nogc", "cvm_nogc", "vm_nogc", "auto", "jax")
 _C_LINKERS = ("c", "cvm", "c|py", "c|py_nogc", "cvm_nogc")
+_JAX_EXCLUDED = ("inplace", "reduce_fusion")
 
 
 class Mode:
@@ -48,15 +51,32 @@ class Mode:
     optimizer : str or None
         ``'fast_run'``, ``'fast_compile'``, ``'merge'`` or ``None`` (no rewrite).
 
+        ``'jax'`` (or ``'JAX'``) compiles the whole graph with ``jax.jit``
+        (:mod:`theano.link.jax`, docs/jax.md).
+    optimizer : str or None
+    **linker_options
+        Options of a registered linker: for JAX ``devices`` (data-parallel over
+        these devices), ``batch_axis``, ``shared_sharding``.
+
     ``mode.including('fusion')`` / ``mode.excluding('inplace')`` /
     ``mode.requiring(...)`` return modified copies.
     """
 
-    def __init__(self, linker=None, optimizer="default", include=(), exclude=(), require=()):
+    def __init__(self, linker=None, optimizer="default", include=(), exclude=(), require=(),
+                 **linker_options):
         if linker is None:
             linker = config.linker
+        if linker == "JAX":
+            linker = "jax"
         if linker not in _LINKERS:
             raise ValueError("Unknown linker %r; choose one of %s" % (linker, _LINKERS))
+        entry = linker_factory(linker)
+        unknown = set(linker_options) - set(entry[1] if entry else ())
+        if unknown:
+            raise TypeError("Mode(linker=%r) got unknown options %s (it accepts: %s)"
+                            % (linker, sorted(unknown), list(entry[1] if entry else ())))
+        if linker == "jax" and optimizer == "default":
+            optimizer = "fast_run"
         if optimizer == "default":
             optimizer = config.optimizer
         if optimizer not in _OPTIMIZER_TAGS:
@@ -67,6 +87,11 @@ class Mode:
         self.include = tuple(include)
         self.exclude = tuple(exclude)
         self.require = tuple(require)
+        self.linker_options = dict(linker_options)
+        if linker == "jax":
+            # In-place variants and C-oriented fusions buy nothing under XLA (it
+            # allocates and fuses itself) and only make the traced graph longer.
+            self.exclude += tuple(t for t in _JAX_EXCLUDED if t not in self.exclude)
 
     def _clone(self, **kw):
         d = dict(linker=self.linker, optimizer=self.optimizer, include=self.include,
@@ -115,10 +140,15 @@ class Mode:
         # the others in NumPy; without a compiler, one warning and NumPy only.
         if self.linker in _C_LINKERS or self.linker == "auto":
             return CProgram(fgraph, allow_gc=False if self.linker.endswith("_nogc") else None)
+        entry = linker_factory(self.linker)
+        if entry is not None:
+            return entry[0](fgraph, **getattr(self, "linker_options", {}))
         return Program(fgraph)
 
     def __str__(self):
-        return "Mode(linker=%s, optimizer=%s)" % (self.linker, self.optimizer)
+        opts = "".join(", %s=%r" % kv for kv in sorted(
+            getattr(self, "linker_options", {}).items()))
+        return "Mode(linker=%s, optimizer=%s%s)" % (self.linker, self.optimizer, opts)
 
     __repr__ = __str__
 
@@ -133,8 +163,11 @@ class Mode:
 # only the Python (NumPy) implementations.
 FAST_RUN = Mode("auto", "fast_run")
 FAST_COMPILE = Mode("py", "fast_compile")
+# The whole graph as one jax.jit function (docs/jax.md).
+JAX = Mode("jax", "fast_run")
 
-predefined_modes = {"FAST_RUN": FAST_RUN, "FAST_COMPILE": FAST_COMPILE, "Mode": None}
+predefined_modes = {"FAST_RUN": FAST_RUN, "FAST_COMPILE": FAST_COMPILE, "JAX": JAX,
+                    "Mode": None}
 
 
 def register_mode(name, mode):
@@ -152,6 +185,8 @@ def get_mode(mode):
     """Resolve ``mode`` (None -> config.mode, a name, or a Mode) to a Mode."""
     if mode is None:
         mode = config.mode
+        if mode == "FAST_RUN" and config.device != "cpu":
+            mode = _gpu_mode()
     if isinstance(mode, Mode):
         return mode
     if mode == "Mode":
@@ -168,3 +203,20 @@ def get_mode(mode):
         if (linker, opt) != (m.linker, m.optimizer):
             m = Mode(linker=linker, optimizer=opt)
     return m
+
+
+_GPU_WARNED = []
+
+
+def _gpu_mode():
+    """``device=cuda``/``gpu``: the JAX mode on JAX's GPUs, or FAST_RUN with one warning."""
+    if theano.link.jax.gpu_devices():
+        return "JAX"
+    if not _GPU_WARNED:
+        import warnings
+
+        warnings.warn("device=%s: JAX has no GPU device here (is jax[cuda] installed and a GPU "
+                      "visible?); running on the CPU with FAST_RUN." % config.device,
+                      stacklevel=3)
+        _GPU_WARNED.append(True)
+    return "FAST_RUN"

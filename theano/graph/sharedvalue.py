@@ -7,10 +7,23 @@ the same :class:`Container`.
 import copy
 from collections import OrderedDict
 
+import numpy as np
+
 from theano.graph.basic import Variable
 from theano.graph.type import generic
 
-__all__ = ["Container", "SharedVariable", "shared", "shared_constructor", "OrderedUpdates"]
+__all__ = ["Container", "SharedVariable", "shared", "shared_constructor", "OrderedUpdates",
+           "register_device_value"]
+
+# Backends that keep values on a device (theano.link.jax) register the class of
+# their arrays here with a function making a host (NumPy) value of one, so that
+# ``get_value()`` returns NumPy whichever function updated the variable last.
+_DEVICE_VALUES = {}
+
+
+def register_device_value(cls, to_host):
+    """Values of class ``cls`` in a container are converted by ``to_host`` when read."""
+    _DEVICE_VALUES[cls] = to_host
 
 
 class Container:
@@ -71,6 +84,9 @@ class SharedVariable(Variable):
     def get_value(self, borrow=False, return_internal_type=False):
         """The current value (a copy unless ``borrow=True``)."""
         v = self.container.storage[0]
+        to_host = _DEVICE_VALUES.get(type(v))
+        if to_host is not None:
+            return np.array(to_host(v)) if not borrow else to_host(v)
         return v if borrow else copy.deepcopy(v)
 
     def set_value(self, new_value, borrow=False):
