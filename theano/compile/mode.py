@@ -45,15 +45,12 @@ class Mode:
     ----------
     linker : str, optional
         ``'auto'`` (default), ``'c'``, ``'cvm'`` (and ``'c|py'``, ``'c|py_nogc'``,
-        ``'cvm_nogc'``) run elementwise nodes as compiled C (see
+        ``'cvm_nogc'``) run the whole function in the C VM (see
         :mod:`theano.link.c`) and the rest in NumPy; ``'py'``/``'vm'`` use only
-        the NumPy reference implementations.
+        the NumPy reference implementations; ``'jax'`` (or ``'JAX'``) compiles the
+        whole graph with ``jax.jit`` (:mod:`theano.link.jax`, docs/jax.md).
     optimizer : str or None
         ``'fast_run'``, ``'fast_compile'``, ``'merge'`` or ``None`` (no rewrite).
-
-        ``'jax'`` (or ``'JAX'``) compiles the whole graph with ``jax.jit``
-        (:mod:`theano.link.jax`, docs/jax.md).
-    optimizer : str or None
     **linker_options
         Options of a registered linker: for JAX ``devices`` (data-parallel over
         these devices), ``batch_axis``, ``shared_sharding``.
