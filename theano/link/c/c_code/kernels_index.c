@@ -205,8 +205,9 @@ static int th_k_adv_put(th_cell *const *in, th_cell *const *out, const void *dat
     if (inplace) {
         if (!x->obj || (PyArray_Check(x->obj)
                         && !PyArray_ISWRITEABLE((PyArrayObject *)x->obj))) {
+            /* NumPy's messages for `x[idx] = y` and `np.add.at(x, idx, y)` */
             PyErr_SetString(PyExc_ValueError, set ? "assignment destination is read-only"
-                                                  : "output array is read-only");
+                            : "operand array with iterator write flag set is read-only");
             goto done;
         }
         if (th_overlap(x, y)) {  /* y reads memory the update writes: use a copy */
