@@ -11,8 +11,8 @@ import re
 
 import numpy as np
 
-from theano.link.c import (blas_c, cop, elemwise_c, random_c, reduce_c,  # noqa: F401  (kernels)
-                           shape_c)
+from theano.link.c import (blas_c, cop, elemwise_c, index_c, nnet_c,  # noqa: F401  (kernels)
+                           random_c, reduce_c, shape_c)
 from theano.link.c.cache import MODULE_NAME_PLACEHOLDER, get_module
 from theano.link.c.compiler import (BuildOptions, CompileError, compiler_info,
                                     vector_math_functions)
