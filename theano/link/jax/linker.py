@@ -34,7 +34,7 @@ from theano.link.jax.registry import jax_rule
 jax.config.update("jax_enable_x64", True)
 
 __all__ = ["JaxProgram", "JaxCompileError", "graph_function", "node_function", "static",
-           "register_jax_value"]
+           "register_jax_value", "Truncated"]
 
 # A device array read through ``shared.get_value()`` comes back as NumPy.
 register_device_value(type(jnp.zeros(())), np.asarray)
@@ -89,6 +89,32 @@ def static(value, what, node=None):
             "shapes), but it depends on the values of the inputs%s"
             % (what, "" if node is None else " in the node %s.%s" % (node, _where(node))))
     return np.asarray(value)
+
+
+class Truncated:
+    """An output whose length is known only when the function runs (the steps done by a
+    scan with ``until``): a buffer of the largest size and the count of valid rows.
+
+    XLA needs static shapes, so such a value can only be an output of the whole
+    function, cut to ``count`` rows on the host; a node using it inside the graph is a
+    compile error.
+    """
+
+    __slots__ = ("buffer", "count", "node", "k")
+
+    def __init__(self, buffer, count, node, k):
+        self.buffer, self.count, self.node, self.k = buffer, count, node, k
+
+
+def _refuse_truncated(node, args):
+    for a in args:
+        if isinstance(a, Truncated):
+            raise JaxCompileError(
+                "Output %d of %s (a loop with `until`) has a length known only when the "
+                "function runs, and XLA needs static shapes: in JAX mode it can be an output "
+                "of the function, or be used as its last value (out[-1]), but the node %s "
+                "uses it.%s\nThe loop:%s"
+                % (a.k, a.node.op, node, _where(node), _where(a.node)))
 
 
 def _is_concrete(v):
@@ -159,6 +185,7 @@ def graph_function(inputs, outputs, nodes=None):
             env[s] = c
         for node, fn, ins, outs in plan:
             args = [env[i] for i in ins]
+            _refuse_truncated(node, args)
             try:
                 if all(_is_concrete(a) for a in args) and not _stateful(node):
                     res = _perform(node, args)
@@ -177,7 +204,9 @@ def graph_function(inputs, outputs, nodes=None):
                                 "JAX): %s\nInputs types: %s\nInputs shapes: %s%s"
                                 % (exc, node, [str(i.type) for i in node.inputs], shapes,
                                    _where(node))).with_traceback(exc.__traceback__) from None
-        return tuple(env[s] for s in out_slots)
+        # A Truncated output leaves the jitted function as (buffer, count).
+        return tuple((v.buffer, v.count) if isinstance(v, Truncated) else v
+                     for v in (env[s] for s in out_slots))
 
     return run
 
@@ -318,7 +347,8 @@ class JaxFrame:
                             % (exc, prog.fgraph.outputs)).with_traceback(
                                 exc.__traceback__) from None
         upd = prog.update_outputs
-        self._outputs = [o if k in upd else _to_host(o) for k, o in enumerate(outs)]
+        self._outputs = [o if k in upd and not isinstance(o, tuple) else _to_host(o)
+                         for k, o in enumerate(outs)]
 
     def outputs(self):
         return self._outputs
@@ -328,6 +358,9 @@ class JaxFrame:
 
 
 def _to_host(value):
+    if isinstance(value, tuple):  # a Truncated output: (buffer, count)
+        buf, count = value
+        return np.array(buf[:int(count)])
     if isinstance(value, jax.Array):
         if jax.dtypes.issubdtype(value.dtype, jax.dtypes.prng_key):
             return value
