@@ -253,7 +253,7 @@ def _scan_jax(op, node):
             outs = while_loop(n, n_steps, seqs, inits, nonseqs)
         else:
             outs = for_loop(n, seqs, inits, nonseqs)
-        return tuple(outs)
+        return tuple(outs) if len(outs) > 1 else outs[0]
 
     return run
 

@@ -106,6 +106,21 @@ class Truncated:
         self.buffer, self.count, self.node, self.k = buffer, count, node, k
 
 
+def _truncated_row(node, args):
+    """``out[i]`` (a constant integer, e.g. -1) of a Truncated value: one dynamic row."""
+    from jax import lax
+
+    from theano.tensor.subtensor import Subtensor
+
+    a = args[0] if args else None
+    if not (isinstance(a, Truncated) and type(node.op) is Subtensor
+            and len(node.op.idx_list) == 1 and isinstance(node.op.idx_list[0], int)):
+        return None
+    i = node.op.idx_list[0]
+    row = a.count + i if i < 0 else jnp.minimum(i, a.count - 1)
+    return lax.dynamic_index_in_dim(a.buffer, row, keepdims=False)
+
+
 def _refuse_truncated(node, args):
     for a in args:
         if isinstance(a, Truncated):
@@ -185,6 +200,13 @@ def graph_function(inputs, outputs, nodes=None):
             env[s] = c
         for node, fn, ins, outs in plan:
             args = [env[i] for i in ins]
+            if getattr(fn, "jax_identity", False):
+                env[outs[0]] = args[0]
+                continue
+            row = _truncated_row(node, args)
+            if row is not None:
+                env[outs[0]] = row
+                continue
             _refuse_truncated(node, args)
             try:
                 if all(_is_concrete(a) for a in args) and not _stateful(node):
