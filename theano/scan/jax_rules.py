@@ -192,12 +192,14 @@ def _scan_jax(op, node):
         keep_states = [j for j in range(nst) if info.state_store[j] == "all"]
         keep_nits = [m for m in range(nnit) if info.nit_store[m] == "all"]
         if dynamic_n and (keep_states or keep_nits):
-            raise JaxCompileError(
+            exc = JaxCompileError(
                 "Scan%s: the number of steps (n_steps) depends on the values of the inputs, "
                 "so the outputs that keep every step would have a size unknown when XLA "
-                "compiles. Only loops whose outputs are used as their last value "
-                "(out[-1]) can have such an n_steps in JAX mode; give a constant n_steps or "
-                "a sequence, or use another mode.%s" % (_label(op), _where(node)))
+                "compiles. In JAX mode, n_steps may be an integer scalar input (compiled as "
+                "a constant, once per value), or a loop of any n_steps may keep only its last "
+                "values (out[-1]); otherwise use another mode.%s" % (_label(op), _where(node)))
+            exc.static_node = node  # the linker compiles an n_steps input as a constant
+            raise exc
         bufs = ([jnp.zeros((n,) + tuple(shapes[0][j].shape), shapes[0][j].dtype)
                  for j in keep_states]
                 + [jnp.zeros((n,) + tuple(shapes[1][m].shape), shapes[1][m].dtype)

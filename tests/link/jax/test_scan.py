@@ -133,13 +133,20 @@ def test_until_is_a_while_loop_cut_to_the_steps_done():
 
 
 def test_run_time_n_steps():
-    a, k = T.dscalar("a"), T.lscalar("k")
+    a, k, v = T.dscalar("a"), T.lscalar("k"), T.dvector("v")
     powers, _ = theano.scan(lambda p: p * a, outputs_info=T.ones_like(a), n_steps=k)
-    # Only the last value is used: a lax.while_loop bounded by the value of k.
+    # Only the last value is used: a lax.while_loop bounded by the traced value of k.
     got = _both([a, k], [powers[-1]], [1.5, 4])
     assert got[0] == 1.5 ** 4
+    # Every step is kept: k becomes a compile-time constant (one compilation per value).
+    f = theano.function([a, k], powers, mode="JAX")
+    assert f(1.5, 4).shape == (4,) and f(1.5, 2).shape == (2,) and f(2.0, 4)[-1] == 16
+    assert f.maker.program.static_inputs == (1,)
+    # A number of steps computed from float values cannot be a constant.
+    n = T.cast(v.sum(), "int64")
+    sums, _ = theano.scan(lambda p: p * a, outputs_info=T.ones_like(a), n_steps=n)
     with pytest.raises(JaxCompileError, match="n_steps.*depends on the values"):
-        theano.function([a, k], powers, mode="JAX")(1.5, 4)
+        theano.function([a, v], sums, mode="JAX")(1.5, np.ones(3))
 
 
 def test_errors_name_the_loop():

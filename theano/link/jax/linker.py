@@ -84,10 +84,12 @@ def node_function(node):
 def static(value, what, node=None):
     """``value`` as a NumPy value known at trace time, or a clear error."""
     if isinstance(value, jax.core.Tracer):
-        raise JaxCompileError(
+        exc = JaxCompileError(
             "%s must be known when the function is compiled for JAX (XLA needs static "
             "shapes), but it depends on the values of the inputs%s"
             % (what, "" if node is None else " in the node %s.%s" % (node, _where(node))))
+        exc.static_node = node
+        raise exc
     return np.asarray(value)
 
 
@@ -278,9 +280,69 @@ class JaxProgram:
                 j = self.update_mapping.get(k)
                 out_sh.append(self.input_shardings[j] if j is not None else None)
             kwargs["out_shardings"] = tuple(out_sh)
-        self.jitted = jax.jit(self._fn, donate_argnums=tuple(donate), **kwargs)
         self.donated = donate
+        self.jit_options = kwargs
+        # Explicit integer scalars that set a size (scan's n_steps, an alloc shape...):
+        # compiled as constants, one compilation per value (found on the first trace).
+        self.static_inputs = ()
+        self.jitted = self._jit()
         self.lock = threading.Lock()
+
+    def _jit(self):
+        kwargs = dict(self.jit_options)
+        static = self.static_inputs
+        if static and "in_shardings" in kwargs:
+            kwargs["in_shardings"] = tuple(sh for k, sh in enumerate(kwargs["in_shardings"])
+                                           if k not in static)
+        if not static:
+            return jax.jit(self._fn, donate_argnums=tuple(self.donated), **kwargs)
+        dtypes = {k: self.fgraph.inputs[k].type.dtype for k in static}
+        fn = self._fn
+
+        def with_constants(*values):
+            values = list(values)
+            for k, d in dtypes.items():
+                values[k] = np.asarray(values[k], dtype=d)
+            return fn(*values)
+
+        return jax.jit(with_constants, donate_argnums=tuple(self.donated),
+                       static_argnums=tuple(static), **kwargs)
+
+    def make_static(self, exc):
+        """After a trace failed for want of a static value: compile the explicit integer
+        scalar inputs it depends on as constants.  False if there are none (new) to make."""
+        from theano.graph.basic import ancestors
+
+        node = getattr(exc, "static_node", None)
+        if node is None:
+            return False
+        index = {v: k for k, v in enumerate(self.fgraph.inputs)}
+        found = set()
+        for v in ancestors(list(node.inputs)):
+            k = index.get(v)
+            t = v.type
+            if (k is not None and not isinstance(v, SharedVariable)
+                    and getattr(t, "ndim", None) == 0
+                    and str(getattr(t, "dtype", "")).startswith(("int", "uint"))):
+                found.add(k)
+        if not found - set(self.static_inputs):
+            return False
+        self.static_inputs = tuple(sorted(found | set(self.static_inputs)))
+        self.jitted = self._jit()
+        return True
+
+    def call(self, values):
+        """One call of the jitted function (values already on the devices)."""
+        for k in self.static_inputs:
+            values[k] = int(values[k])
+        while True:
+            try:
+                return self.jitted(*values)
+            except JaxCompileError as exc:
+                if not self.make_static(exc):
+                    raise
+                for k in self.static_inputs:
+                    values[k] = int(values[k])
 
     def _shardings(self, devices, batch_axis, shared_sharding):
         from jax.sharding import Mesh, NamedSharding, PartitionSpec
@@ -361,7 +423,7 @@ class JaxFrame:
                     values[k] = jnp.array(values[k], copy=True)
                 seen.add(id(values[k]))
         try:
-            outs = prog.jitted(*values)
+            outs = prog.call(values)
         except Exception as exc:
             if isinstance(exc, JaxCompileError):
                 raise
