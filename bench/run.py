@@ -362,7 +362,7 @@ def fmt_time(cell):
 
 
 def _num(v):
-    return "%.3g" % v if v < 1000 else "%.0f" % v
+    return "%.3g" % v if v < 999.5 else "%.0f" % v
 
 
 def jax_overhead(cells):

@@ -27,7 +27,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from theano.graph.basic import Constant, format_source_line
-from theano.graph.sharedvalue import SharedVariable, register_device_value
+from theano.graph.sharedvalue import SharedVariable, mark_on_device, register_device_value
 from theano.link.jax.registry import jax_rule
 
 # Theano's float64/int64 types need JAX's 64-bit mode (off by default in JAX).
@@ -244,6 +244,10 @@ def _stateful(node):
 class JaxProgram:
     """A linked function for JAX: one jitted callable for the whole graph.
 
+    Shared values stay on the device (``keeps_device_values``): their containers are
+    marked, so that a function of another mode brings them back to the host first
+    (:func:`theano.graph.sharedvalue.bring_to_host`).
+
     Parameters
     ----------
     fgraph : FunctionGraph
@@ -257,6 +261,8 @@ class JaxProgram:
         the mesh axis ``'batch'`` instead of replicated.
     """
 
+    keeps_device_values = True
+
     def __init__(self, fgraph, devices=None, batch_axis=0, shared_sharding=None):
         self.fgraph = fgraph
         self.nodes = fgraph.toposort()
@@ -266,6 +272,7 @@ class JaxProgram:
         self.update_mapping = dict(fgraph.update_mapping or {})
         self.update_outputs = set(self.update_mapping)
         self.shared_inputs = [k for k, v in enumerate(inputs) if isinstance(v, SharedVariable)]
+        self.shared_containers = [inputs[k].container for k in self.shared_inputs]
         self.value_rules = [_value_rule(v.type) for v in inputs]
         donate = sorted(set(self.update_mapping.values()))
         self.mesh = None
@@ -412,6 +419,8 @@ class JaxFrame:
                 v = jax.device_put(v, sh) if sh is not None else jnp.asarray(v)
                 values[k] = v
                 cells[k][0] = v
+        for c in prog.shared_containers:
+            mark_on_device(c)
         if prog.input_shardings is not None:
             values = prog.device_inputs(values)
         elif prog.donated:
