@@ -31,8 +31,7 @@ DIFFERENT_IN_JAX = {
     "test_seed004_random.py::test_variant_rv_u_output_equals_v2": "same",
     "test_seed004_random.py::test_variant_no_default_updates_leaves_generator": "same",
     "test_seed004_random.py::test_g_normal_without_default_updates_repeats": "same",
-    "test_seed004_random.py::test_get_value_returns_a_copy_of_the_state":
-        "a RandomStreams state used by JAX is a JAX key, not a RandomState",
+    "test_seed004_random.py::test_get_value_returns_a_copy_of_the_state": "same",
     "test_seed002_examples.py::test_one_dimensional_array_example":
         "XLA clamps out-of-range indices instead of raising IndexError",
     "test_seed003_examples.py::test_shape_mismatch_error_names_node_and_shapes":
@@ -40,20 +39,25 @@ DIFFERENT_IN_JAX = {
 }
 
 
-def test_seed_examples_in_jax_mode():
+SEED_FILES = sorted(f for f in os.listdir(os.path.join(ROOT, "tests", "seeds"))
+                    if f.startswith("test_seed"))
+
+
+@pytest.mark.parametrize("seed_file", SEED_FILES)
+def test_seed_examples_in_jax_mode(seed_file):
+    # One process per seed document, so that pytest -n spreads them.
     args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-            "tests/seeds",
+            "tests/seeds/" + seed_file,
             # These start their own subprocess with their own THEANO_FLAGS (not JAX).
             "-k", "not floatX_from_theano_flags_subprocess"]
-    args += ["--deselect=tests/seeds/" + t for t in DIFFERENT_IN_JAX]
+    args += ["--deselect=tests/seeds/" + t for t in DIFFERENT_IN_JAX if t.startswith(seed_file)]
     env = dict(os.environ, THEANO_FLAGS="mode=JAX")
     res = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     tail = res.stdout[-4000:] + res.stderr[-2000:]
     assert res.returncode == 0, tail
     last = res.stdout.strip().splitlines()[-1]
     assert " passed" in last and "failed" not in last and "error" not in last, tail
-    n_passed = int(last.split(" passed")[0].split()[-1])
-    assert n_passed >= 45, tail
+    assert int(last.split(" passed")[0].split()[-1]) >= 2, tail
 
 
 def _example(name):
