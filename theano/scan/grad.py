@@ -111,6 +111,10 @@ class ScanGrad(_LoopOp):
     initial states and non-sequences, in that order.
     """
 
+    # Every output of the step is added into an accumulator or copied into a buffer of
+    # its own right away (_c_loop, _python_loop): aliases of the step's inputs are safe.
+    _borrow_inner = True
+
     def __init__(self, fwd):
         self.fwd = fwd
         self.out_pos, self.g_phs, self.wrt_pos, self.vjp_outs = _vjp_graph(fwd)
