@@ -52,6 +52,7 @@ def test_weight_gradients_match_unrolled(linker, go_backwards, truncate):
     f = theano.function(ins, [gWx, gWh], mode=MODES[linker])
     grads = [n.op for n in f.maker.fgraph.toposort() if isinstance(n.op, ScanGrad)]
     assert len(grads) == 1 and len(grads[0].pushed) == 2   # both weights pushed out
+    assert grads[0].skip == {1}      # X's gradient is not used: scan_grad_prune drops it
     got = f(Xv, h0v, Wxv, Whv)
     want = _unrolled_grads(Xv, h0v, Wxv, Whv, go_backwards, truncate)
     for g, w in zip(got, want):
@@ -85,3 +86,17 @@ def test_float32_and_second_derivative_unchanged():
     W.set_value(W0)
     np.testing.assert_allclose(theano.function([x, v], hv)(xv, vv), (plus - minus) / (2 * eps),
                                rtol=2e-2, atol=2e-3)
+
+
+def test_pruned_and_unpruned_gradients_agree():
+    rng = np.random.RandomState(5)
+    Xv, h0v = rng.randn(5, 2, 3), rng.randn(2, 4)
+    Wxv, Whv = rng.randn(3, 4) * 0.5, rng.randn(4, 4) * 0.3
+    ins, H = _rnn()
+    cost = (H ** 2).sum()
+    all_grads = theano.function(ins, T.grad(cost, ins))(Xv, h0v, Wxv, Whv)
+    for k in range(4):
+        f = theano.function(ins, T.grad(cost, ins[k]))
+        node = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, ScanGrad)][0]
+        assert node.op.skip == {1, 3, 4} - {(1, None, 3, 4)[k]}
+        np.testing.assert_allclose(f(Xv, h0v, Wxv, Whv), all_grads[k], rtol=1e-12)

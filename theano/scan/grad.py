@@ -115,28 +115,36 @@ class ScanGrad(_LoopOp):
     # its own right away (_c_loop, _python_loop): aliases of the step's inputs are safe.
     _borrow_inner = True
 
-    def __init__(self, fwd):
+    def __init__(self, fwd, skip=()):
+        """``skip``: outer positions of sequences and non-sequences whose gradient is not
+        wanted (the rewrite ``scan_grad_prune`` sets it from the unused outputs); the
+        loop then neither computes nor accumulates it."""
         self.fwd = fwd
         self.out_pos, self.g_phs, self.wrt_pos, self.vjp_outs = _vjp_graph(fwd)
         info = fwd.info
         # Which outer inputs get a gradient (1-based outer position of the forward node).
         ns, nst = fwd.n_seqs, fwd.n_states
         in_seqs, in_states, in_nonseq = fwd.inner_slices()
+        self.skip = frozenset(skip)
         self.diff_outer = ([1 + i for i, phs in enumerate(in_seqs)
-                            if _differentiable(phs[0].type)]
+                            if _differentiable(phs[0].type) and 1 + i not in self.skip]
                            + [1 + ns + j for j in range(nst)
                               if _differentiable(fwd.state_types[j])]
                            + [1 + ns + nst + k for k, ph in enumerate(in_nonseq)
-                              if _differentiable(ph.type)])
+                              if _differentiable(ph.type) and 1 + ns + nst + k not in self.skip])
         self.truncate = info.truncate_gradient
         # Gradients of weight matrices of the form dot(a.T, b) per step are not summed
         # step by step: the loop keeps a and b of every step, and one product of the
         # stacked rows gives the sum after the loop (a large product instead of many
         # small ones plus an addition of the whole matrix per step).
         nonseq = set(in_nonseq)
+        wanted = set(self.diff_outer)
         self.pushed = []        # (index in vjp_outs, index of a's output in loop_outs)
         keep = []
         for q, (p, g) in enumerate(zip(self.wrt_pos, self.vjp_outs)):
+            outer = self._outer_position(p)
+            if outer not in wanted and not 1 + ns <= outer < 1 + ns + nst:
+                continue        # a state's gradient always flows back through the loop
             ab = _transposed_product(g) if fwd.inner_inputs[p] in nonseq else None
             if ab is None:
                 keep.append(q)
@@ -222,7 +230,7 @@ class ScanGrad(_LoopOp):
         # pushed-out products: (a's cell, b's cell, accumulator)
         products = []
         for q, j in self.pushed:
-            outer = self._outer_of_wrt(self.wrt_pos[q])
+            outer = self._outer_position(self.wrt_pos[q])
             if outer in acc:
                 products.append((out_cells[j], out_cells[j + 1], acc[outer]))
         pos = 0
@@ -277,12 +285,19 @@ class ScanGrad(_LoopOp):
             self._python_loop(frame, feed, g_feed, g_last, acc_plan, products, n_done, t_stop)
         self._finish_grads(node, inputs, output_storage, acc, pend, Ls)
 
-    def _outer_of_wrt(self, p):
-        """The outer input position (1-based) of the non-sequence at inner position ``p``."""
+    def _outer_position(self, p):
+        """The outer input position (1-based) of the forward's inner input ``p``."""
         fwd = self.fwd
-        n_state_in = sum(len(t) for t in fwd.info.state_taps)
-        n_seq_in = sum(len(t) for t in fwd.info.seq_taps)
-        return 1 + fwd.n_seqs + fwd.n_states + (p - n_seq_in - n_state_in)
+        pos = p
+        for i, taps in enumerate(fwd.info.seq_taps):
+            if pos < len(taps):
+                return 1 + i
+            pos -= len(taps)
+        for j, taps in enumerate(fwd.info.state_taps):
+            if pos < len(taps):
+                return 1 + fwd.n_seqs + j
+            pos -= len(taps)
+        return 1 + fwd.n_seqs + fwd.n_states + pos
 
     def _c_loop(self, fn, frame, cframe, feed, g_feed, g_last, acc_plan, products, n_done,
                 t_stop):
