@@ -165,6 +165,11 @@ class FunctionGraph:
             new_var = conv
         if var not in self.clients:
             return
+        # Theano 1.0: the tag that exempts a variable from NanGuardMode's checks follows
+        # the variable through rewrites (to its in-place version, for example).
+        if (hasattr(var.tag, "nan_guard_mode_check")
+                and not hasattr(new_var.tag, "nan_guard_mode_check")):
+            new_var.tag.nan_guard_mode_check = var.tag.nan_guard_mode_check
         for node, i in list(self.clients[var]):
             self.change_input(node, i, new_var, reason)
         if validate:
