@@ -20,6 +20,8 @@ class NanGuardMode(Mode):
     nan_is_error, inf_is_error, big_is_error : bool, optional
         Which values are errors (defaults from ``config.NanGuardMode``);
         "big" means an absolute value above 1e10.
+
+    A variable with ``var.tag.nan_guard_mode_check = False`` is not checked.
     """
 
     def __init__(self, nan_is_error=None, inf_is_error=None, big_is_error=None,
@@ -36,6 +38,8 @@ class NanGuardMode(Mode):
     def _check(self, k, node, fn, inputs, out_cells):
         fn(inputs, out_cells)
         for i, cell in enumerate(out_cells):
+            if not getattr(node.outputs[i].tag, "nan_guard_mode_check", True):
+                continue  # the user exempted this variable (Theano 1.0's tag)
             v = cell[0]
             if not isinstance(v, np.ndarray) or v.dtype.kind not in "fc" or not v.size:
                 continue

@@ -4,7 +4,7 @@ import copy
 import numpy as np
 
 from theano.graph.basic import Apply
-from theano.graph.op import Op
+from theano.graph.op import Op, positional_count
 from theano.graph.rules import register_grad, register_rop
 from theano.link.jax.registry import register_jax
 
@@ -86,6 +86,8 @@ class FromFunctionOp(Op):
     def infer_shape(self, fgraph, node, input_shapes):
         if self.infer_shape_fn is None:
             raise NotImplementedError("as_op(%s) was given no infer_shape" % self.fn.__name__)
+        if positional_count(self.infer_shape_fn) == 2:  # Theano 1.0's (node, input_shapes)
+            return self.infer_shape_fn(node, input_shapes)
         return self.infer_shape_fn(fgraph, node, input_shapes)
 
     def __str__(self):
@@ -107,6 +109,10 @@ def _rebuild(module, qualname):
 
 def as_op(itypes, otypes, infer_shape=None):
     """Decorator turning a NumPy function into an Op (no gradient).
+
+    ``infer_shape``, if given, is ``infer_shape(node, input_shapes)`` returning one shape
+    tuple per output, as in Theano 1.0 (``infer_shape(fgraph, node, input_shapes)`` also
+    works).
 
     Examples
     --------

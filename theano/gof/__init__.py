@@ -2,8 +2,9 @@
 
 The graph layer now lives in :mod:`theano.graph` and the rewrite engine in
 :mod:`theano.rewriting`; ``theano.gof.graph``, ``theano.gof.op``,
-``theano.gof.type``, ``theano.gof.fg``, ``theano.gof.opt`` and ``theano.gof.utils`` are
-those modules.  ``theano.gof.COp`` and ops defining ``c_code`` run their C code in the C
+``theano.gof.type``, ``theano.gof.fg`` and ``theano.gof.utils`` are those modules;
+``theano.gof.opt`` is :mod:`theano.rewriting.basic` plus Theano 1.0's names for its classes
+(``Optimizer``, ``LocalOptimizer``, ``TopoOptimizer``, ``OpSub``...).  ``theano.gof.COp`` and ops defining ``c_code`` run their C code in the C
 linker (docs/c-backend.md).
 """
 import sys
@@ -15,9 +16,11 @@ from theano.graph.fg import FunctionGraph, InconsistencyError, MissingInputError
 from theano.graph.op import COp, Op  # noqa: F401
 from theano.graph.utils import MethodNotDefined  # noqa: F401
 from theano.graph.type import Generic, Type, generic  # noqa: F401
-from theano.rewriting import basic as opt
+from theano.gof import opt, toolbox  # noqa: F401
+from theano.gof.opt import (LocalOptimizer, OpRemove, OpSub, Optimizer,  # noqa: F401
+                            PatternSub, TopoOptimizer)
 from theano.rewriting.basic import node_rewriter as local_optimizer  # noqa: F401
 
-for _name, _mod in (("graph", graph), ("fg", fg), ("op", op), ("type", type), ("opt", opt),
+for _name, _mod in (("graph", graph), ("fg", fg), ("op", op), ("type", type),
                     ("null_type", null_type), ("utils", utils)):
     sys.modules[__name__ + "." + _name] = _mod

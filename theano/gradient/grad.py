@@ -559,6 +559,7 @@ def Rop(f, wrt, eval_points):
         evmap[w] = ev
 
     values = dict(evmap)
+    undefined = set()
 
     def ev_of(var):
         if var in values:
@@ -567,10 +568,15 @@ def Rop(f, wrt, eval_points):
 
     for node in io_toposort(list(evmap), f):
         local = [ev_of(i) for i in node.inputs]
+        moved = [e is not _ZERO or i in undefined for i, e in zip(node.inputs, local)]
+        if all(_dtype(o) in _DISCRETE for o in node.outputs):
+            # Integer-valued outputs (shapes, indices...) do not move: zero for the ops
+            # they feed, but asked for themselves they have no derivative (Theano 1.0).
+            if any(moved):
+                undefined.update(node.outputs)
+            continue
         if all(e is _ZERO for e in local):
             continue
-        if all(_dtype(o) in _DISCRETE for o in node.outputs):
-            continue  # integer-valued outputs (shapes, indices...) do not move
         args = []
         for ipt, e in zip(node.inputs, local):
             if e is _ZERO:
@@ -599,10 +605,10 @@ def Rop(f, wrt, eval_points):
     rval = []
     for out in f:
         r = ev_of(out)
-        if r is _ZERO:
-            r = float_zeros_like(out)
-        elif r is None:
+        if r is None or (r is _ZERO and out in undefined):
             raise ValueError("The function is not differentiable with respect to the provided "
                              "inputs: the R operator of %s is undefined." % out)
+        if r is _ZERO:
+            r = float_zeros_like(out)
         rval.append(r)
     return format_as(using_list, using_tuple, rval)

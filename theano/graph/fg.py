@@ -165,6 +165,11 @@ class FunctionGraph:
             new_var = conv
         if var not in self.clients:
             return
+        # Theano 1.0: the tag that exempts a variable from NanGuardMode's checks follows
+        # the variable through rewrites (to its in-place version, for example).
+        if (hasattr(var.tag, "nan_guard_mode_check")
+                and not hasattr(new_var.tag, "nan_guard_mode_check")):
+            new_var.tag.nan_guard_mode_check = var.tag.nan_guard_mode_check
         for node, i in list(self.clients[var]):
             self.change_input(node, i, new_var, reason)
         if validate:
@@ -231,7 +236,36 @@ class FunctionGraph:
                     raise AssertionError("missing client %s of %s" % ((node, k), i))
 
     def __str__(self):
-        return "FunctionGraph(%s)" % ", ".join(str(o) for o in self.outputs)
+        """The outputs as nested calls, ``[add(z, mul(x, y))]`` (Theano 1.0's form).
+
+        A node whose outputs are used more than once in the printout is spelled out once,
+        labelled ``*1 -> ...``, and written ``*1`` after that.
+        """
+        uses = {}
+        for node in io_toposort(self.inputs, self.outputs):
+            for i in node.inputs:
+                if i.owner is not None:
+                    uses[i.owner] = uses.get(i.owner, 0) + 1
+        for o in self.outputs:
+            if o.owner is not None:
+                uses[o.owner] = uses.get(o.owner, 0) + 1
+        labels = {}
+
+        def fmt(var):
+            node = var.owner
+            if node is None or var in self.inputs:
+                return str(var)
+            if node in labels:
+                return labels[node]
+            text = "%s(%s)" % (node.op, ", ".join(fmt(i) for i in node.inputs))
+            if len(node.outputs) > 1:
+                text += ".%d" % node.outputs.index(var)
+            if uses.get(node, 0) > 1:
+                labels[node] = "*%d" % (len(labels) + 1)
+                text = "%s -> %s" % (labels[node], text)
+            return text
+
+        return "[%s]" % ", ".join(fmt(o) for o in self.outputs)
 
     def __contains__(self, x):
         if isinstance(x, Apply):

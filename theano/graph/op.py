@@ -60,6 +60,27 @@ def get_test_value(var):
     return var.get_test_value()
 
 
+def positional_count(fn):
+    """How many positional parameters ``fn`` takes; -1 if it takes ``*args``."""
+    params = inspect.signature(fn).parameters.values()
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return -1
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+
+
+def _with_fgraph(infer_shape):
+    """Theano 1.0's ``infer_shape(self, node, input_shapes)`` as this library calls it,
+    ``infer_shape(self, fgraph, node, input_shapes)`` (the graph is not passed on)."""
+
+    def adapted(self, fgraph, node, input_shapes):
+        return infer_shape(self, node, input_shapes)
+
+    adapted.__name__ = adapted.__qualname__ = infer_shape.__name__
+    adapted.__doc__ = infer_shape.__doc__
+    adapted.__wrapped__ = infer_shape
+    return adapted
+
+
 class Op(PropsEq):
     """An operation.
 
@@ -88,6 +109,9 @@ class Op(PropsEq):
         super().__init_subclass__(**kwargs)
         cls._eq_by_identity = not any("__props__" in k.__dict__ for k in cls.__mro__
                                       if k is not PropsEq)
+        own = cls.__dict__.get("infer_shape")
+        if inspect.isfunction(own) and positional_count(own) == 3:
+            cls.infer_shape = _with_fgraph(own)
 
     def __eq__(self, other):
         if self._eq_by_identity:
@@ -116,7 +140,11 @@ class Op(PropsEq):
                             % (self, len(self.itypes), list(self.itypes), len(inputs)))
         checked = []
         for k, (t, x) in enumerate(zip(self.itypes, inputs)):
-            v = t.filter_variable(x)
+            try:
+                v = t.filter_variable(x)
+            except TypeError as exc:
+                raise TypeError("input %d of %s must have type %s (itypes): %s"
+                                % (k, self, t, exc)) from None
             if v.type != t:
                 raise TypeError("input %d of %s must have type %s, got %s of type %s"
                                 % (k, self, t, x, getattr(x, "type", type(x))))

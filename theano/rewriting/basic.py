@@ -62,8 +62,12 @@ class GraphRewriter:
     def apply(self, fgraph):
         raise NotImplementedError
 
-    # Theano's spelling
+    def add_requirements(self, fgraph):
+        """Attach the features ``apply`` needs to ``fgraph`` (Theano 1.0's hook)."""
+
+    # Theano's spelling: the requirements, then the rewrite
     def optimize(self, fgraph):
+        self.add_requirements(fgraph)
         return self.rewrite(fgraph)
 
     def __str__(self):

@@ -27,6 +27,8 @@ from theano.scan.basic import scan
 from theano.scan.op import Scan, _add_context, _LoopOp, c_loop_error, is_sit_sot, seq_span
 from theano.scan.utils import safe_new
 from theano.tensor.basic import cast, zeros_like
+from theano.tensor.elemwise import DimShuffle
+from theano.tensor.math import Dot
 from theano.tensor.shape import shape_i, unbroadcast
 from theano.tensor.type import TensorType
 
@@ -81,6 +83,25 @@ def _vjp_graph(op):
     return op._vjp
 
 
+def _transposed_product(g):
+    """``(a, b)`` when ``g`` is ``dot(a.T, b)`` of two matrices of its dtype, else None.
+
+    That is the gradient of ``dot(a, W)`` with respect to a weight matrix ``W`` used
+    inside a loop: summed over the steps, it is one product of the stacked rows.
+    """
+    node = g.owner
+    if node is None or not isinstance(node.op, Dot) or g.ndim != 2:
+        return None
+    at, b = node.inputs
+    ds = at.owner
+    if ds is None or not isinstance(ds.op, DimShuffle) or ds.op.new_order != (1, 0):
+        return None
+    a = ds.inputs[0]
+    if a.ndim != 2 or b.ndim != 2 or not a.type.dtype == b.type.dtype == g.type.dtype:
+        return None
+    return a, b
+
+
 class ScanGrad(_LoopOp):
     """Back-propagation through the loop of a :class:`Scan` op.
 
@@ -90,20 +111,52 @@ class ScanGrad(_LoopOp):
     initial states and non-sequences, in that order.
     """
 
-    def __init__(self, fwd):
+    # Every output of the step is added into an accumulator or copied into a buffer of
+    # its own right away (_c_loop, _python_loop): aliases of the step's inputs are safe.
+    _borrow_inner = True
+
+    def __init__(self, fwd, skip=()):
+        """``skip``: outer positions of sequences and non-sequences whose gradient is not
+        wanted (the rewrite ``scan_grad_prune`` sets it from the unused outputs); the
+        loop then neither computes nor accumulates it."""
         self.fwd = fwd
         self.out_pos, self.g_phs, self.wrt_pos, self.vjp_outs = _vjp_graph(fwd)
         info = fwd.info
         # Which outer inputs get a gradient (1-based outer position of the forward node).
         ns, nst = fwd.n_seqs, fwd.n_states
         in_seqs, in_states, in_nonseq = fwd.inner_slices()
+        self.skip = frozenset(skip)
         self.diff_outer = ([1 + i for i, phs in enumerate(in_seqs)
-                            if _differentiable(phs[0].type)]
+                            if _differentiable(phs[0].type) and 1 + i not in self.skip]
                            + [1 + ns + j for j in range(nst)
                               if _differentiable(fwd.state_types[j])]
                            + [1 + ns + nst + k for k, ph in enumerate(in_nonseq)
-                              if _differentiable(ph.type)])
+                              if _differentiable(ph.type) and 1 + ns + nst + k not in self.skip])
         self.truncate = info.truncate_gradient
+        # Gradients of weight matrices of the form dot(a.T, b) per step are not summed
+        # step by step: the loop keeps a and b of every step, and one product of the
+        # stacked rows gives the sum after the loop (a large product instead of many
+        # small ones plus an addition of the whole matrix per step).
+        nonseq = set(in_nonseq)
+        wanted = set(self.diff_outer)
+        self.pushed = []        # (index in vjp_outs, index of a's output in loop_outs)
+        keep = []
+        for q, (p, g) in enumerate(zip(self.wrt_pos, self.vjp_outs)):
+            outer = self._outer_position(p)
+            if outer not in wanted and not 1 + ns <= outer < 1 + ns + nst:
+                continue        # a state's gradient always flows back through the loop
+            ab = _transposed_product(g) if fwd.inner_inputs[p] in nonseq else None
+            if ab is None:
+                keep.append(q)
+            else:
+                self.pushed.append((q, ab))
+        self.loop_wrt_pos = [self.wrt_pos[q] for q in keep]
+        self.loop_outs = [self.vjp_outs[q] for q in keep]
+        pushed = []
+        for q, (a, b) in self.pushed:
+            pushed.append((q, len(self.loop_outs)))
+            self.loop_outs += [a, b]
+        self.pushed = pushed
         self._fn = None
         self._frames = []
 
@@ -124,7 +177,7 @@ class ScanGrad(_LoopOp):
 
     def _inner_graph(self):
         fwd = self.fwd
-        return (list(fwd.inner_inputs) + list(self.g_phs), self.vjp_outs, fwd.info.mode,
+        return (list(fwd.inner_inputs) + list(self.g_phs), self.loop_outs, fwd.info.mode,
                 "grad_of_scan_fn:%s" % (fwd.info.name or "scan_fn"))
 
     def _loop(self, node, inputs, output_storage, fn, frame):
@@ -173,7 +226,13 @@ class ScanGrad(_LoopOp):
         feed = []
         acc_plan = []  # (output cell, target, base, sign); sign 0: the whole target
         out_cells = [cells[i] for i in fn.maker.program.output_idx]
-        wrt_cell = dict(zip(self.wrt_pos, out_cells))
+        wrt_cell = dict(zip(self.loop_wrt_pos, out_cells))
+        # pushed-out products: (a's cell, b's cell, accumulator)
+        products = []
+        for q, j in self.pushed:
+            outer = self._outer_position(self.wrt_pos[q])
+            if outer in acc:
+                products.append((out_cells[j], out_cells[j + 1], acc[outer]))
         pos = 0
         for i, (seq, taps) in enumerate(zip(seqs, info.seq_taps)):
             lo, hi = seq_span(taps)
@@ -220,12 +279,28 @@ class ScanGrad(_LoopOp):
         cframe = getattr(frame, "_frame", None)
         if cframe is not None and all(isinstance(a, np.ndarray) for _, a, _, _ in feed) and all(
                 isinstance(tg, np.ndarray) for _, tg, _, _ in acc_plan):
-            self._c_loop(fn, frame, cframe, feed, g_feed, g_last, acc_plan, n_done, t_stop)
+            self._c_loop(fn, frame, cframe, feed, g_feed, g_last, acc_plan, products, n_done,
+                         t_stop)
         else:
-            self._python_loop(frame, feed, g_feed, g_last, acc_plan, n_done, t_stop)
+            self._python_loop(frame, feed, g_feed, g_last, acc_plan, products, n_done, t_stop)
         self._finish_grads(node, inputs, output_storage, acc, pend, Ls)
 
-    def _c_loop(self, fn, frame, cframe, feed, g_feed, g_last, acc_plan, n_done, t_stop):
+    def _outer_position(self, p):
+        """The outer input position (1-based) of the forward's inner input ``p``."""
+        fwd = self.fwd
+        pos = p
+        for i, taps in enumerate(fwd.info.seq_taps):
+            if pos < len(taps):
+                return 1 + i
+            pos -= len(taps)
+        for j, taps in enumerate(fwd.info.state_taps):
+            if pos < len(taps):
+                return 1 + fwd.n_seqs + j
+            pos -= len(taps)
+        return 1 + fwd.n_seqs + fwd.n_states + pos
+
+    def _c_loop(self, fn, frame, cframe, feed, g_feed, g_last, acc_plan, products, n_done,
+                t_stop):
         """The backward loop in C (every buffer is an array)."""
         prog = fn.maker.program
         index = {id(c): k for k, c in enumerate(frame.cells)}
@@ -237,15 +312,24 @@ class ScanGrad(_LoopOp):
             feeds.append((index[id(c)], pair, 2 - n_done, 1, -1))
         stores = [(index[id(c)], tg, base, sign, 0, 1 if sign else 2)
                   for c, tg, base, sign in acc_plan]
+        # the rows of each pushed-out product's factors, kept as per-step outputs
+        nits = []
+        for ca, cb, target in products:
+            num = target.dtype.num
+            nits += [(index[id(ca)], 1, num), (index[id(cb)], 1, num)]
         try:
-            prog.runtime.scan_loop(cframe, n_done - 1, n_done - t_stop, -1, feeds, stores, [],
-                                   -1)
+            _, rows = prog.runtime.scan_loop(cframe, n_done - 1, n_done - t_stop, -1, feeds,
+                                             stores, nits, -1)
         except Exception as exc:
             t = getattr(exc, "__theano_scan_step__", -1)
             raise c_loop_error(exc, cframe, prog, "This error happened in the gradient of "
                                "scan%s, at step %d." % (self.fwd._label(), t))
+        for k, (_, _, target) in enumerate(products):
+            a, b = rows[2 * k], rows[2 * k + 1]
+            if a is not None and a.shape[0]:
+                target += np.dot(a.reshape(-1, a.shape[-1]).T, b.reshape(-1, b.shape[-1]))
 
-    def _python_loop(self, frame, feed, g_feed, g_last, acc_plan, n_done, t_stop):
+    def _python_loop(self, frame, feed, g_feed, g_last, acc_plan, products, n_done, t_stop):
         run = frame.run
         t = n_done
         try:
@@ -262,6 +346,8 @@ class ScanGrad(_LoopOp):
                         target[base + sign * t] += cell[0]
                     else:
                         target += cell[0]
+                for ca, cb, target in products:
+                    target += np.dot(ca[0].T, cb[0])
         except Exception as exc:
             if not getattr(exc, "_scan_context", False):
                 _add_context(exc, "This error happened in the gradient of scan%s, at step %d."

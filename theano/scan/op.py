@@ -22,6 +22,7 @@ from collections import namedtuple
 import numpy as np
 
 from theano.compile.function import function
+from theano.compile.io import In, Out
 from theano.graph.basic import Apply, Constant, ancestors
 from theano.graph.fg import FunctionGraph
 from theano.graph.op import Op
@@ -107,6 +108,7 @@ class _LoopOp(Op):
     """
 
     _rebuilt_on_demand = ()  # further cached attributes left out of pickles
+    _borrow_inner = False    # inner outputs may alias inner inputs (see _inner_function)
 
     def __eq__(self, other):
         return self is other
@@ -126,6 +128,11 @@ class _LoopOp(Op):
         if self._fn is None:
 
             inputs, outputs, mode, name = self._inner_graph()
+            if self._borrow_inner:
+                # The loop copies or adds every output into its buffers at once: an
+                # output may alias an input (no DeepCopyOp per step).
+                inputs = [In(v, borrow=True) for v in inputs]
+                outputs = [Out(v, borrow=True) for v in outputs]
             self._fn = function(inputs, outputs, mode=mode, on_unused_input="ignore", name=name)
             self._fn.trust_input = True
         return self._fn

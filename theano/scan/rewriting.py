@@ -3,13 +3,18 @@
 ``scan_save_mem``: an output of which only the last step is used (``out[-1]``,
 as in ``reduce`` or the power example ``outputs[-1]``) is stored for the last
 step only, instead of all ``n_steps`` of them.
+
+``scan_grad_prune``: the backward loop of a scan (``ScanGrad``) computes the gradients of
+the sequences and non-sequences whose gradient is used, not all of them (``T.grad(cost,
+params)`` uses the weights' gradients, not the input sequence's).
 """
 from theano.rewriting.basic import graph_rewriter
 from theano.rewriting.db import optdb
+from theano.scan.grad import ScanGrad
 from theano.scan.op import Scan
 from theano.tensor.subtensor import Subtensor
 
-__all__ = ["scan_save_mem"]
+__all__ = ["scan_save_mem", "scan_grad_prune"]
 
 
 def _last_step_clients(fgraph, var):
@@ -66,11 +71,33 @@ def scan_save_mem(fgraph):
                 fgraph.replace(old, new, reason="scan_save_mem")
 
 
+@graph_rewriter
+def scan_grad_prune(fgraph):
+    """Drop the unused gradients of sequences and non-sequences from backward loops."""
+    for node in list(fgraph.toposort()):
+        if not isinstance(node.op, ScanGrad) or node not in fgraph.apply_nodes:
+            continue
+        op = node.op
+        ns, nst = op.fwd.n_seqs, op.fwd.n_states
+        unused = {p for p, out in zip(op.diff_outer, node.outputs)
+                  if not fgraph.clients.get(out) and not 1 + ns <= p < 1 + ns + nst}
+        if not unused:
+            continue
+        new_op = ScanGrad(op.fwd, skip=op.skip | unused)
+        new_outs = dict(zip(new_op.diff_outer, new_op(*node.inputs, return_list=True)))
+        for p, old in zip(op.diff_outer, node.outputs):
+            if p in new_outs:
+                fgraph.replace(old, new_outs[p], reason="scan_grad_prune")
+
+
 def _register():
 
     if "scan_save_mem" not in optdb:
         optdb.register("scan_save_mem", scan_save_mem, "fast_run", "scan", "scan_save_mem",
                        position=2.5)
+    if "scan_grad_prune" not in optdb:
+        optdb.register("scan_grad_prune", scan_grad_prune, "fast_run", "scan",
+                       "scan_grad_prune", position=2.51)
 
 
 _register()

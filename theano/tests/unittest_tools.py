@@ -6,6 +6,9 @@ it holds the checks most op tests run on every graph: :func:`check` (values,
 dtypes, inferred and compiled shapes, inputs left alone) and
 :func:`inferred_shapes`.
 """
+import unittest
+import warnings
+
 import numpy as np
 
 import theano
@@ -15,7 +18,7 @@ from theano.configparser import config
 from theano.tensor.shape import shape_i
 
 __all__ = ["fetch_seed", "seed_rng", "verify_grad", "assert_allclose", "inferred_shapes",
-           "inferred_shape", "check"]
+           "inferred_shape", "check", "InferShapeTester"]
 
 # Default tolerances of ``assert_allclose`` by the narrowest dtype compared
 # (Theano 1.0's ``tensor.basic._allclose``): (atol, rtol).
@@ -161,3 +164,52 @@ def check(outs, inputs, values, expected):
             assert predicted == g.shape, (
                 "output %d: infer_shape predicts %s, the value has %s" % (k, predicted, g.shape))
     return got[0] if single else got
+
+
+class InferShapeTester(unittest.TestCase):
+    """Base class of op tests that check ``infer_shape`` (Theano 1.0's).
+
+    ``setUp`` seeds NumPy (:func:`seed_rng`) and sets ``self.mode``: the class's ``mode``
+    attribute, or the default mode, including the canonicalize rewrites that replace a
+    shape by its inferred value.
+    """
+
+    mode = None
+
+    def setUp(self):
+        seed_rng()
+        mode = self.mode if self.mode is not None else theano.compile.get_default_mode()
+        self.mode = theano.compile.get_mode(mode).including("canonicalize")
+
+    def _compile_and_check(self, inputs, outputs, numeric_inputs, cls, excluding=None,
+                           warn=True, check_topo=True):
+        """Check that the shapes of ``outputs`` are computed without running ``cls``.
+
+        Compiles ``[o.shape for o in outputs]`` and fails if a node of op class ``cls``
+        remains in it (unless ``check_topo=False``), then compares those shapes, on
+        ``numeric_inputs``, with the shapes of the outputs really computed.  Warns when
+        two dimensions of the inputs are equal (``warn=False`` silences it): a mix-up of
+        those dimensions would go unnoticed.
+        """
+        mode = self.mode.excluding(*excluding) if excluding else self.mode
+        if warn:
+            for value in numeric_inputs:
+                dims = [d for d in np.shape(value) if d != 1]
+                if len(set(dims)) != len(dims):
+                    warnings.warn("an input of _compile_and_check has shape %s: equal "
+                                  "dimensions can hide an infer_shape that mixes them up; "
+                                  "use distinct ones, or warn=False"
+                                  % (np.shape(value),), stacklevel=2)
+                    break
+        values = theano.function(inputs, outputs, mode=mode)(*numeric_inputs)
+        shapes_fn = theano.function(inputs, [o.shape for o in outputs], mode=mode,
+                                    on_unused_input="ignore")
+        if check_topo:
+            left = [node for node in shapes_fn.maker.fgraph.toposort()
+                    if isinstance(node.op, cls)]
+            assert not left, ("the shape graph still computes %s: its infer_shape did not "
+                              "replace it" % ", ".join(str(n) for n in left))
+        for k, (value, shape) in enumerate(zip(values, shapes_fn(*numeric_inputs))):
+            assert tuple(int(d) for d in shape) == np.shape(value), (
+                "output %d: infer_shape gives %s, the computed value has shape %s"
+                % (k, tuple(int(d) for d in shape), np.shape(value)))
