@@ -276,7 +276,6 @@ def _scan_grad_jax(op, node):
     info = fwd.info
     ns, nst = fwd.n_seqs, fwd.n_states
     n_fwd_in = 1 + ns + nst + info.n_nonseq
-    n_inner = len(fwd.inner_inputs)
     vjp_fn = graph_function(list(fwd.inner_inputs) + list(op.g_phs), op.vjp_outs)
     Ls = [-min(t) for t in info.state_taps]
     wrt_index = {p: q for q, p in enumerate(op.wrt_pos)}
