@@ -92,7 +92,8 @@ def load_jax(cache_dir=None):
     import jax.numpy as jnp
     jax.config.update("jax_enable_x64", True)
     if cache_dir:
-        jax.config.update("jax_compilation_cache_dir", cache_dir)
+        # In a folder of its own, which "cold" runs start without (_keep_runtime_only).
+        jax.config.update("jax_compilation_cache_dir", os.path.join(cache_dir, "jax_cache"))
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
     return types.SimpleNamespace(jax=jax, jnp=jnp)
@@ -312,7 +313,9 @@ def spawn_compile(impl, cache):
 
 def _keep_runtime_only(cache):
     """Empty theano's compile cache ``cache`` except the C runtime module (built once per
-    machine, like a library's binary; the function's own modules are what "cold" measures)."""
+    machine, like a library's binary; the function's own modules are what "cold" measures),
+    and JAX's persistent cache."""
+    shutil.rmtree(os.path.join(cache, "jax_cache"), ignore_errors=True)
     mods = os.path.join(cache, "cmodules")
     for name in os.listdir(mods) if os.path.isdir(mods) else ():
         if not name.startswith("theano_c_rt_"):
