@@ -132,7 +132,10 @@ def test_until_is_a_while_loop_cut_to_the_steps_done():
     assert "test_scan.py" in str(info.value)
 
 
-def test_run_time_n_steps():
+def test_run_time_n_steps(monkeypatch):
+    from theano.link.jax.linker import JaxProgram
+
+    monkeypatch.setattr(JaxProgram, "MANY_COMPILES", 2)
     a, k, v = T.dscalar("a"), T.lscalar("k"), T.dvector("v")
     powers, _ = theano.scan(lambda p: p * a, outputs_info=T.ones_like(a), n_steps=k)
     # Only the last value is used: a lax.while_loop bounded by the traced value of k.
@@ -142,6 +145,8 @@ def test_run_time_n_steps():
     f = theano.function([a, k], powers, mode="JAX")
     assert f(1.5, 4).shape == (4,) and f(1.5, 2).shape == (2,) and f(2.0, 4)[-1] == 16
     assert f.maker.program.static_inputs == (1,)
+    with pytest.warns(UserWarning, match="input.*k set a size.*compiles the function again"):
+        assert f(1.5, 3).shape == (3,)  # a third value (MANY_COMPILES = 2 here)
     # A number of steps computed from float values cannot be a constant.
     n = T.cast(v.sum(), "int64")
     sums, _ = theano.scan(lambda p: p * a, outputs_info=T.ones_like(a), n_steps=n)

@@ -338,10 +338,16 @@ class JaxProgram:
         self.jitted = self._jit()
         return True
 
+    # Distinct values of the constant inputs after which a warning says compiling again
+    # for each one may cost more than it saves.
+    MANY_COMPILES = 8
+
     def call(self, values):
         """One call of the jitted function (values already on the devices)."""
-        for k in self.static_inputs:
-            values[k] = int(values[k])
+        if self.static_inputs:
+            for k in self.static_inputs:
+                values[k] = int(values[k])
+            self._count_static_values(values)
         while True:
             try:
                 return self.jitted(*values)
@@ -350,6 +356,23 @@ class JaxProgram:
                     raise
                 for k in self.static_inputs:
                     values[k] = int(values[k])
+                self._count_static_values(values)
+
+    def _count_static_values(self, values):
+        seen = self.__dict__.setdefault("_static_seen", set())
+        if len(seen) > self.MANY_COMPILES:
+            return
+        seen.add(tuple(values[k] for k in self.static_inputs))
+        if len(seen) > self.MANY_COMPILES:
+            import warnings
+
+            names = [str(self.fgraph.inputs[k]) for k in self.static_inputs]
+            warnings.warn(
+                "JAX mode: the input(s) %s set a size in this function (scan's n_steps, a "
+                "shape, a slice bound), so each new value compiles the function again: %d "
+                "values so far. If they keep changing (a minibatch index), give the graph "
+                "sizes that do not depend on them (pass the minibatch itself as an input), "
+                "or use another mode." % (", ".join(names), len(seen)), stacklevel=4)
 
     def _shardings(self, devices, batch_axis, shared_sharding):
         from jax.sharding import Mesh, NamedSharding, PartitionSpec
