@@ -9,7 +9,9 @@ hand (also the reference), PyTensor's C path (``Mode(linker="cvm", optimizer="fa
 and its default mode, JAX on CPU (``jax.jit``, float64 enabled), this project's theano
 (FAST_RUN, default flags), and two floors: a memory copy of the bytes the workload must
 move, and (training steps) the step's matrix products alone in NumPy.  Each result is first
-checked against the NumPy reference, then timed (min and median over repeats).  The compile
+checked against the NumPy reference, then timed (min and median over repeats).  The
+"theano JAX" column is this project's ``mode='JAX'`` on the same symbolic builders as
+theano, next to hand-written ``jax.jit`` (its overhead is the "theano JAX / JAX" column).  The compile
 time of the MLP training function is measured in fresh subprocesses, cold (empty compile
 cache) and warm (cache filled).  Prints a Markdown table; a full run also writes
 ``bench/results.json`` and ``bench/RESULTS.md``.  PyTensor and JAX are optional.
@@ -39,11 +41,12 @@ sys.path.insert(0, HERE)
 import workloads as W  # noqa: E402  (bench/ is not a package)
 
 PEERS = ["numpy", "pytensor_c", "pytensor_default", "jax"]
-IMPLS = PEERS + ["theano"]
+IMPLS = PEERS + ["theano", "theano_jax"]
 FLOORS = ["copy", "dots"]
 LABELS = {"numpy": "NumPy", "pytensor_c": "PyTensor C", "pytensor_default": "PyTensor default",
-          "jax": "JAX", "theano": "theano", "copy": "copy floor", "dots": "dots floor"}
-COMPILE_IMPLS = ["pytensor_c", "pytensor_default", "jax", "theano"]
+          "jax": "JAX", "theano": "theano", "theano_jax": "theano JAX", "copy": "copy floor",
+          "dots": "dots floor"}
+COMPILE_IMPLS = ["pytensor_c", "pytensor_default", "jax", "theano", "theano_jax"]
 
 
 # --------------------------------------------------------------------------- implementations
@@ -79,6 +82,8 @@ def load_impls(no_peers, notes):
         notes.append("JAX not installed (%s): its column is empty." % exc)
     else:
         impls["jax"] = lambda wl, d: wl.jax(jx, d)
+        theano_jax_lib = W.theano_lib("JAX")
+        impls["theano_jax"] = lambda wl, d: wl.symbolic(theano_jax_lib, d)
     return impls
 
 
@@ -87,7 +92,8 @@ def load_jax(cache_dir=None):
     import jax.numpy as jnp
     jax.config.update("jax_enable_x64", True)
     if cache_dir:
-        jax.config.update("jax_compilation_cache_dir", cache_dir)
+        # In a folder of its own, which "cold" runs start without (_keep_runtime_only).
+        jax.config.update("jax_compilation_cache_dir", os.path.join(cache_dir, "jax_cache"))
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
     return types.SimpleNamespace(jax=jax, jnp=jnp)
@@ -260,8 +266,10 @@ def wait_quiet(max_wait, window=3.0, threshold=0.25):
 def compile_child(impl, cache):
     """In a fresh process: build + compile + first call of the MLP training step; print JSON."""
     t0 = time.perf_counter()
-    if impl == "theano":
-        lib = W.theano_lib()
+    if impl.startswith("theano"):
+        if impl == "theano_jax":
+            load_jax(cache)  # JAX's persistent compile cache in ``cache`` too
+        lib = W.theano_lib("JAX" if impl == "theano_jax" else None)
         make = lambda wl, d: wl.symbolic(lib, d)  # noqa: E731
     elif impl.startswith("pytensor"):
         lib = W.pytensor_lib(pytensor_c_mode() if impl == "pytensor_c" else None)
@@ -284,7 +292,7 @@ def compile_child(impl, cache):
 
 def child_env(impl, cache):
     env = dict(os.environ)
-    if impl == "theano":
+    if impl.startswith("theano"):
         env["THEANO_FLAGS"] = ",".join(filter(None, [env.get("THEANO_FLAGS"),
                                                      "compiledir=" + cache]))
     elif impl.startswith("pytensor"):
@@ -305,7 +313,9 @@ def spawn_compile(impl, cache):
 
 def _keep_runtime_only(cache):
     """Empty theano's compile cache ``cache`` except the C runtime module (built once per
-    machine, like a library's binary; the function's own modules are what "cold" measures)."""
+    machine, like a library's binary; the function's own modules are what "cold" measures),
+    and JAX's persistent cache."""
+    shutil.rmtree(os.path.join(cache, "jax_cache"), ignore_errors=True)
     mods = os.path.join(cache, "cmodules")
     for name in os.listdir(mods) if os.path.isdir(mods) else ():
         if not name.startswith("theano_c_rt_"):
@@ -375,7 +385,15 @@ def fmt_time(cell):
 
 
 def _num(v):
-    return "%.3g" % v if v < 1000 else "%.0f" % v
+    return "%.3g" % v if v < 999.5 else "%.0f" % v
+
+
+def jax_overhead(cells):
+    """theano's JAX mode over hand-written jax.jit (the cost of going through the graph)."""
+    tj, jx = cells.get("theano_jax"), cells.get("jax")
+    if not tj or not jx or tj["status"] != "ok" or jx["status"] != "ok":
+        return ""
+    return "%.2fx" % (tj["min"] / jx["min"])
 
 
 def ratios(cells):
@@ -391,13 +409,14 @@ def ratios(cells):
 
 def table(rows):
     head = (["workload"] + [LABELS[i] for i in IMPLS] + [LABELS[f] for f in FLOORS]
-            + ["theano / best peer", "theano / floor", "others' cores"])
+            + ["theano / best peer", "theano / floor", "theano JAX / JAX", "others' cores"])
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         cells = row["cells"]
         label = row["title"] + (" (per %s)" % row["per"] if row["per"] != "call" else "")
         vals = [label] + [fmt_time(cells.get(i)) for i in IMPLS + FLOORS]
-        vals += list(ratios(cells)) + ["%.2f" % row["cpu"]["others_cores"]]
+        vals += list(ratios(cells)) + [jax_overhead(cells),
+                                       "%.2f" % row["cpu"]["others_cores"]]
         out.append("| " + " | ".join(vals) + " |")
     return "\n".join(out)
 
@@ -492,6 +511,10 @@ call) go round-robin over the columns of a row, so load from other processes hit
   default mode.  Same graph code as theano (one builder per workload).
 - **JAX**: `jax.jit` on CPU with float64 enabled, results `block_until_ready`.
 - **theano**: this project, FAST_RUN with default flags, public Theano 1.0 API only.
+- **theano JAX**: this project's `mode='JAX'` (the same builders as theano: the rewritten
+  graph as one `jax.jit` function, shared state kept on the device, outputs returned as
+  NumPy arrays); **theano JAX / JAX** is its min over hand-written JAX's min: the overhead
+  of going through Theano's graph and `theano.function`'s call.
 - **copy floor**: `np.copyto` of (bytes read + bytes written) / 2 (a copy reads and writes
   its size), where the bytes are the inputs, parameters and outputs the workload must touch
   once.  **dots floor** (training steps): the step's matrix products alone, in NumPy.

@@ -34,11 +34,16 @@ class SymLib:
         self.T, self.softmax, self.sigmoid = T, softmax, sigmoid
 
 
-def theano_lib():
-    """The theano library with its default mode (FAST_RUN, default flags): public 1.0 API only."""
+def theano_lib(mode=None):
+    """The theano library with its default mode (FAST_RUN, default flags), or with ``mode``
+    (``'JAX'``: this project's JAX mode): public 1.0 API only."""
+    import functools
+
     import theano
     import theano.tensor as T
-    return SymLib("theano", theano.function, theano.shared, theano.scan, T,
+    function = theano.function if mode is None else functools.partial(theano.function,
+                                                                         mode=mode)
+    return SymLib("theano", function, theano.shared, theano.scan, T,
                   T.nnet.softmax, T.nnet.sigmoid)
 
 

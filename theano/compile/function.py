@@ -16,7 +16,7 @@ from theano.configparser import config
 from theano.graph.basic import Constant, Variable, ancestors, format_source_line, user_source_line
 from theano.graph.fg import FunctionGraph, MissingInputError
 from theano.graph.replace import clone_replace
-from theano.graph.sharedvalue import Container, SharedVariable
+from theano.graph.sharedvalue import ON_DEVICE, Container, SharedVariable, bring_to_host
 from theano.rewriting.destroyhandler import add_destroy_handler, view_root
 from theano.tensor.basic import as_tensor_variable
 
@@ -447,6 +447,12 @@ class Function:
         self.profile = maker.profile
         self.trust_input = False
         self._fast = self._fast_caller()
+        # Shared values a device backend (JAX) left on its device are brought back to the
+        # host before this function reads them, unless it runs on that device itself.
+        self._host_containers = (
+            [v.container for v in self.shared_vars]
+            + [self.input_containers[k] for k in self._stateful]
+            if not getattr(maker.program, "keeps_device_values", False) else [])
 
     # -- helpers --------------------------------------------------------------
     def _downcast(self, spec):
@@ -510,6 +516,8 @@ class Function:
 
     # -- calling ------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        if self._host_containers and ON_DEVICE:
+            bring_to_host(self._host_containers)
         fast = self._fast
         if fast is not None and not kwargs:
             # The common case in one C call (see _fast_caller); NotImplemented when an

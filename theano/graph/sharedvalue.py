@@ -5,6 +5,7 @@ They belong to the graph layer: types register constructors for :func:`shared`
 the same :class:`Container`.
 """
 import copy
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -13,7 +14,7 @@ from theano.graph.basic import Variable
 from theano.graph.type import generic
 
 __all__ = ["Container", "SharedVariable", "shared", "shared_constructor", "OrderedUpdates",
-           "register_device_value"]
+           "register_device_value", "register_host_rule", "mark_on_device", "bring_to_host"]
 
 # Backends that keep values on a device (theano.link.jax) register the class of
 # their arrays here with a function making a host (NumPy) value of one, so that
@@ -21,9 +22,48 @@ __all__ = ["Container", "SharedVariable", "shared", "shared_constructor", "Order
 _DEVICE_VALUES = {}
 
 
+# Per Type class: ``rule(type, device_value) -> host value`` when the host value is not an
+# array (a random generator state kept on the device as a key).
+_HOST_RULES = {}
+
+# Containers a device backend has put a device value in; functions of other backends bring
+# those values back to the host before they run (``bring_to_host``).
+ON_DEVICE = weakref.WeakSet()
+
+
 def register_device_value(cls, to_host):
     """Values of class ``cls`` in a container are converted by ``to_host`` when read."""
     _DEVICE_VALUES[cls] = to_host
+
+
+def register_host_rule(type_cls, rule):
+    """A container of Type ``type_cls`` gets ``rule(type, device_value)`` as host value."""
+    _HOST_RULES[type_cls] = rule
+
+
+def host_value(t, v):
+    """``v`` (a value of Type ``t``) as a host value: itself unless it is a device value."""
+    to_host = _DEVICE_VALUES.get(type(v))
+    if to_host is None:
+        return v
+    for klass in type(t).__mro__:
+        rule = _HOST_RULES.get(klass)
+        if rule is not None:
+            return rule(t, v)
+    return np.array(to_host(v))
+
+
+def mark_on_device(container):
+    ON_DEVICE.add(container)
+
+
+def bring_to_host(containers):
+    """Replace device values in ``containers`` by host values (before another backend's
+    function reads them directly)."""
+    for c in containers:
+        if c in ON_DEVICE:
+            c.storage[0] = host_value(c.type, c.storage[0])
+            ON_DEVICE.discard(c)
 
 
 class Container:
@@ -33,7 +73,8 @@ class Container:
     seen by all of them without any copy.
     """
 
-    __slots__ = ("type", "storage", "name", "strict", "allow_downcast", "readonly")
+    __slots__ = ("type", "storage", "name", "strict", "allow_downcast", "readonly",
+                 "__weakref__")
 
     def __init__(self, type, storage, name=None, strict=False, allow_downcast=None,
                  readonly=False):
@@ -56,7 +97,12 @@ class Container:
                                            allow_downcast=self.allow_downcast)
 
     def __getstate__(self):
-        return {k: getattr(self, k) for k in self.__slots__}
+        # A value on a device is pickled as its host value: brought back in place (the
+        # storage list stays the one the functions share; a device function uploads it again).
+        if type(self.storage[0]) in _DEVICE_VALUES:
+            self.storage[0] = host_value(self.type, self.storage[0])
+            ON_DEVICE.discard(self)
+        return {k: getattr(self, k) for k in self.__slots__ if k != "__weakref__"}
 
     def __setstate__(self, state):
         for k, v in state.items():
@@ -84,9 +130,8 @@ class SharedVariable(Variable):
     def get_value(self, borrow=False, return_internal_type=False):
         """The current value (a copy unless ``borrow=True``)."""
         v = self.container.storage[0]
-        to_host = _DEVICE_VALUES.get(type(v))
-        if to_host is not None:
-            return np.array(to_host(v)) if not borrow else to_host(v)
+        if type(v) in _DEVICE_VALUES:
+            return host_value(self.type, v)  # a new host value, the device one is kept
         return v if borrow else copy.deepcopy(v)
 
     def set_value(self, new_value, borrow=False):

@@ -8,6 +8,7 @@ import sys
 import types
 
 from theano.scan import grad as _grad  # noqa: F401  (registers the gradient rules of Scan)
+from theano.scan import jax_rules as _jax_rules  # noqa: F401  (JAX rules; JAX loaded on use)
 from theano.scan import rewriting as _rewriting  # noqa: F401  (registers the scan rewrites)
 from theano.scan.basic import scan  # noqa: F401
 from theano.scan.op import Scan, ScanInfo  # noqa: F401

@@ -27,14 +27,14 @@ import jax.numpy as jnp
 import numpy as np
 
 from theano.graph.basic import Constant, format_source_line
-from theano.graph.sharedvalue import SharedVariable, register_device_value
+from theano.graph.sharedvalue import SharedVariable, mark_on_device, register_device_value
 from theano.link.jax.registry import jax_rule
 
 # Theano's float64/int64 types need JAX's 64-bit mode (off by default in JAX).
 jax.config.update("jax_enable_x64", True)
 
 __all__ = ["JaxProgram", "JaxCompileError", "graph_function", "node_function", "static",
-           "register_jax_value"]
+           "register_jax_value", "Truncated"]
 
 # A device array read through ``shared.get_value()`` comes back as NumPy.
 register_device_value(type(jnp.zeros(())), np.asarray)
@@ -84,11 +84,54 @@ def node_function(node):
 def static(value, what, node=None):
     """``value`` as a NumPy value known at trace time, or a clear error."""
     if isinstance(value, jax.core.Tracer):
-        raise JaxCompileError(
+        exc = JaxCompileError(
             "%s must be known when the function is compiled for JAX (XLA needs static "
             "shapes), but it depends on the values of the inputs%s"
             % (what, "" if node is None else " in the node %s.%s" % (node, _where(node))))
+        exc.static_node = node
+        raise exc
     return np.asarray(value)
+
+
+class Truncated:
+    """An output whose length is known only when the function runs (the steps done by a
+    scan with ``until``): a buffer of the largest size and the count of valid rows.
+
+    XLA needs static shapes, so such a value can only be an output of the whole
+    function, cut to ``count`` rows on the host; a node using it inside the graph is a
+    compile error.
+    """
+
+    __slots__ = ("buffer", "count", "node", "k")
+
+    def __init__(self, buffer, count, node, k):
+        self.buffer, self.count, self.node, self.k = buffer, count, node, k
+
+
+def _truncated_row(node, args):
+    """``out[i]`` (a constant integer, e.g. -1) of a Truncated value: one dynamic row."""
+    from jax import lax
+
+    from theano.tensor.subtensor import Subtensor
+
+    a = args[0] if args else None
+    if not (isinstance(a, Truncated) and type(node.op) is Subtensor
+            and len(node.op.idx_list) == 1 and isinstance(node.op.idx_list[0], int)):
+        return None
+    i = node.op.idx_list[0]
+    row = a.count + i if i < 0 else jnp.minimum(i, a.count - 1)
+    return lax.dynamic_index_in_dim(a.buffer, row, keepdims=False)
+
+
+def _refuse_truncated(node, args):
+    for a in args:
+        if isinstance(a, Truncated):
+            raise JaxCompileError(
+                "Output %d of %s (a loop with `until`) has a length known only when the "
+                "function runs, and XLA needs static shapes: in JAX mode it can be an output "
+                "of the function, or be used as its last value (out[-1]), but the node %s "
+                "uses it.%s\nThe loop:%s"
+                % (a.k, a.node.op, node, _where(node), _where(a.node)))
 
 
 def _is_concrete(v):
@@ -159,6 +202,14 @@ def graph_function(inputs, outputs, nodes=None):
             env[s] = c
         for node, fn, ins, outs in plan:
             args = [env[i] for i in ins]
+            if getattr(fn, "jax_identity", False):
+                env[outs[0]] = args[0]
+                continue
+            row = _truncated_row(node, args)
+            if row is not None:
+                env[outs[0]] = row
+                continue
+            _refuse_truncated(node, args)
             try:
                 if all(_is_concrete(a) for a in args) and not _stateful(node):
                     res = _perform(node, args)
@@ -177,7 +228,9 @@ def graph_function(inputs, outputs, nodes=None):
                                 "JAX): %s\nInputs types: %s\nInputs shapes: %s%s"
                                 % (exc, node, [str(i.type) for i in node.inputs], shapes,
                                    _where(node))).with_traceback(exc.__traceback__) from None
-        return tuple(env[s] for s in out_slots)
+        # A Truncated output leaves the jitted function as (buffer, count).
+        return tuple((v.buffer, v.count) if isinstance(v, Truncated) else v
+                     for v in (env[s] for s in out_slots))
 
     return run
 
@@ -190,6 +243,10 @@ def _stateful(node):
 
 class JaxProgram:
     """A linked function for JAX: one jitted callable for the whole graph.
+
+    Shared values stay on the device (``keeps_device_values``): their containers are
+    marked, so that a function of another mode brings them back to the host first
+    (:func:`theano.graph.sharedvalue.bring_to_host`).
 
     Parameters
     ----------
@@ -204,6 +261,8 @@ class JaxProgram:
         the mesh axis ``'batch'`` instead of replicated.
     """
 
+    keeps_device_values = True
+
     def __init__(self, fgraph, devices=None, batch_axis=0, shared_sharding=None):
         self.fgraph = fgraph
         self.nodes = fgraph.toposort()
@@ -213,6 +272,7 @@ class JaxProgram:
         self.update_mapping = dict(fgraph.update_mapping or {})
         self.update_outputs = set(self.update_mapping)
         self.shared_inputs = [k for k, v in enumerate(inputs) if isinstance(v, SharedVariable)]
+        self.shared_containers = [inputs[k].container for k in self.shared_inputs]
         self.value_rules = [_value_rule(v.type) for v in inputs]
         donate = sorted(set(self.update_mapping.values()))
         self.mesh = None
@@ -227,9 +287,92 @@ class JaxProgram:
                 j = self.update_mapping.get(k)
                 out_sh.append(self.input_shardings[j] if j is not None else None)
             kwargs["out_shardings"] = tuple(out_sh)
-        self.jitted = jax.jit(self._fn, donate_argnums=tuple(donate), **kwargs)
         self.donated = donate
+        self.jit_options = kwargs
+        # Explicit integer scalars that set a size (scan's n_steps, an alloc shape...):
+        # compiled as constants, one compilation per value (found on the first trace).
+        self.static_inputs = ()
+        self.jitted = self._jit()
         self.lock = threading.Lock()
+
+    def _jit(self):
+        kwargs = dict(self.jit_options)
+        static = self.static_inputs
+        if static and "in_shardings" in kwargs:
+            kwargs["in_shardings"] = tuple(sh for k, sh in enumerate(kwargs["in_shardings"])
+                                           if k not in static)
+        if not static:
+            return jax.jit(self._fn, donate_argnums=tuple(self.donated), **kwargs)
+        dtypes = {k: self.fgraph.inputs[k].type.dtype for k in static}
+        fn = self._fn
+
+        def with_constants(*values):
+            values = list(values)
+            for k, d in dtypes.items():
+                values[k] = np.asarray(values[k], dtype=d)
+            return fn(*values)
+
+        return jax.jit(with_constants, donate_argnums=tuple(self.donated),
+                       static_argnums=tuple(static), **kwargs)
+
+    def make_static(self, exc):
+        """After a trace failed for want of a static value: compile the explicit integer
+        scalar inputs it depends on as constants.  False if there are none (new) to make."""
+        from theano.graph.basic import ancestors
+
+        node = getattr(exc, "static_node", None)
+        if node is None:
+            return False
+        index = {v: k for k, v in enumerate(self.fgraph.inputs)}
+        found = set()
+        for v in ancestors(list(node.inputs)):
+            k = index.get(v)
+            t = v.type
+            if (k is not None and not isinstance(v, SharedVariable)
+                    and getattr(t, "ndim", None) == 0
+                    and str(getattr(t, "dtype", "")).startswith(("int", "uint"))):
+                found.add(k)
+        if not found - set(self.static_inputs):
+            return False
+        self.static_inputs = tuple(sorted(found | set(self.static_inputs)))
+        self.jitted = self._jit()
+        return True
+
+    # Distinct values of the constant inputs after which a warning says compiling again
+    # for each one may cost more than it saves.
+    MANY_COMPILES = 8
+
+    def call(self, values):
+        """One call of the jitted function (values already on the devices)."""
+        if self.static_inputs:
+            for k in self.static_inputs:
+                values[k] = int(values[k])
+            self._count_static_values(values)
+        while True:
+            try:
+                return self.jitted(*values)
+            except JaxCompileError as exc:
+                if not self.make_static(exc):
+                    raise
+                for k in self.static_inputs:
+                    values[k] = int(values[k])
+                self._count_static_values(values)
+
+    def _count_static_values(self, values):
+        seen = self.__dict__.setdefault("_static_seen", set())
+        if len(seen) > self.MANY_COMPILES:
+            return
+        seen.add(tuple(values[k] for k in self.static_inputs))
+        if len(seen) > self.MANY_COMPILES:
+            import warnings
+
+            names = [str(self.fgraph.inputs[k]) for k in self.static_inputs]
+            warnings.warn(
+                "JAX mode: the input(s) %s set a size in this function (scan's n_steps, a "
+                "shape, a slice bound), so each new value compiles the function again: %d "
+                "values so far. If they keep changing (a minibatch index), give the graph "
+                "sizes that do not depend on them (pass the minibatch itself as an input), "
+                "or use another mode." % (", ".join(names), len(seen)), stacklevel=4)
 
     def _shardings(self, devices, batch_axis, shared_sharding):
         from jax.sharding import Mesh, NamedSharding, PartitionSpec
@@ -299,6 +442,8 @@ class JaxFrame:
                 v = jax.device_put(v, sh) if sh is not None else jnp.asarray(v)
                 values[k] = v
                 cells[k][0] = v
+        for c in prog.shared_containers:
+            mark_on_device(c)
         if prog.input_shardings is not None:
             values = prog.device_inputs(values)
         elif prog.donated:
@@ -310,7 +455,7 @@ class JaxFrame:
                     values[k] = jnp.array(values[k], copy=True)
                 seen.add(id(values[k]))
         try:
-            outs = prog.jitted(*values)
+            outs = prog.call(values)
         except Exception as exc:
             if isinstance(exc, JaxCompileError):
                 raise
@@ -318,7 +463,8 @@ class JaxFrame:
                             % (exc, prog.fgraph.outputs)).with_traceback(
                                 exc.__traceback__) from None
         upd = prog.update_outputs
-        self._outputs = [o if k in upd else _to_host(o) for k, o in enumerate(outs)]
+        self._outputs = [o if k in upd and not isinstance(o, tuple) else _to_host(o)
+                         for k, o in enumerate(outs)]
 
     def outputs(self):
         return self._outputs
@@ -328,6 +474,9 @@ class JaxFrame:
 
 
 def _to_host(value):
+    if isinstance(value, tuple):  # a Truncated output: (buffer, count)
+        buf, count = value
+        return np.array(buf[:int(count)])
     if isinstance(value, jax.Array):
         if jax.dtypes.issubdtype(value.dtype, jax.dtypes.prng_key):
             return value

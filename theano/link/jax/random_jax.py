@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from theano.graph.sharedvalue import register_host_rule
 from theano.link.jax.linker import register_jax_value, static
 from theano.link.jax.registry import register_jax
 from theano.tensor.random import basic as trb
@@ -32,7 +33,16 @@ def _key_of(t, value):
     return value
 
 
+def _state_of(t, key):
+    """A NumPy generator for a key read on the host (get_value, a FAST_RUN function, a
+    pickle): seeded from the key's bits, so the stream goes on in law, not in value."""
+    bits = np.asarray(jax.random.key_data(key) if jax.dtypes.issubdtype(
+        key.dtype, jax.dtypes.prng_key) else key).astype(np.uint32).ravel()
+    return np.random.RandomState(bits)
+
+
 register_jax_value(trb.RandomStateType, _key_of)
+register_host_rule(trb.RandomStateType, _state_of)
 
 
 def _shape(size, params, node):

@@ -30,7 +30,7 @@ from theano.graph.basic import Apply, Constant, Variable
 from theano.graph.null_type import disconnected_type
 from theano.graph.op import Op
 from theano.graph.rules import register_connection_pattern, register_grad, register_rop
-from theano.graph.sharedvalue import SharedVariable, shared_constructor
+from theano.graph.sharedvalue import SharedVariable, host_value, shared_constructor
 from theano.graph.type import Type
 from theano.scalar.basic import upcast
 from theano.tensor.basic import (
@@ -123,6 +123,9 @@ class RandomStateSharedVariable(SharedVariable):
 
     def get_value(self, borrow=False, return_internal_type=False):
         value = self.container.storage[0]
+        host = host_value(self.type, value)  # a generator kept on a device (JAX key)
+        if host is not value:
+            return host
         return value if borrow else _copy_rng(value)
 
     def set_value(self, new_value, borrow=False):
