@@ -193,13 +193,7 @@ static int th_k_adv_put(th_cell *const *in, th_cell *const *out, const void *dat
         else break;
     }
     if (off_d < 0 || d < nd) {
-        PyObject *ys = th_shape_tuple(y), *rs = th_int_tuple(dims, nd), *xs = th_shape_tuple(x);
-        if (ys && rs && xs)
-            PyErr_Format(PyExc_ValueError, "%s: cannot broadcast the value of shape %R to the "
-                         "indexed region of shape %R (x has shape %R)", name, ys, rs, xs);
-        Py_XDECREF(ys);
-        Py_XDECREF(rs);
-        Py_XDECREF(xs);
+        th_region_broadcast_error(name, y, th_int_tuple(dims, nd), x);
         goto done;
     }
     if (inplace) {

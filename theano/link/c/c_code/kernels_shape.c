@@ -756,13 +756,7 @@ static int th_k_inc_subtensor(th_cell *const *in, th_cell *const *out, const voi
     y = th_as_type(in[1], &ytmp, x->typenum);
     if (!y) goto done;
     if (!th_broadcast_strides(&region, y, ystr)) {
-        PyObject *ys = th_shape_tuple(y), *rs = th_shape_tuple(&region), *xs = th_shape_tuple(x);
-        if (ys && rs && xs)
-            PyErr_Format(PyExc_ValueError, "%s: cannot broadcast the value of shape %R to the "
-                         "indexed region of shape %R (x has shape %R)", name, ys, rs, xs);
-        Py_XDECREF(ys);
-        Py_XDECREF(rs);
-        Py_XDECREF(xs);
+        th_region_broadcast_error(name, y, th_shape_tuple(&region), x);
         goto done;
     }
     if (inplace) {

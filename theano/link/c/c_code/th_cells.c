@@ -217,6 +217,20 @@ static PyObject *th_shape_tuple(const th_cell *c)
     return t;
 }
 
+/* ValueError: `name` cannot broadcast the value `y` to the indexed region of shape `region`
+ * (a tuple, stolen; NULL after a failure) of `x`. */
+static void th_region_broadcast_error(const char *name, const th_cell *y, PyObject *region,
+                                      const th_cell *x)
+{
+    PyObject *ys = th_shape_tuple(y), *xs = th_shape_tuple(x);
+    if (ys && region && xs)
+        PyErr_Format(PyExc_ValueError, "%s: cannot broadcast the value of shape %R to the "
+                     "indexed region of shape %R (x has shape %R)", name, ys, region, xs);
+    Py_XDECREF(ys);
+    Py_XDECREF(region);
+    Py_XDECREF(xs);
+}
+
 /* `c` as an aligned array of type `typenum` whose strides are multiples of the item size:
  * the cell itself, or `tmp` holding a converted copy (then tmp must be cleared). */
 static const th_cell *th_as_type(const th_cell *c, th_cell *tmp, int typenum)
