@@ -175,15 +175,16 @@ PyMODINIT_FUNC PyInit_@MODULE_NAME@(void)
 # -- BLAS: NumPy's own library, else SciPy's ------------------------------------------------
 def _loaded_libraries():
     """Paths of the shared libraries loaded in this process (Linux), else NumPy's bundle."""
-    paths = []
+    paths = {}   # (a dict: ordered, and each of the map's many lines is looked up once)
     try:
         with open("/proc/self/maps") as f:
             for line in f:
                 parts = line.split()
-                if len(parts) >= 6 and ".so" in parts[-1] and parts[-1] not in paths:
-                    paths.append(parts[-1])
+                if len(parts) >= 6 and ".so" in parts[-1]:
+                    paths[parts[-1]] = None
     except OSError:
         pass
+    paths = list(paths)
     bundle = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
     paths += sorted(glob.glob(os.path.join(bundle, "*blas*")))
     return paths
