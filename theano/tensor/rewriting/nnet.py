@@ -9,13 +9,21 @@
   of any size), and its gradient
   ``softmax_grad(crossentropy_categorical_1hot_grad(g, sm, y), sm)`` ->
   ``crossentropy_softmax_1hot_with_bias_dx(g, sm, y)`` = ``g * (sm - onehot(y))``.
+* The Deep Learning Tutorials' negative log-likelihood, ``log(softmax(x + b))[arange(n),
+  y]`` with ``n`` the number of labels or rows, -> ``-crossentropy_softmax_argmax_1hot_with_bias(
+  x, b, y)[0]`` (Theano 1.0's ``local_advanced_indexing_crossentropy_onehot``; as there,
+  ``y`` must have one label per row), and a ``softmax_with_bias(x, b)`` elsewhere in the
+  graph (the gradient's) shares the fused op's softmax.
 """
 import theano.scalar.basic as ts
 from theano.rewriting.basic import node_rewriter
 from theano.rewriting.db import register_specialize, register_stabilize
 from theano.tensor import math as tm
-from theano.tensor.basic import ones_like
+from theano.tensor.advsubtensor import AdvancedSubtensor
+from theano.tensor.alloc import Alloc, ARange
+from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value, ones_like
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, Sum
+from theano.tensor.shape import Shape_i
 from theano.tensor.nnet import basic as nb
 from theano.tensor.rewriting.basic import fit_type, scalar_op_of
 from theano.tensor.rewriting.math import _num_denum, _product
@@ -198,3 +206,88 @@ def local_crossentropy_softmax_grad(fgraph, node):
 
 
 _register(local_crossentropy_softmax_grad)
+
+
+def _arange_rows(v):
+    """The variable whose first dimension ``v`` spans (``arange(0, u.shape[0], 1)``), or None."""
+    node = v.owner
+    if node is None or not isinstance(node.op, ARange) or v.type.ndim != 1:
+        return None
+    start, stop, step = node.inputs
+    try:
+        if get_scalar_constant_value(start) != 0 or get_scalar_constant_value(step) != 1:
+            return None
+    except NotScalarConstantError:
+        return None
+    sh = stop.owner
+    if sh is not None and isinstance(sh.op, Shape_i) and sh.op.i == 0:
+        return sh.inputs[0]
+    return None
+
+
+@node_rewriter([AdvancedSubtensor])
+def local_advanced_indexing_crossentropy_onehot(fgraph, node):
+    """``log_softmax(x + b)[arange(n), y]`` -> ``-crossentropy_softmax_argmax_1hot_with_bias(
+    x, b, y)[0]`` (one pass: softmax, the picked log-probabilities, no log of the matrix)."""
+    if len(node.inputs) != 3:
+        return False
+    ls, rows, y = node.inputs
+    if (ls.type.ndim != 2 or y.type.ndim != 1 or not y.type.dtype.startswith(("int", "uint"))
+            or ls.owner is None or not isinstance(ls.owner.op, nb.LogSoftmax)):
+        return False
+    (z,) = ls.owner.inputs
+    spanned = _arange_rows(rows)
+    if spanned is None:
+        return False
+    if spanned is not y and spanned is not z:
+        sf = getattr(fgraph, "shape_feature", None)
+        if sf is None or getattr(spanned.type, "ndim", 0) < 1 or not sf.same_shape(
+                spanned, z, dims=[0]):
+            return False
+    x, b = z, None
+    ins = _of(z, ts.Add)
+    if ins is not None:
+        for k, i in enumerate(ins):
+            bias = _row_bias(i)
+            rest = ins[:k] + ins[k + 1:]
+            if bias is not None and bias.type.dtype == z.type.dtype:
+                x, b = (rest[0] if len(rest) == 1 else tm.add(*rest)), bias
+                break
+    if b is None or x.type.ndim != 2 or x.type.dtype != z.type.dtype:
+        x, b = z, nb._zero_bias(z)
+    nll = nb.crossentropy_softmax_argmax_1hot_with_bias(x, b, y)[0]
+    return [fit_type(-nll, node.outputs[0])]
+
+
+_register(local_advanced_indexing_crossentropy_onehot)
+
+
+def _is_zero_bias(b):
+    node = b.owner
+    if node is None or not isinstance(node.op, Alloc):
+        return False
+    try:
+        return get_scalar_constant_value(node.inputs[0]) == 0
+    except NotScalarConstantError:
+        return False
+
+
+@node_rewriter([nb.SoftmaxWithBias, nb.Softmax])
+def local_softmax_from_crossentropy(fgraph, node):
+    """``softmax_with_bias(x, b)`` (or ``softmax(x)``) -> the softmax output of a fused
+    cross-entropy node of the same ``x`` and ``b`` (a zero bias) (computed once)."""
+    x = node.inputs[0]
+    if x.type.ndim != 2:
+        return False
+    for client, _ in fgraph.clients.get(x, ()):
+        if (client == "output" or not isinstance(client.op, nb.CrossentropySoftmaxArgmax1HotWithBias)
+                or client.inputs[0] is not x
+                or client.outputs[1].type != node.outputs[0].type):
+            continue
+        b = client.inputs[1]
+        if (b is node.inputs[1]) if len(node.inputs) == 2 else _is_zero_bias(b):
+            return [client.outputs[1]]
+    return False
+
+
+_register(local_softmax_from_crossentropy)
