@@ -120,9 +120,9 @@ class _Classifier(Workload):
         return _nbytes(d["X"], d["y"], *ps), _nbytes(*ps)
 
     @staticmethod
-    def _sym_step(lib, d, names, forward):
+    def _sym_step(lib, d, names, forward, x_type="dmatrix"):
         T = lib.T
-        X, y = T.dmatrix("X"), T.ivector("y")
+        X, y = getattr(T, x_type)("X"), T.ivector("y")
         params = [lib.shared(d[n].copy(), name=n) for n in names]
         p = lib.softmax(forward(T, X, *params))
         cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
@@ -459,29 +459,22 @@ class LSTM(_Classifier):
         return Runner(step, lambda cost: [np.asarray(cost)] + [a.copy() for a in (W, U, b, V, bv)])
 
     def symbolic(self, lib, d):
-        T, NH, B = lib.T, self.NH, self.B
-        X, y = T.dtensor3("X"), T.ivector("y")
-        params = [lib.shared(d[k].copy(), name=k) for k in self.NAMES]
-        W, U, b, V, bv = params
+        NH, B = self.NH, self.B
 
-        def step(z_t, h, c, U):
-            z = z_t + T.dot(h, U)
-            i, f = lib.sigmoid(z[:, :NH]), lib.sigmoid(z[:, NH:2 * NH])
-            o, g = lib.sigmoid(z[:, 2 * NH:3 * NH]), T.tanh(z[:, 3 * NH:])
-            c = f * c + i * g
-            return o * T.tanh(c), c
+        def forward(T, X, W, U, b, V, bv):
+            def step(z_t, h, c, U):
+                z = z_t + T.dot(h, U)
+                i, f = lib.sigmoid(z[:, :NH]), lib.sigmoid(z[:, NH:2 * NH])
+                o, g = lib.sigmoid(z[:, 2 * NH:3 * NH]), T.tanh(z[:, 3 * NH:])
+                c = f * c + i * g
+                return o * T.tanh(c), c
 
-        zeros = T.zeros((B, NH), dtype="float64")
-        (H, _), _ = lib.scan(step, sequences=T.dot(X, W) + b, outputs_info=[zeros, zeros],
-                             non_sequences=[U])
-        p = lib.softmax(T.dot(H.mean(axis=0), V) + bv)
-        cost = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
-        grads = T.grad(cost, params)
-        f = lib.function([X, y], cost,
-                         updates=[(q, q - LR * g) for q, g in zip(params, grads)])
-        X_v, y_v = d["X"], d["y"]
-        return Runner(lambda: f(X_v, y_v),
-                      lambda out: [np.asarray(out)] + [q.get_value() for q in params])
+            zeros = T.zeros((B, NH), dtype="float64")
+            (H, _), _ = lib.scan(step, sequences=T.dot(X, W) + b, outputs_info=[zeros, zeros],
+                                 non_sequences=[U])
+            return T.dot(H.mean(axis=0), V) + bv
+
+        return self._sym_step(lib, d, self.NAMES, forward, x_type="dtensor3")
 
     def jax(self, jx, d):
         jax, jnp, NH, B = jx.jax, jx.jnp, self.NH, self.B
