@@ -28,13 +28,7 @@ def _fixed(fn):
     return lambda op: fn
 
 
-def _nary(fn):
-    def apply(*args):
-        out = args[0]
-        for a in args[1:]:
-            out = fn(out, a)
-        return out
-    return apply
+_nary = ts._nary   # f(a, b, c) = f(f(a, b), c), as the scalar ops fold
 
 
 def _table(pairs):

@@ -229,12 +229,16 @@ def _slice_bound(v, node):
                                                  node))
 
 
+def _static_slice(e, node):
+    return slice(_slice_bound(e.start, node), _slice_bound(e.stop, node),
+                 _slice_bound(e.step, node))
+
+
 def _basic_index(node, idx_list, values):
     idx = []
     for e in tsub._fill_idx(idx_list, values):
         if isinstance(e, slice):
-            idx.append(slice(_slice_bound(e.start, node), _slice_bound(e.stop, node),
-                             _slice_bound(e.step, node)))
+            idx.append(_static_slice(e, node))
         else:
             idx.append(e if not isinstance(e, (np.ndarray, np.generic)) else int(e))
     return tuple(idx)
@@ -244,8 +248,7 @@ def _adv_index(node, idx_list, values):
     idx = []
     for e in tsub._fill_idx(idx_list, values):
         if isinstance(e, slice):
-            idx.append(slice(_slice_bound(e.start, node), _slice_bound(e.stop, node),
-                             _slice_bound(e.step, node)))
+            idx.append(_static_slice(e, node))
         elif e is None:
             idx.append(None)
         elif getattr(e, "dtype", None) == np.bool_ or getattr(e, "dtype", None) == jnp.bool_:
