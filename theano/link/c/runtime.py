@@ -48,7 +48,7 @@ def _kernel_files():
 def runtime_source():
     """The C text of the runtime module."""
     parts = [read_c(n) for n in ["th_prelude.h", "th_cells.c", "th_elemwise.c", "th_blas.c"]
-             + _kernel_files() + ["th_vm.c", "th_scan.c", "th_call.c"]]
+             + _kernel_files() + ["th_vm.c", "th_scan.c", "th_scan_replay.c", "th_call.c"]]
     names = []
     for p in parts:
         names += _KERNEL_RE.findall(p)

@@ -243,6 +243,21 @@ static int th_ew_c_contig(const th_cell *c)
     return 1;
 }
 
+/* Whether the loop follows Fortran order: the layout of the first input that is not
+ * broadcast at all (its outputs are allocated in the same order). */
+static int th_ew_fortran(th_cell *const *ops, int nin, int nd, Py_ssize_t size)
+{
+    int i;
+    for (i = 0; i < nin; i++) {
+        const th_cell *a = ops[i];
+        if (th_cell_size(a) == size && size > 1 && nd > 1) {
+            int c_ok = a->strides[nd - 1] == a->itemsize, f_ok = a->strides[0] == a->itemsize;
+            return f_ok && !c_ok;
+        }
+    }
+    return 0;
+}
+
 /* th_api.elemwise: compute an Elemwise node from its input cells into its output cells. */
 static int th_elemwise(th_cell *const *in_cells, th_cell *const *out, const void *data)
 {
@@ -281,15 +296,7 @@ static int th_elemwise(th_cell *const *in_cells, th_cell *const *out, const void
             }
         size *= shape[d];
     }
-    /* The layout leader: the first input that is not broadcast at all. */
-    for (i = 0; i < nin; i++) {
-        const th_cell *a = ops[i];
-        if (th_cell_size(a) == size && size > 1 && nd > 1) {
-            int c_ok = a->strides[nd - 1] == a->itemsize, f_ok = a->strides[0] == a->itemsize;
-            fortran = f_ok && !c_ok;
-            break;
-        }
-    }
+    fortran = th_ew_fortran((th_cell *const *)ops, nin, nd, size);
     for (k = 0; k < nout; k++) {
         th_cell *o = out[k];
         int t = K->inplace[k], done_inplace = 0;

@@ -18,6 +18,11 @@ static PyObject *th_blas_info(PyObject *self, PyObject *unused)
     return Py_BuildValue("(si)", th_blas_name, th_blas_ready);
 }
 
+static PyObject *th_scan_stats(PyObject *self, PyObject *unused)
+{
+    return Py_BuildValue("{sn}", "replays", th_scan_replays);
+}
+
 static PyMethodDef th_runtime_methods[] = {
     {"set_blas", th_set_blas, METH_VARARGS,
      "set_blas(kind, gemm, gemv, ger): the BLAS entry points (tuples of 4 addresses)"},
@@ -26,6 +31,8 @@ static PyMethodDef th_runtime_methods[] = {
     {"blas_info", th_blas_info, METH_NOARGS, "(name, ready) of the BLAS in use"},
     {"scan_loop", th_scan_loop, METH_VARARGS,
      "scan_loop(frame, n_steps, feeds, stores, nits, cond_cell): a Scan loop in C"},
+    {"scan_stats", th_scan_stats, METH_NOARGS,
+     "{'replays': loops whose steady state ran as a replay of elementwise nodes}"},
     {"run_kernel", (PyCFunction)(void (*)(void))th_run_kernel, METH_FASTCALL,
      "run_kernel(kernel, params, inputs, output_storage)"},
     {NULL, NULL, 0, NULL}

@@ -194,6 +194,20 @@ static int th_parse_rows(PyObject *seq, th_feed *out, Py_ssize_t n)
     return 0;
 }
 
+/* c_code/th_scan_replay.c: the steady state of a loop whose step is elementwise only. */
+typedef struct th_replay_s th_replay;
+static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_feed,
+                                  const th_feed *st, Py_ssize_t n_store, const th_cell *nit_arr,
+                                  const int *nit_cell, const int *nit_all, const int *nit_type,
+                                  Py_ssize_t n_nit, int cond_cell);
+static int th_replay_run(th_Frame *f, const th_replay *R, const th_feed *fd, const th_feed *st,
+                         const th_cell *nit_arr, Py_ssize_t i0, Py_ssize_t n_steps,
+                         Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
+                         Py_ssize_t *t_failed);
+static void th_replay_free(th_replay *R);
+/* Loops that ran their steady state through a replay (scan_stats(), for tests). */
+static Py_ssize_t th_scan_replays = 0;
+
 /* scan_loop(frame, t_start, n_steps, t_step, feeds, stores, nits, cond_cell)
  *  t goes from t_start by t_step, n_steps times;
  *  feeds:  [(inner cell, array, base, sign, mod)]: cell <- array[row] (see th_row);
@@ -212,6 +226,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     th_cell *nit_arr = NULL;
     int *nit_cell = NULL, *nit_all = NULL, *nit_type = NULL;
     int cond_cell, failed = 0;
+    th_replay *replay = NULL;
     PyObject *tb_unused;
     double last_yield = th_now();
     if (!PyArg_ParseTuple(args, "O!nnnO!O!O!i", &th_FrameType, &f, &t_start, &n_steps, &t_step,
@@ -375,7 +390,22 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             }
             if (th_truth(c)) { steps_done = i + 1; break; }
         }
+        if (i == 0 && n_steps > 1) {
+            replay = th_replay_build(f, fd, n_feed, st, n_store, nit_arr, nit_cell, nit_all,
+                                     nit_type, n_nit, cond_cell);
+            if (!replay && PyErr_Occurred()) { failed = 1; break; }
+        }
         th_frame_release_step(f);
+        if (replay) {
+            Py_ssize_t t_failed = t;
+            th_scan_replays++;
+            if (th_replay_run(f, replay, fd, st, nit_arr, 1, n_steps, t + t_step, t_step,
+                              &steps_done, &t_failed) < 0) {
+                t = t_failed;
+                failed = 1;
+            }
+            break;
+        }
         if ((i & 1023) == 1023) {
             /* Long loops let other Python threads run (as the interpreter does every
              * few milliseconds) and see Ctrl-C. */
@@ -411,6 +441,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     }
     result = Py_BuildValue("(nN)", steps_done, nit_list);
 done:
+    th_replay_free(replay);
     for (k = 0; fd && k < n_feed; k++) th_cell_clear(&fd[k].arr);
     for (k = 0; st && k < n_store; k++) th_cell_clear(&st[k].arr);
     for (k = 0; nit_buf && k < n_nit; k++) {

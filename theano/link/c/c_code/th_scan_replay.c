@@ -1,0 +1,327 @@
+/* The steady state of a Scan loop whose step is only elementwise nodes.
+ *
+ * When every step of the inner plan is the elementwise driver, every shape in the step
+ * follows from the shapes of the inner inputs, and those do not change during a loop
+ * (rows of the same outer arrays, the same non-sequences and constants).  So after the
+ * first step has run through the general path, each node's loop (sizes, coalesced
+ * dimensions, strides, block function) and each operand's memory are known for good:
+ * an operand is either fixed (a buffer a cell owns, a non-sequence, a constant) or a row
+ * of an outer array that moves with the step.  The remaining steps replay the nodes
+ * with only those pointers moved: no checks, no allocation, no reference counting.
+ *
+ * A node's output that is a state kept for every step (or an output kept for every
+ * step) is written straight into its row of the outer buffer when no operand of the
+ * step can read that row (no copy afterwards); the other stores and outputs are copied
+ * as in the general path, in the same order, from the same memory.
+ *
+ * Anything else (another kernel, a Python node, gradient accumulators, a type
+ * conversion, an in-place node writing into an inner input) keeps the general path.
+ */
+
+typedef struct {
+    const th_ew_spec *spec;
+    int step;                  /* index of the node in the plan (for errors) */
+    int nop, flat;             /* flat: one block call over `size` contiguous items */
+    Py_ssize_t size;
+    int *slot;                 /* per operand: its entry in the pointer table */
+    th_loop *loop;             /* the prepared iteration (when not flat) */
+} th_replay_node;
+
+typedef struct {
+    int slot;                  /* source entry in the pointer table */
+    int dst;                   /* row entry of the destination, or -1: `to.data` is fixed */
+    th_cell from, to;          /* layouts as in the first step; data set per step */
+} th_replay_copy;
+
+struct th_replay_s {
+    int n_nodes, n_copies;
+    th_replay_node *nodes;
+    th_replay_copy *copies;
+    /* Pointer table: feeds [0, nf), store rows [nf, nf + ns), output rows
+     * [nf + ns, nf + ns + nn), then fixed pointers. */
+    char **P;
+    int nf, ns, nn;
+    int *nit_row;              /* per output: whether its row entry is used */
+    int cond_slot;             /* -1: no until condition */
+    th_cell cond;
+};
+
+static void th_replay_free(th_replay *R)
+{
+    int k;
+    if (!R) return;
+    for (k = 0; R->nodes && k < R->n_nodes; k++) {
+        PyMem_Free(R->nodes[k].slot);
+        PyMem_Free(R->nodes[k].loop);
+    }
+    PyMem_Free(R->nodes);
+    PyMem_Free(R->copies);
+    PyMem_Free(R->P);
+    PyMem_Free(R->nit_row);
+    PyMem_Free(R);
+}
+
+/* Whether `c` is an aligned array of type `typenum` (no conversion needed). */
+static int th_replay_type_ok(const th_cell *c, int typenum)
+{
+    th_cell tmp;
+    if (!(c->flags & TH_ARRAY) || c->typenum != typenum) return 0;
+    tmp.obj = NULL;
+    return th_as_type(c, &tmp, typenum) == c;
+}
+
+/* Whether `row`'s layout (rows of `arr` after `lead` axes) is the layout of cell `c`. */
+static int th_replay_same_layout(const th_cell *c, const th_cell *arr, int lead)
+{
+    int d;
+    if (c->nd != arr->nd - lead || c->typenum != arr->typenum) return 0;
+    for (d = 0; d < c->nd; d++) {
+        if (c->dims[d] != arr->dims[d + lead]) return 0;
+        if (c->dims[d] != 1 && c->strides[d] != arr->strides[d + lead]) return 0;
+    }
+    return 1;
+}
+
+/* A row destination `st` (mode 0, no ring) may be written during the step when no feed
+ * of the same array ever reads the same row. */
+static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_t n_feed)
+{
+    Py_ssize_t k;
+    if (st->mod != 0) return 0;
+    for (k = 0; k < n_feed; k++) {
+        if (fd[k].arr.obj != st->arr.obj) continue;
+        if (fd[k].mod != 0 || fd[k].sign != st->sign || fd[k].base == st->base) return 0;
+    }
+    return 1;
+}
+
+/* The replay of the loop from the cells as the first step left them (before the step's
+ * release), or NULL when the step does not qualify (no exception set) or on failure
+ * (exception set). */
+static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_feed,
+                                  const th_feed *st, Py_ssize_t n_store, const th_cell *nit_arr,
+                                  const int *nit_cell, const int *nit_all, const int *nit_type,
+                                  Py_ssize_t n_nit, int cond_cell)
+{
+    th_Plan *p = f->plan;
+    th_replay *R = NULL;
+    int *cell_slot = NULL, *producer = NULL, n_slots, n_fixed, max_slots, k, off = 0;
+    Py_ssize_t j;
+    for (j = 0; j < p->n_steps; j++)
+        if (p->steps[j].fn != th_k_elemwise) return NULL;
+    for (j = 0; j < n_store; j++)
+        if (st[j].mode != 0) return NULL;
+    R = PyMem_Calloc(1, sizeof(th_replay));
+    cell_slot = PyMem_Malloc(sizeof(int) * (p->n_cells + 1));
+    producer = PyMem_Malloc(sizeof(int) * (p->n_cells + 1));
+    if (!R || !cell_slot || !producer) goto nomem;
+    for (j = 0; j < p->n_cells; j++) cell_slot[j] = producer[j] = -1;
+    R->nf = (int)n_feed;
+    R->ns = (int)n_store;
+    R->nn = (int)n_nit;
+    max_slots = R->nf + R->ns + R->nn + 2;
+    for (j = 0; j < p->n_steps; j++) {
+        int i;
+        max_slots += p->steps[j].nin + p->steps[j].nout;
+        for (i = 0; i < p->steps[j].nout; i++) producer[p->steps[j].out[i]] = (int)j;
+    }
+    R->n_nodes = (int)p->n_steps;
+    R->nodes = PyMem_Calloc(p->n_steps + 1, sizeof(th_replay_node));
+    R->copies = PyMem_Calloc(n_store + n_nit + 1, sizeof(th_replay_copy));
+    R->P = PyMem_Calloc(max_slots, sizeof(char *));
+    R->nit_row = PyMem_Calloc(n_nit + 1, sizeof(int));
+    if (!R->nodes || !R->copies || !R->P || !R->nit_row) goto nomem;
+    n_fixed = R->nf + R->ns + R->nn;
+    for (j = 0; j < n_feed; j++) cell_slot[fd[j].cell] = (int)j;
+    /* Outputs written straight into their rows: an owned buffer of an elementwise node
+     * whose layout is the row's. */
+    for (j = 0; j < n_store; j++) {
+        const th_cell *c = &f->tc[st[j].cell];
+        if (producer[st[j].cell] < 0 || cell_slot[st[j].cell] >= 0 || !(c->flags & TH_OWNS))
+            continue;
+        if (th_replay_same_layout(c, &st[j].arr, 1) && th_replay_row_private(&st[j], fd, n_feed))
+            cell_slot[st[j].cell] = R->nf + (int)j;
+    }
+    for (j = 0; j < n_nit; j++) {
+        const th_cell *c = &f->tc[nit_cell[j]];
+        if (!nit_all[j] || producer[nit_cell[j]] < 0 || cell_slot[nit_cell[j]] >= 0
+                || !(c->flags & TH_OWNS) || !(nit_arr[j].flags & TH_ARRAY))
+            continue;
+        if (th_replay_same_layout(c, &nit_arr[j], 1)) {
+            cell_slot[nit_cell[j]] = R->nf + R->ns + (int)j;
+            R->nit_row[j] = 1;
+        }
+    }
+    for (j = 0; j < p->n_steps; j++) {
+        th_step *s = &p->steps[j];
+        const th_ew_spec *K = (const th_ew_spec *)s->data;
+        th_replay_node *N = &R->nodes[j];
+        th_cell *const *cells = f->in_ptrs + off;
+        Py_ssize_t size = 1;
+        int i, d, nop = s->nin + s->nout;
+        off += nop;
+        if (nop > TH_MAXOP) goto decline;
+        N->spec = K;
+        N->step = (int)j;
+        N->nop = nop;
+        N->slot = PyMem_Malloc(sizeof(int) * nop);
+        if (!N->slot) goto nomem;
+        for (i = 0; i < nop; i++) {
+            const th_cell *c = cells[i];
+            int idx = i < s->nin ? s->in[i] : s->out[i - s->nin];
+            if (!th_replay_type_ok(c, K->types[i]) || c->nd != K->nd) goto decline;
+            if (i >= s->nin && !(c->flags & TH_OWNS)) {
+                /* In place: it shares the input it overwrites, which must be a buffer of
+                 * the step (never an inner input). */
+                int t = K->inplace[i - s->nin];
+                if (t < 0 || cells[t]->data != c->data || producer[s->in[t]] < 0) goto decline;
+                cell_slot[idx] = N->slot[t];
+            }
+            if (cell_slot[idx] < 0) {
+                if (i < s->nin && producer[idx] >= 0) goto decline;  /* not seen yet */
+                R->P[n_fixed] = c->data;
+                cell_slot[idx] = n_fixed++;
+            }
+            N->slot[i] = cell_slot[idx];
+        }
+        for (d = 0; d < K->nd; d++) size *= cells[s->nin]->dims[d];
+        N->size = size;
+        N->loop = PyMem_Malloc(sizeof(th_loop));
+        if (!N->loop) goto nomem;
+        N->loop->nop = nop;
+        N->loop->nin = s->nin;
+        N->loop->block = K->block;
+        for (i = 0; i < nop; i++) N->loop->itemsize[i] = cells[i]->itemsize;
+        th_prepare(N->loop, cells, cells[s->nin]->dims, K->nd,
+                   th_ew_fortran(cells, s->nin, K->nd, size));
+        N->flat = N->loop->ndim == 1 && size < 16384 && th_threads_for(size) == 1;
+        for (i = 0; i < nop && N->flat; i++)
+            if (N->loop->strides[i][0] != N->loop->itemsize[i]) N->flat = 0;
+        if (N->flat) {
+            PyMem_Free(N->loop);
+            N->loop = NULL;
+        }
+    }
+    /* Stores and outputs not written in place: copies, in the general path's order. */
+    for (j = 0; j < n_store + n_nit; j++) {
+        int store = j < n_store, m = (int)(store ? j : j - n_store);
+        int idx = store ? st[m].cell : nit_cell[m], d;
+        const th_cell *c = &f->tc[idx], *dst = store ? &st[m].arr : &nit_arr[m];
+        int lead = store || nit_all[m];
+        th_replay_copy *C;
+        if (store ? cell_slot[idx] == R->nf + m : R->nit_row[m]) continue;
+        if (!(dst->flags & TH_ARRAY) || !th_replay_type_ok(c, store ? dst->typenum : nit_type[m])
+                || dst->typenum != c->typenum || c->nd != dst->nd - lead)
+            goto decline;
+        if (cell_slot[idx] < 0) {
+            if (producer[idx] >= 0) goto decline;
+            R->P[n_fixed] = c->data;
+            cell_slot[idx] = n_fixed++;
+        }
+        C = &R->copies[R->n_copies++];
+        C->slot = cell_slot[idx];
+        C->dst = store ? R->nf + m : (nit_all[m] ? R->nf + R->ns + m : -1);
+        C->from = *c;
+        C->from.obj = NULL;
+        memset(&C->to, 0, sizeof(th_cell));
+        C->to.data = dst->data;
+        C->to.nd = c->nd;
+        C->to.typenum = dst->typenum;
+        C->to.itemsize = dst->itemsize;
+        C->to.flags = TH_ARRAY;
+        for (d = 0; d < c->nd; d++) {
+            if (dst->dims[d + lead] != c->dims[d]) goto decline;
+            C->to.dims[d] = c->dims[d];
+            C->to.strides[d] = dst->strides[d + lead];
+        }
+    }
+    R->cond_slot = -1;
+    if (cond_cell >= 0) {
+        const th_cell *c = &f->tc[cond_cell];
+        if (!(c->flags & TH_ARRAY) || c->nd != 0) goto decline;
+        if (cell_slot[cond_cell] < 0) {
+            if (producer[cond_cell] >= 0) goto decline;
+            R->P[n_fixed] = c->data;
+            cell_slot[cond_cell] = n_fixed++;
+        }
+        R->cond_slot = cell_slot[cond_cell];
+        R->cond = *c;
+        R->cond.obj = NULL;
+    }
+    PyMem_Free(cell_slot);
+    PyMem_Free(producer);
+    return R;
+nomem:
+    PyErr_NoMemory();
+decline:
+    PyMem_Free(cell_slot);
+    PyMem_Free(producer);
+    th_replay_free(R);
+    return NULL;
+}
+
+/* Run steps i0.. of the loop with the replay (t is the scan's time at step i0).
+ * Returns 0 with *steps_done set, or -1 with an exception and *t_failed the failing
+ * step's time (f->failed_step names the inner node when a node failed). */
+static int th_replay_run(th_Frame *f, const th_replay *R, const th_feed *fd, const th_feed *st,
+                         const th_cell *nit_arr, Py_ssize_t i0, Py_ssize_t n_steps,
+                         Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
+                         Py_ssize_t *t_failed)
+{
+    char **P = R->P, *ptrs[TH_MAXOP];
+    double last_yield = th_now();
+    Py_ssize_t i;
+    int k, q;
+    *steps_done = n_steps;
+    for (i = i0; i < n_steps; i++, t += t_step) {
+        for (k = 0; k < R->nf; k++) P[k] = fd[k].arr.data + th_row(&fd[k], t) * fd[k].arr.strides[0];
+        for (k = 0; k < R->ns; k++)
+            P[R->nf + k] = st[k].arr.data + th_row(&st[k], t) * st[k].arr.strides[0];
+        for (k = 0; k < R->nn; k++)
+            if (R->nit_row[k]) P[R->nf + R->ns + k] = nit_arr[k].data + i * nit_arr[k].strides[0];
+        for (k = 0; k < R->n_nodes; k++) {
+            const th_replay_node *N = &R->nodes[k];
+            int err;
+            if (N->size == 0) continue;
+            if (N->flat) {
+                for (q = 0; q < N->nop; q++) ptrs[q] = P[N->slot[q]];
+                err = N->spec->block(N->size, ptrs);
+            } else {
+                for (q = 0; q < N->nop; q++) N->loop->base[q] = P[N->slot[q]];
+                err = th_execute(N->loop, N->size);
+            }
+            if (err) {
+                if (err < 0) PyErr_NoMemory();
+                else PyErr_Format(PyExc_ValueError, "%s: %s", N->spec->name,
+                                  N->spec->errmsgs[err - 1]);
+                f->failed_step = N->step;
+                for (q = 0; q < R->nf; q++)  /* the inputs of this step, for the message */
+                    th_bind_row(&f->tc[fd[q].cell], &fd[q].arr, th_row(&fd[q], t));
+                *t_failed = t;
+                return -1;
+            }
+        }
+        for (k = 0; k < R->n_copies; k++) {
+            th_replay_copy *C = &R->copies[k];
+            C->from.data = P[C->slot];
+            if (C->dst >= 0) C->to.data = P[C->dst];
+            th_copy_into(&C->to, &C->from);
+        }
+        if (R->cond_slot >= 0) {
+            th_cell *c = (th_cell *)&R->cond;
+            c->data = P[R->cond_slot];
+            if (th_truth(c)) { *steps_done = i + 1; break; }
+        }
+        if ((i & 1023) == 1023) {
+            /* As the general loop: let other threads run, see Ctrl-C. */
+            double now = th_now();
+            if (now - last_yield > 0.005) {
+                PyThreadState *ts = PyEval_SaveThread();
+                PyEval_RestoreThread(ts);
+                last_yield = now;
+            }
+            if (PyErr_CheckSignals() < 0) { *t_failed = t; return -1; }
+        }
+    }
+    return 0;
+}
