@@ -200,7 +200,7 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
                                   const th_feed *st, Py_ssize_t n_store, const th_cell *nit_arr,
                                   const int *nit_cell, const int *nit_all, const int *nit_type,
                                   Py_ssize_t n_nit, int cond_cell);
-static int th_replay_run(th_Frame *f, const th_replay *R, const th_feed *fd, const th_feed *st,
+static int th_replay_run(th_Frame *f, th_replay *R, const th_feed *fd, const th_feed *st,
                          const th_cell *nit_arr, Py_ssize_t i0, Py_ssize_t n_steps,
                          Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
                          Py_ssize_t *t_failed);

@@ -1,7 +1,8 @@
-/* The steady state of a Scan loop whose step is only elementwise nodes.
+/* The steady state of a Scan loop whose step is only elementwise nodes and views.
  *
- * When every step of the inner plan is the elementwise driver, every shape in the step
- * follows from the shapes of the inner inputs, and those do not change during a loop
+ * When every step of the inner plan is the elementwise driver or a view whose layout
+ * follows from its input's (DimShuffle in place, Rebroadcast, SpecifyShape), every shape
+ * in the step follows from the shapes of the inner inputs, and those do not change during a loop
  * (rows of the same outer arrays, the same non-sequences and constants).  So after the
  * first step has run through the general path, each node's loop (sizes, coalesced
  * dimensions, strides, block function) and each operand's memory are known for good:
@@ -15,7 +16,7 @@
  * as in the general path, in the same order, from the same memory.
  *
  * Anything else (another kernel, a Python node, gradient accumulators, a type
- * conversion, an in-place node writing into an inner input) keeps the general path.
+ * conversion, a node that ran in place) keeps the general path.
  */
 
 typedef struct {
@@ -23,12 +24,24 @@ typedef struct {
     int step;                  /* index of the node in the plan (for errors) */
     int nop, flat;             /* flat: one block call over `size` contiguous items */
     Py_ssize_t size;
-    int *slot;                 /* per operand: its entry in the pointer table */
+    int *slot;                 /* per operand: its entry in the pointer table, */
+    Py_ssize_t *off;           /* plus this many bytes (a view) */
     th_loop *loop;             /* the prepared iteration (when not flat) */
+    char **ptrs;               /* the operands' pointers: flat ? own array : loop->base */
 } th_replay_node;
 
+/* A pointer the steps move: `*where += delta` after each step (a row of an array walked
+ * in order), or, for a ring or clamped row (`feed` set), recomputed before each step
+ * (the row's start plus `delta` bytes). */
 typedef struct {
-    int slot;                  /* source entry in the pointer table */
+    char **where;
+    Py_ssize_t delta;
+    const th_feed *feed;
+} th_replay_move;
+
+typedef struct {
+    int slot;                  /* source entry in the pointer table (+ off bytes) */
+    Py_ssize_t off;
     int dst;                   /* row entry of the destination, or -1: `to.data` is fixed */
     th_cell from, to;          /* layouts as in the first step; data set per step */
 } th_replay_copy;
@@ -41,9 +54,12 @@ struct th_replay_s {
      * [nf + ns, nf + ns + nn), then fixed pointers. */
     char **P;
     int nf, ns, nn;
-    int *nit_row;              /* per output: whether its row entry is used */
+    int *nit_row;              /* per output: whether it has a row entry (kept for every step) */
     int cond_slot;             /* -1: no until condition */
+    Py_ssize_t cond_off;
     th_cell cond;
+    int n_moves, n_sets;       /* pointers moved after each step / set before it */
+    th_replay_move *moves, *sets;
 };
 
 static void th_replay_free(th_replay *R)
@@ -52,12 +68,15 @@ static void th_replay_free(th_replay *R)
     if (!R) return;
     for (k = 0; R->nodes && k < R->n_nodes; k++) {
         PyMem_Free(R->nodes[k].slot);
+        PyMem_Free(R->nodes[k].off);
         PyMem_Free(R->nodes[k].loop);
+        PyMem_Free(R->nodes[k].flat ? R->nodes[k].ptrs : NULL);
     }
     PyMem_Free(R->nodes);
     PyMem_Free(R->copies);
     PyMem_Free(R->P);
     PyMem_Free(R->nit_row);
+    PyMem_Free(R->moves);
     PyMem_Free(R);
 }
 
@@ -95,6 +114,35 @@ static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_
     return 1;
 }
 
+/* Whether step `s` only makes a view whose layout follows from its input's. */
+static int th_replay_is_view(const th_step *s)
+{
+    return s->fn == th_k_dimshuffle || s->fn == th_k_rebroadcast
+           || s->fn == th_k_specify_shape;
+}
+
+/* Where the memory of each cell comes from, while a replay is built. */
+typedef struct {
+    int *slot;                 /* per cell: entry of the pointer table, or -1 */
+    Py_ssize_t *off;           /* plus this many bytes */
+    int *producer;             /* per cell: the step making it, or -1 */
+    int n_fixed;
+} th_replay_map;
+
+/* The table entry of cell `idx` (read as `c`): a new fixed entry for memory that does
+ * not move (an inner input that is not fed, a constant).  -1 for a cell made by a step
+ * that has not run yet. */
+static int th_replay_ref(th_replay *R, th_replay_map *M, int idx, const th_cell *c)
+{
+    if (M->slot[idx] < 0) {
+        if (M->producer[idx] >= 0) return -1;
+        R->P[M->n_fixed] = c->data;
+        M->off[idx] = 0;
+        M->slot[idx] = M->n_fixed++;
+    }
+    return M->slot[idx];
+}
+
 /* The replay of the loop from the cells as the first step left them (before the step's
  * release), or NULL when the step does not qualify (no exception set) or on failure
  * (exception set). */
@@ -105,17 +153,20 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
 {
     th_Plan *p = f->plan;
     th_replay *R = NULL;
-    int *cell_slot = NULL, *producer = NULL, n_slots, n_fixed, max_slots, k, off = 0;
+    th_replay_map M;
+    int max_slots, off = 0;
     Py_ssize_t j;
+    memset(&M, 0, sizeof(M));
     for (j = 0; j < p->n_steps; j++)
-        if (p->steps[j].fn != th_k_elemwise) return NULL;
+        if (p->steps[j].fn != th_k_elemwise && !th_replay_is_view(&p->steps[j])) return NULL;
     for (j = 0; j < n_store; j++)
         if (st[j].mode != 0) return NULL;
     R = PyMem_Calloc(1, sizeof(th_replay));
-    cell_slot = PyMem_Malloc(sizeof(int) * (p->n_cells + 1));
-    producer = PyMem_Malloc(sizeof(int) * (p->n_cells + 1));
-    if (!R || !cell_slot || !producer) goto nomem;
-    for (j = 0; j < p->n_cells; j++) cell_slot[j] = producer[j] = -1;
+    M.slot = PyMem_Malloc(sizeof(int) * (p->n_cells + 1));
+    M.off = PyMem_Calloc(p->n_cells + 1, sizeof(Py_ssize_t));
+    M.producer = PyMem_Malloc(sizeof(int) * (p->n_cells + 1));
+    if (!R || !M.slot || !M.off || !M.producer) goto nomem;
+    for (j = 0; j < p->n_cells; j++) M.slot[j] = M.producer[j] = -1;
     R->nf = (int)n_feed;
     R->ns = (int)n_store;
     R->nn = (int)n_nit;
@@ -123,66 +174,78 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
     for (j = 0; j < p->n_steps; j++) {
         int i;
         max_slots += p->steps[j].nin + p->steps[j].nout;
-        for (i = 0; i < p->steps[j].nout; i++) producer[p->steps[j].out[i]] = (int)j;
+        for (i = 0; i < p->steps[j].nout; i++) M.producer[p->steps[j].out[i]] = (int)j;
     }
-    R->n_nodes = (int)p->n_steps;
     R->nodes = PyMem_Calloc(p->n_steps + 1, sizeof(th_replay_node));
     R->copies = PyMem_Calloc(n_store + n_nit + 1, sizeof(th_replay_copy));
     R->P = PyMem_Calloc(max_slots, sizeof(char *));
     R->nit_row = PyMem_Calloc(n_nit + 1, sizeof(int));
     if (!R->nodes || !R->copies || !R->P || !R->nit_row) goto nomem;
-    n_fixed = R->nf + R->ns + R->nn;
-    for (j = 0; j < n_feed; j++) cell_slot[fd[j].cell] = (int)j;
+    M.n_fixed = R->nf + R->ns + R->nn;
+    for (j = 0; j < n_feed; j++) M.slot[fd[j].cell] = (int)j;
     /* Outputs written straight into their rows: an owned buffer of an elementwise node
      * whose layout is the row's. */
     for (j = 0; j < n_store; j++) {
         const th_cell *c = &f->tc[st[j].cell];
-        if (producer[st[j].cell] < 0 || cell_slot[st[j].cell] >= 0 || !(c->flags & TH_OWNS))
+        if (M.producer[st[j].cell] < 0 || M.slot[st[j].cell] >= 0 || !(c->flags & TH_OWNS))
             continue;
-        if (th_replay_same_layout(c, &st[j].arr, 1) && th_replay_row_private(&st[j], fd, n_feed))
-            cell_slot[st[j].cell] = R->nf + (int)j;
+        if (th_replay_same_layout(c, &st[j].arr, 1) && th_replay_row_private(&st[j], fd, n_feed)) {
+            M.slot[st[j].cell] = R->nf + (int)j;
+        }
     }
     for (j = 0; j < n_nit; j++) {
         const th_cell *c = &f->tc[nit_cell[j]];
-        if (!nit_all[j] || producer[nit_cell[j]] < 0 || cell_slot[nit_cell[j]] >= 0
-                || !(c->flags & TH_OWNS) || !(nit_arr[j].flags & TH_ARRAY))
+        R->nit_row[j] = nit_all[j] && (nit_arr[j].flags & TH_ARRAY);
+        if (!R->nit_row[j] || M.producer[nit_cell[j]] < 0 || M.slot[nit_cell[j]] >= 0
+                || !(c->flags & TH_OWNS))
             continue;
-        if (th_replay_same_layout(c, &nit_arr[j], 1)) {
-            cell_slot[nit_cell[j]] = R->nf + R->ns + (int)j;
-            R->nit_row[j] = 1;
-        }
+        if (th_replay_same_layout(c, &nit_arr[j], 1))
+            M.slot[nit_cell[j]] = R->nf + R->ns + (int)j;
     }
     for (j = 0; j < p->n_steps; j++) {
         th_step *s = &p->steps[j];
         const th_ew_spec *K = (const th_ew_spec *)s->data;
-        th_replay_node *N = &R->nodes[j];
+        th_replay_node *N;
         th_cell *const *cells = f->in_ptrs + off;
         Py_ssize_t size = 1;
         int i, d, nop = s->nin + s->nout;
         off += nop;
+        if (s->fn != th_k_elemwise) {
+            /* A view: its input's memory, at the same offset as in the first step. */
+            const th_cell *x = cells[0], *v = cells[s->nin];
+            int src = th_replay_ref(R, &M, s->in[0], x);
+            if (src < 0 || s->nout != 1 || (v->flags & TH_OWNS) || !(v->flags & TH_ARRAY)
+                    || !(x->flags & TH_ARRAY) || v->obj != x->obj)
+                goto decline;
+            M.slot[s->out[0]] = src;
+            M.off[s->out[0]] = M.off[s->in[0]] + (v->data - x->data);
+            continue;
+        }
         if (nop > TH_MAXOP) goto decline;
+        N = &R->nodes[R->n_nodes++];
         N->spec = K;
         N->step = (int)j;
         N->nop = nop;
         N->slot = PyMem_Malloc(sizeof(int) * nop);
-        if (!N->slot) goto nomem;
+        N->off = PyMem_Malloc(sizeof(Py_ssize_t) * nop);
+        if (!N->slot || !N->off) goto nomem;
         for (i = 0; i < nop; i++) {
             const th_cell *c = cells[i];
             int idx = i < s->nin ? s->in[i] : s->out[i - s->nin];
             if (!th_replay_type_ok(c, K->types[i]) || c->nd != K->nd) goto decline;
-            if (i >= s->nin && !(c->flags & TH_OWNS)) {
-                /* In place: it shares the input it overwrites, which must be a buffer of
-                 * the step (never an inner input). */
-                int t = K->inplace[i - s->nin];
-                if (t < 0 || cells[t]->data != c->data || producer[s->in[t]] < 0) goto decline;
-                cell_slot[idx] = N->slot[t];
+            if (i >= s->nin) {
+                /* The node's own buffer (or its row); a node that ran in place declines:
+                 * the general path decides each step whether it may. */
+                if (!(c->flags & TH_OWNS)) goto decline;
+                if (M.slot[idx] < 0) {
+                    R->P[M.n_fixed] = c->data;
+                    M.off[idx] = 0;
+                    M.slot[idx] = M.n_fixed++;
+                }
             }
-            if (cell_slot[idx] < 0) {
-                if (i < s->nin && producer[idx] >= 0) goto decline;  /* not seen yet */
-                R->P[n_fixed] = c->data;
-                cell_slot[idx] = n_fixed++;
-            }
-            N->slot[i] = cell_slot[idx];
+            N->slot[i] = th_replay_ref(R, &M, idx, c);
+            N->off[i] = M.off[idx];
+            if (N->slot[i] < 0) goto decline;
         }
         for (d = 0; d < K->nd; d++) size *= cells[s->nin]->dims[d];
         N->size = size;
@@ -200,6 +263,10 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
         if (N->flat) {
             PyMem_Free(N->loop);
             N->loop = NULL;
+            N->ptrs = PyMem_Malloc(sizeof(char *) * nop);
+            if (!N->ptrs) { N->flat = 0; goto nomem; }
+        } else {
+            N->ptrs = N->loop->base;
         }
     }
     /* Stores and outputs not written in place: copies, in the general path's order. */
@@ -209,17 +276,14 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
         const th_cell *c = &f->tc[idx], *dst = store ? &st[m].arr : &nit_arr[m];
         int lead = store || nit_all[m];
         th_replay_copy *C;
-        if (store ? cell_slot[idx] == R->nf + m : R->nit_row[m]) continue;
+        if (M.slot[idx] == R->nf + (store ? 0 : R->ns) + m && M.off[idx] == 0) continue;
         if (!(dst->flags & TH_ARRAY) || !th_replay_type_ok(c, store ? dst->typenum : nit_type[m])
                 || dst->typenum != c->typenum || c->nd != dst->nd - lead)
             goto decline;
-        if (cell_slot[idx] < 0) {
-            if (producer[idx] >= 0) goto decline;
-            R->P[n_fixed] = c->data;
-            cell_slot[idx] = n_fixed++;
-        }
         C = &R->copies[R->n_copies++];
-        C->slot = cell_slot[idx];
+        C->slot = th_replay_ref(R, &M, idx, c);
+        C->off = M.off[idx];
+        if (C->slot < 0) goto decline;
         C->dst = store ? R->nf + m : (nit_all[m] ? R->nf + R->ns + m : -1);
         C->from = *c;
         C->from.obj = NULL;
@@ -239,57 +303,91 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
     if (cond_cell >= 0) {
         const th_cell *c = &f->tc[cond_cell];
         if (!(c->flags & TH_ARRAY) || c->nd != 0) goto decline;
-        if (cell_slot[cond_cell] < 0) {
-            if (producer[cond_cell] >= 0) goto decline;
-            R->P[n_fixed] = c->data;
-            cell_slot[cond_cell] = n_fixed++;
-        }
-        R->cond_slot = cell_slot[cond_cell];
+        R->cond_slot = th_replay_ref(R, &M, cond_cell, c);
+        R->cond_off = M.off[cond_cell];
+        if (R->cond_slot < 0) goto decline;
         R->cond = *c;
         R->cond.obj = NULL;
     }
-    PyMem_Free(cell_slot);
-    PyMem_Free(producer);
-    return R;
+    R->moves = PyMem_Malloc(sizeof(th_replay_move) * 2 * (max_slots + 2 * R->n_copies + 1));
+    if (!R->moves) goto nomem;
+    R->sets = R->moves + max_slots + 2 * R->n_copies + 1;
+    goto done;
 nomem:
     PyErr_NoMemory();
 decline:
-    PyMem_Free(cell_slot);
-    PyMem_Free(producer);
     th_replay_free(R);
-    return NULL;
+    R = NULL;
+done:
+    PyMem_Free(M.slot);
+    PyMem_Free(M.off);
+    PyMem_Free(M.producer);
+    return R;
+}
+
+/* Point `*where` at entry `slot` of the table `P` (made for step time t), and list it
+ * among the pointers to move when the entry follows the steps. */
+static void th_replay_target(th_replay *R, char **where, int slot, Py_ssize_t off,
+                             char *const *P, const th_feed *fd, const th_feed *st,
+                             const th_cell *nit_arr, Py_ssize_t t_step)
+{
+    const th_feed *r = slot < R->nf ? &fd[slot]
+                       : slot < R->nf + R->ns ? &st[slot - R->nf] : NULL;
+    *where = P[slot] + off;
+    if (slot >= R->nf + R->ns + R->nn) return;  /* fixed */
+    if (r && r->mod != 0) {
+        th_replay_move *m = &R->sets[R->n_sets++];
+        m->where = where;
+        m->feed = r;
+        m->delta = off;
+        return;
+    }
+    R->moves[R->n_moves].where = where;
+    R->moves[R->n_moves++].delta = r ? r->sign * t_step * r->arr.strides[0]
+                                     : nit_arr[slot - R->nf - R->ns].strides[0];
 }
 
 /* Run steps i0.. of the loop with the replay (t is the scan's time at step i0).
  * Returns 0 with *steps_done set, or -1 with an exception and *t_failed the failing
  * step's time (f->failed_step names the inner node when a node failed). */
-static int th_replay_run(th_Frame *f, const th_replay *R, const th_feed *fd, const th_feed *st,
+static int th_replay_run(th_Frame *f, th_replay *R, const th_feed *fd, const th_feed *st,
                          const th_cell *nit_arr, Py_ssize_t i0, Py_ssize_t n_steps,
                          Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
                          Py_ssize_t *t_failed)
 {
-    char **P = R->P, *ptrs[TH_MAXOP];
+    char **P = R->P;
+    const th_replay_move *mv = R->moves, *sv = R->sets;
     double last_yield = th_now();
     Py_ssize_t i;
     int k, q;
+    for (k = 0; k < R->nf; k++) P[k] = fd[k].arr.data + th_row(&fd[k], t) * fd[k].arr.strides[0];
+    for (k = 0; k < R->ns; k++)
+        P[R->nf + k] = st[k].arr.data + th_row(&st[k], t) * st[k].arr.strides[0];
+    for (k = 0; k < R->nn; k++)
+        if (R->nit_row[k]) P[R->nf + R->ns + k] = nit_arr[k].data + i0 * nit_arr[k].strides[0];
+    R->n_moves = R->n_sets = 0;
+    for (k = 0; k < R->n_nodes; k++)
+        for (q = 0; q < R->nodes[k].nop; q++)
+            th_replay_target(R, &R->nodes[k].ptrs[q], R->nodes[k].slot[q], R->nodes[k].off[q],
+                             P, fd, st, nit_arr, t_step);
+    for (k = 0; k < R->n_copies; k++) {
+        th_replay_copy *C = &R->copies[k];
+        th_replay_target(R, &C->from.data, C->slot, C->off, P, fd, st, nit_arr, t_step);
+        if (C->dst >= 0) th_replay_target(R, &C->to.data, C->dst, 0, P, fd, st, nit_arr, t_step);
+    }
+    if (R->cond_slot >= 0)
+        th_replay_target(R, &R->cond.data, R->cond_slot, R->cond_off, P, fd, st, nit_arr,
+                         t_step);
     *steps_done = n_steps;
     for (i = i0; i < n_steps; i++, t += t_step) {
-        for (k = 0; k < R->nf; k++) P[k] = fd[k].arr.data + th_row(&fd[k], t) * fd[k].arr.strides[0];
-        for (k = 0; k < R->ns; k++)
-            P[R->nf + k] = st[k].arr.data + th_row(&st[k], t) * st[k].arr.strides[0];
-        for (k = 0; k < R->nn; k++)
-            if (R->nit_row[k]) P[R->nf + R->ns + k] = nit_arr[k].data + i * nit_arr[k].strides[0];
+        for (k = 0; k < R->n_sets; k++)
+            *sv[k].where = sv[k].feed->arr.data + th_row(sv[k].feed, t) * sv[k].feed->arr.strides[0]
+                           + sv[k].delta;
         for (k = 0; k < R->n_nodes; k++) {
             const th_replay_node *N = &R->nodes[k];
             int err;
             if (N->size == 0) continue;
-            if (N->flat) {
-                for (q = 0; q < N->nop; q++) ptrs[q] = P[N->slot[q]];
-                err = N->spec->block(N->size, ptrs);
-            } else {
-                for (q = 0; q < N->nop; q++) N->loop->base[q] = P[N->slot[q]];
-                err = th_execute(N->loop, N->size);
-            }
+            err = N->flat ? N->spec->block(N->size, N->ptrs) : th_execute(N->loop, N->size);
             if (err) {
                 if (err < 0) PyErr_NoMemory();
                 else PyErr_Format(PyExc_ValueError, "%s: %s", N->spec->name,
@@ -301,17 +399,9 @@ static int th_replay_run(th_Frame *f, const th_replay *R, const th_feed *fd, con
                 return -1;
             }
         }
-        for (k = 0; k < R->n_copies; k++) {
-            th_replay_copy *C = &R->copies[k];
-            C->from.data = P[C->slot];
-            if (C->dst >= 0) C->to.data = P[C->dst];
-            th_copy_into(&C->to, &C->from);
-        }
-        if (R->cond_slot >= 0) {
-            th_cell *c = (th_cell *)&R->cond;
-            c->data = P[R->cond_slot];
-            if (th_truth(c)) { *steps_done = i + 1; break; }
-        }
+        for (k = 0; k < R->n_copies; k++) th_copy_into(&R->copies[k].to, &R->copies[k].from);
+        if (R->cond_slot >= 0 && th_truth(&R->cond)) { *steps_done = i + 1; break; }
+        for (k = 0; k < R->n_moves; k++) *mv[k].where += mv[k].delta;
         if ((i & 1023) == 1023) {
             /* As the general loop: let other threads run, see Ctrl-C. */
             double now = th_now();
