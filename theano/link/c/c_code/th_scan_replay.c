@@ -1,8 +1,8 @@
 /* The steady state of a Scan loop whose step is only elementwise nodes and views.
  *
  * When every step of the inner plan is the elementwise driver or a view whose layout
- * follows from its input's (DimShuffle in place, Rebroadcast, SpecifyShape), every shape
- * in the step follows from the shapes of the inner inputs, and those do not change during a loop
+ * follows from its input's (DimShuffle in place, Rebroadcast), every shape in the step
+ * follows from the shapes of the inner inputs, and those do not change during a loop
  * (rows of the same outer arrays, the same non-sequences and constants).  So after the
  * first step has run through the general path, each node's loop (sizes, coalesced
  * dimensions, strides, block function) and each operand's memory are known for good:
@@ -85,8 +85,13 @@ static int th_replay_type_ok(const th_cell *c, int typenum)
 {
     th_cell tmp;
     if (!(c->flags & TH_ARRAY) || c->typenum != typenum) return 0;
+    const th_cell *v;
     tmp.obj = NULL;
-    return th_as_type(c, &tmp, typenum) == c;
+    v = th_as_type(c, &tmp, typenum);
+    if (v == c) return 1;
+    if (v) th_cell_clear(&tmp);
+    else PyErr_Clear();
+    return 0;
 }
 
 /* Whether `row`'s layout (rows of `arr` after `lead` axes) is the layout of cell `c`. */
@@ -102,23 +107,31 @@ static int th_replay_same_layout(const th_cell *c, const th_cell *arr, int lead)
 }
 
 /* A row destination `st` (mode 0, no ring) may be written during the step when no feed
- * of the same array ever reads the same row. */
+ * ever reads the same memory: a feed of another array does not overlap it, and a feed
+ * of the same array walks other rows in step with it. */
 static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_t n_feed)
 {
     Py_ssize_t k;
     if (st->mod != 0) return 0;
     for (k = 0; k < n_feed; k++) {
-        if (fd[k].arr.obj != st->arr.obj) continue;
+        const th_cell *a = &fd[k].arr, *b = &st->arr;
+        int same = a->data == b->data && a->nd == b->nd, d;
+        for (d = 0; d < a->nd && same; d++)
+            same = a->dims[d] == b->dims[d] && a->strides[d] == b->strides[d];
+        if (!same) {
+            if (th_may_share(a, b)) return 0;
+            continue;
+        }
         if (fd[k].mod != 0 || fd[k].sign != st->sign || fd[k].base == st->base) return 0;
     }
     return 1;
 }
 
-/* Whether step `s` only makes a view whose layout follows from its input's. */
+/* Whether step `s` only makes a view whose layout follows from its input's layout (and
+ * its checks from its input's shape): not SpecifyShape, whose shape is an input. */
 static int th_replay_is_view(const th_step *s)
 {
-    return s->fn == th_k_dimshuffle || s->fn == th_k_rebroadcast
-           || s->fn == th_k_specify_shape;
+    return s->fn == th_k_dimshuffle || s->fn == th_k_rebroadcast;
 }
 
 /* Where the memory of each cell comes from, while a replay is built. */
