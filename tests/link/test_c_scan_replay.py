@@ -4,6 +4,10 @@ After its first step such a loop replays its nodes with pointers moved; every re
 compared with the Python scan (``linker=py``), and ``scan_stats()`` tells whether the
 replay ran (it must not for steps the general path keeps).
 """
+import _thread
+import signal
+import threading
+
 import numpy as np
 import pytest
 
@@ -11,6 +15,7 @@ import theano
 import theano.tensor as T
 from theano.compile.mode import Mode
 from theano.link.c.runtime import load_runtime
+from theano.scan.op import Scan
 
 PY = Mode(linker="py")
 
@@ -182,3 +187,24 @@ def test_a_state_returned_unchanged_keeps_the_general_path():
         return theano.function([a, b], outs, mode=mode)
 
     _check(build, [np.array([0.0, 1.0]), np.array([1.0, 1.0])], False)
+
+
+def test_ctrl_c_interrupts_a_replayed_loop():
+    s = theano.shared(np.zeros(4), name="s")
+    out, _ = theano.scan(lambda h: h * 0.999 + 1e-3, outputs_info=s, n_steps=3 * 10 ** 9)
+    f = theano.function([], out[-1], updates=[(s, out[-1])])
+    for node in f.maker.fgraph.apply_nodes:  # compile the step now, not under the timer
+        if isinstance(node.op, Scan):
+            node.op._inner_function()
+    old_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    before = _replays()
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            f()  # ~30 s uninterrupted: a missed interrupt fails instead of hanging
+        timer.join()
+    finally:
+        signal.signal(signal.SIGINT, old_handler)
+    assert _replays() > before
+    np.testing.assert_array_equal(s.get_value(), np.zeros(4))
