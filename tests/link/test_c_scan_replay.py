@@ -162,8 +162,11 @@ def test_an_error_names_the_step(e0, step):
     e = T.lvector("e")
     outs, _ = theano.scan(lambda x: [x - 1, 2 ** (x - 1)], outputs_info=[e, None], n_steps=5)
     f = theano.function([e], outs)
-    with pytest.raises(ValueError, match=r"(?s)negative.*at step %d\b" % step):
+    with pytest.raises(ValueError, match=r"(?s)negative.*at step %d\b" % step) as info:
         f(np.array([e0, 7]))
+    # the general path words it: the node, its inputs, the user's line
+    assert "Inputs shapes: [(2,)]" in str(info.value)
+    assert "test_c_scan_replay.py" in str(info.value)
     ok = f(np.array([9, 7]))  # the function still works
     np.testing.assert_array_equal(ok[1][:, 0], 2 ** np.arange(8, 3, -1))
 

@@ -200,10 +200,10 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
                                   const th_feed *st, Py_ssize_t n_store, const th_cell *nit_arr,
                                   const int *nit_cell, const int *nit_all, const int *nit_type,
                                   Py_ssize_t n_nit, int cond_cell);
-static int th_replay_run(th_Frame *f, th_replay *R, const th_feed *fd, const th_feed *st,
+static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
                          const th_cell *nit_arr, Py_ssize_t i0, Py_ssize_t n_steps,
                          Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
-                         Py_ssize_t *t_failed);
+                         Py_ssize_t *resume);
 static void th_replay_free(th_replay *R);
 /* Loops that ran their steady state through a replay (scan_stats(), for tests). */
 static Py_ssize_t th_scan_replays = 0;
@@ -397,14 +397,21 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
         }
         th_frame_release_step(f);
         if (replay) {
-            Py_ssize_t t_failed = t;
+            Py_ssize_t resume = i + 1;
+            int rc;
             th_scan_replays++;
-            if (th_replay_run(f, replay, fd, st, nit_arr, 1, n_steps, t + t_step, t_step,
-                              &steps_done, &t_failed) < 0) {
-                t = t_failed;
-                failed = 1;
-            }
-            break;
+            rc = th_replay_run(replay, fd, st, nit_arr, i + 1, n_steps, t + t_step, t_step,
+                               &steps_done, &resume);
+            th_replay_free(replay);
+            replay = NULL;
+            if (rc == 0) break;
+            /* A node failed at step `resume`: the general path runs it again (and words
+             * the error); a signal stops the loop. */
+            t += (resume - i) * t_step;
+            if (rc < 0) { failed = 1; break; }
+            i = resume - 1;
+            t -= t_step;
+            continue;
         }
         if ((i & 1023) == 1023) {
             /* Long loops let other Python threads run (as the interpreter does every

@@ -361,12 +361,12 @@ static void th_replay_target(th_replay *R, char **where, int slot, Py_ssize_t of
 }
 
 /* Run steps i0.. of the loop with the replay (t is the scan's time at step i0).
- * Returns 0 with *steps_done set, or -1 with an exception and *t_failed the failing
- * step's time (f->failed_step names the inner node when a node failed). */
-static int th_replay_run(th_Frame *f, th_replay *R, const th_feed *fd, const th_feed *st,
+ * Returns 0 with *steps_done set; 1 when a node failed at step *resume (to be run again
+ * by the general path, no exception set); -1 with an exception (a signal). */
+static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
                          const th_cell *nit_arr, Py_ssize_t i0, Py_ssize_t n_steps,
                          Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
-                         Py_ssize_t *t_failed)
+                         Py_ssize_t *resume)
 {
     char **P = R->P;
     const th_replay_move *mv = R->moves, *sv = R->sets;
@@ -402,14 +402,11 @@ static int th_replay_run(th_Frame *f, th_replay *R, const th_feed *fd, const th_
             if (N->size == 0) continue;
             err = N->flat ? N->spec->block(N->size, N->ptrs) : th_execute(N->loop, N->size);
             if (err) {
-                if (err < 0) PyErr_NoMemory();
-                else PyErr_Format(PyExc_ValueError, "%s: %s", N->spec->name,
-                                  N->spec->errmsgs[err - 1]);
-                f->failed_step = N->step;
-                for (q = 0; q < R->nf; q++)  /* the inputs of this step, for the message */
-                    th_bind_row(&f->tc[fd[q].cell], &fd[q].arr, th_row(&fd[q], t));
-                *t_failed = t;
-                return -1;
+                /* The general path runs this step again and words the error itself
+                 * (the node, its inputs, the user's line): nothing this step wrote is
+                 * an input of the step. */
+                *resume = i;
+                return 1;
             }
         }
         for (k = 0; k < R->n_copies; k++) th_copy_into(&R->copies[k].to, &R->copies[k].from);
@@ -423,7 +420,7 @@ static int th_replay_run(th_Frame *f, th_replay *R, const th_feed *fd, const th_
                 PyEval_RestoreThread(ts);
                 last_yield = now;
             }
-            if (PyErr_CheckSignals() < 0) { *t_failed = t; return -1; }
+            if (PyErr_CheckSignals() < 0) { *resume = i; return -1; }
         }
     }
     return 0;
