@@ -73,7 +73,12 @@ PyMODINIT_FUNC PyInit_@MODULE_NAME@(void)
         goto fail;
     kernels = PyDict_New();
     if (!kernels) goto fail;
-    if (th_register_kernels(kernels) < 0 || PyModule_AddObject(m, "kernels", kernels) < 0) {
+    if (th_register_kernels(kernels) < 0) {
+        Py_DECREF(kernels);
+        goto fail;
+    }
+    th_replay_find_kernels(kernels);
+    if (PyModule_AddObject(m, "kernels", kernels) < 0) {
         Py_DECREF(kernels);
         goto fail;
     }

@@ -127,11 +127,34 @@ static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_
     return 1;
 }
 
-/* Whether step `s` only makes a view whose layout follows from its input's layout (and
- * its checks from its input's shape): not SpecifyShape, whose shape is an input. */
+/* The kernels a replay knows, found by name in the module's kernel table when it loads
+ * (a kernel family may live in another translation unit): the elementwise driver, then
+ * views whose layout follows from their input's layout (and their checks from its
+ * shape): not SpecifyShape, whose shape is an input. */
+static const char *const th_replay_kernel_names[] = {"elemwise", "dimshuffle", "rebroadcast"};
+static th_kernel_fn th_replay_kernels[3];
+
+static void th_replay_find_kernels(PyObject *kernels)
+{
+    int k;
+    for (k = 0; k < 3; k++) {
+        PyObject *addr = PyDict_GetItemString(kernels, th_replay_kernel_names[k]);
+        th_replay_kernels[k] = addr ? (th_kernel_fn)PyLong_AsVoidPtr(addr) : NULL;
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            th_replay_kernels[k] = NULL;
+        }
+    }
+}
+
+static int th_replay_is_elemwise(const th_step *s)
+{
+    return s->fn && s->fn == th_replay_kernels[0];
+}
+
 static int th_replay_is_view(const th_step *s)
 {
-    return s->fn == th_k_dimshuffle || s->fn == th_k_rebroadcast;
+    return s->fn && (s->fn == th_replay_kernels[1] || s->fn == th_replay_kernels[2]);
 }
 
 /* Where the memory of each cell comes from, while a replay is built. */
@@ -171,7 +194,8 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
     Py_ssize_t j;
     memset(&M, 0, sizeof(M));
     for (j = 0; j < p->n_steps; j++)
-        if (p->steps[j].fn != th_k_elemwise && !th_replay_is_view(&p->steps[j])) return NULL;
+        if (!th_replay_is_elemwise(&p->steps[j]) && !th_replay_is_view(&p->steps[j]))
+            return NULL;
     for (j = 0; j < n_store; j++)
         if (st[j].mode != 0) return NULL;
     R = PyMem_Calloc(1, sizeof(th_replay));
@@ -223,7 +247,7 @@ static th_replay *th_replay_build(th_Frame *f, const th_feed *fd, Py_ssize_t n_f
         Py_ssize_t size = 1;
         int i, d, nop = s->nin + s->nout;
         off += nop;
-        if (s->fn != th_k_elemwise) {
+        if (!th_replay_is_elemwise(s)) {
             /* A view: its input's memory, at the same offset as in the first step. */
             const th_cell *x = cells[0], *v = cells[s->nin];
             int src = th_replay_ref(R, &M, s->in[0], x);
