@@ -56,10 +56,11 @@ from typing import NamedTuple
 import numpy as np
 
 from theano.configparser import config
+from theano.link.c import hostfacts
 from theano.link.c.compiler import (CompileError, compile_flags, compile_shared_object,
                                     link_libraries)
 
-__all__ = ["module_key", "get_module", "MODULE_NAME_PLACEHOLDER", "ModuleLoadError",
+__all__ = ["module_key", "get_module", "get_named_module", "warm_key_parts", "MODULE_NAME_PLACEHOLDER", "ModuleLoadError",
            "CacheEntry", "BuildDir", "cache_dir", "cache_entries", "build_dirs", "clean",
            "purge"]
 
@@ -83,7 +84,13 @@ class ModuleLoadError(ImportError):
 
 @functools.lru_cache(maxsize=None)
 def _cpu_signature():
-    """The host CPU's model and feature flags (code is built with -march=native)."""
+    """The host CPU's model and feature flags (code is built with -march=native),
+    remembered for the current boot of the machine (``/proc/cpuinfo`` is slow to read)."""
+    boot = hostfacts.boot_id()
+    return hostfacts.recall("cpu", boot and [boot, platform.machine()], _read_cpu_signature)
+
+
+def _read_cpu_signature():
     text = platform.machine() + platform.processor()
     try:
         with open("/proc/cpuinfo") as f:
@@ -109,11 +116,16 @@ def module_key(source, info, options=None):
     """Hex sha256 naming the module built from ``source`` by compiler ``info`` (with the
     :class:`~theano.link.c.compiler.BuildOptions` ``options``)."""
     h = hashlib.sha256()
-    for part in (source, info[0], info[1], "\0".join(compile_flags(info, options)),
-                 "\0".join(link_libraries(info, options)), _abi_signature(), _cpu_signature()):
+    for part in [source] + warm_key_parts(info, options):
         h.update(part.encode())
         h.update(b"\0\1")
     return h.hexdigest()
+
+
+def warm_key_parts(info, options=None):
+    """What :func:`module_key` hashes besides the source: compiler, flags, ABI, CPU."""
+    return [info[0], info[1], "\0".join(compile_flags(info, options)),
+            "\0".join(link_libraries(info, options)), _abi_signature(), _cpu_signature()]
 
 
 # ------------------------------------------------------------- directories
@@ -282,13 +294,19 @@ def get_module(source, info, prefix="theano_c_", options=None):
     ModuleLoadError
         The freshly compiled binary does not load.
     """
-    name = prefix + module_key(source, info, options)[:40]
+    return get_named_module(prefix + module_key(source, info, options)[:40], lambda: source,
+                            info, options)
+
+
+def get_named_module(name, make_source, info, options=None):
+    """:func:`get_module` for a caller that knows the module's name (from an earlier
+    :func:`module_key`): ``make_source()`` is only called when the module must be built."""
     module = _LOADED.get(name)
     if module is not None:
         return module
     module, failure = _load_cached(name)
     if module is None:
-        module = _build(name, source, info, failure, options)
+        module = _build(name, make_source(), info, failure, options)
     _LOADED[name] = sys.modules[name] = module
     return module
 

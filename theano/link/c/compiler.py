@@ -11,6 +11,7 @@ NaN/inf.
 import functools
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from theano.configparser import config
+from theano.link.c import hostfacts
 
 __all__ = ["CompileError", "BuildOptions", "compiler_info", "compile_flags",
            "compile_shared_object", "vector_math_functions"]
@@ -61,7 +63,22 @@ _INSTALL_HINT = ("Install a C compiler (Debian/Ubuntu: `apt-get install g++`; Fe
 
 @functools.lru_cache(maxsize=None)
 def _probe(cxx):
-    """(version text, is_gcc) of compiler ``cxx``, or an error string."""
+    """(version text, is_gcc) of compiler ``cxx``, or an error string.
+
+    A successful probe is remembered (:mod:`~theano.link.c.hostfacts`) while the
+    compiler binary keeps its path, size and modification time.
+    """
+    path = shutil.which(cxx)
+    stamp = hostfacts.file_stamp(os.path.realpath(path)) if path else None
+    if stamp is None:
+        return _run_probe(cxx)
+    found = hostfacts.recall("compiler " + path, stamp, lambda: _run_probe(cxx)[0])
+    if found is None:  # a failure is not remembered: establish it (and its message) again
+        return _run_probe(cxx)
+    return tuple(found), None
+
+
+def _run_probe(cxx):
     try:
         res = subprocess.run([cxx, "--version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -122,8 +139,12 @@ def _glibc_version():
 
 @functools.lru_cache(maxsize=None)
 def _libmvec_available():
-    import ctypes.util
-    return ctypes.util.find_library("mvec") is not None
+    """Whether ``-lmvec`` links: ``libmvec.so`` in a standard library directory (a file
+    test instead of ``ctypes.util.find_library``, which runs ``ldconfig``)."""
+    multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+    dirs = [os.path.join(d, multiarch) for d in ("/usr/lib", "/lib") if multiarch]
+    dirs += ["/usr/lib64", "/lib64", "/usr/lib", "/lib"]
+    return any(os.path.exists(os.path.join(d, "libmvec.so")) for d in dirs)
 
 
 # glibc's libmvec (x86_64) vector variants whose results stay within 1e-15

@@ -20,7 +20,8 @@ import sys
 import numpy as np
 
 from theano.configparser import config
-from theano.link.c.cache import get_module
+from theano.link.c import hostfacts
+from theano.link.c.cache import get_named_module, module_key, warm_key_parts
 from theano.link.c.compiler import compiler_info
 
 __all__ = ["C_CODE_DIR", "read_c", "runtime_source", "load_runtime", "kernel_module_source",
@@ -184,10 +185,15 @@ def _loaded_libraries():
                     paths[parts[-1]] = None
     except OSError:
         pass
-    paths = list(paths)
+    return list(paths)
+
+
+def _blas_candidates():
+    """Libraries that may hold NumPy's BLAS: the OpenBLAS of a NumPy wheel first (one
+    glob), then every shared object mapped in this process."""
     bundle = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
-    paths += sorted(glob.glob(os.path.join(bundle, "*blas*")))
-    return paths
+    yield from sorted(glob.glob(os.path.join(bundle, "*blas*")))
+    yield from _loaded_libraries()
 
 
 def _address(lib, name):
@@ -201,7 +207,7 @@ def _numpy_cblas():
     """(name, gemm, gemv, ger) from the CBLAS (64-bit ints) of NumPy's BLAS, or None."""
     import numpy.linalg  # noqa: F401  (makes sure NumPy's BLAS is loaded)
 
-    for path in _loaded_libraries():
+    for path in _blas_candidates():
         if "blas" not in os.path.basename(path).lower():
             continue
         try:
@@ -255,6 +261,20 @@ def _threads():
         return os.cpu_count() or 1
 
 
+def _runtime_name(info):
+    """The runtime module's name: the hash of its source, remembered (see
+    :mod:`~theano.link.c.hostfacts`) with the sizes and times of the C files and everything
+    else of the module key, so a warm start neither reads nor hashes the sources."""
+    files = sorted(os.listdir(C_CODE_DIR))
+    stamp = [hostfacts.file_stamp(os.path.join(C_CODE_DIR, n)) for n in files]
+    if any(s is None for s in stamp):
+        stamp = None
+    else:
+        stamp.append(warm_key_parts(info))
+    return hostfacts.recall("runtime " + C_CODE_DIR, stamp, lambda: "theano_c_rt_" + module_key(
+        runtime_source(), info)[:40])
+
+
 @functools.lru_cache(maxsize=None)
 def _load(key):
     info = compiler_info()
@@ -262,7 +282,7 @@ def _load(key):
         return None
     # Idle threads of our loops must sleep, not spin: BLAS and the caller need the cores.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    rt = get_module(runtime_source(), info, "theano_c_rt_")
+    rt = get_named_module(_runtime_name(info), runtime_source, info)
     blas = _numpy_cblas() or _scipy_blas()
     rt.set_blas(*blas)
     return rt
