@@ -101,7 +101,7 @@ def test_runtime_name_matches_the_source_hash(compiledir, monkeypatch):
     info = compiler.compiler_info()
     if info is None:
         pytest.skip("no C compiler")
-    expected = "theano_c_rt_" + module_key(runtime.runtime_source(), info)[:40]
+    expected = "theano_c_rt_" + module_key(runtime.runtime_units(), info)[:40]
     assert runtime._runtime_name(info) == expected
     # A later process finds the name without reading the sources.
     hostfacts._FACTS.clear()
@@ -109,7 +109,7 @@ def test_runtime_name_matches_the_source_hash(compiledir, monkeypatch):
     def no_source():
         raise AssertionError("the runtime's sources were read")
 
-    monkeypatch.setattr(runtime, "runtime_source", no_source)
+    monkeypatch.setattr(runtime, "runtime_units", no_source)
     assert runtime._runtime_name(info) == expected
 
 
@@ -128,4 +128,4 @@ def test_runtime_name_follows_edited_sources(compiledir, monkeypatch, tmp_path):
     hostfacts._FACTS.clear()
     second = runtime._runtime_name(info)
     assert second != first
-    assert second == "theano_c_rt_" + module_key(runtime.runtime_source(), info)[:40]
+    assert second == "theano_c_rt_" + module_key(runtime.runtime_units(), info)[:40]

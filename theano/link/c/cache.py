@@ -113,10 +113,12 @@ def _abi_signature():
 
 
 def module_key(source, info, options=None):
-    """Hex sha256 naming the module built from ``source`` by compiler ``info`` (with the
+    """Hex sha256 naming the module built from ``source`` (a C text, or a list of the
+    texts of its translation units) by compiler ``info`` (with the
     :class:`~theano.link.c.compiler.BuildOptions` ``options``)."""
     h = hashlib.sha256()
-    for part in [source] + warm_key_parts(info, options):
+    units = [source] if isinstance(source, str) else list(source)
+    for part in units + warm_key_parts(info, options):
         h.update(part.encode())
         h.update(b"\0\1")
     return h.hexdigest()
@@ -235,16 +237,20 @@ def _mark_failed(build):
 def _build(name, source, info, failure, options=None):
     """Compile, load from the build directory, then publish atomically."""
     target, build = _make_build_dir(name)
-    src = os.path.join(build, name + ".c")
+    units = [source] if isinstance(source, str) else list(source)
+    srcs = [os.path.join(build, name + (".c" if i == 0 else ".unit%d.c" % i))
+            for i in range(len(units))]
     built = os.path.join(build, name + EXT_SUFFIX)
     final = os.path.join(target, name + EXT_SUFFIX)
     try:
-        with open(src, "w") as f:
-            f.write(source.replace(MODULE_NAME_PLACEHOLDER, name))
+        for src, text in zip(srcs, units):
+            with open(src, "w") as f:
+                f.write(text.replace(MODULE_NAME_PLACEHOLDER, name))
+        src_arg = srcs[0] if len(srcs) == 1 else srcs
         if options is None:
-            compile_shared_object(info, src, built)
+            compile_shared_object(info, src_arg, built)
         else:
-            compile_shared_object(info, src, built, options)
+            compile_shared_object(info, src_arg, built, options)
     except CompileError:
         _mark_failed(build)  # the message points the user at the kept source
         raise
@@ -269,7 +275,8 @@ def _build(name, source, info, failure, options=None):
                       type(exc).__name__, exc, build))
         raise ModuleLoadError(msg, name=name, path=built) from exc
     try:
-        os.replace(src, os.path.join(target, name + ".c"))
+        for src in srcs:
+            os.replace(src, os.path.join(target, os.path.basename(src)))
         os.replace(built, final)
         module.__file__ = module.__spec__.origin = final
     except OSError as exc:  # the module is loaded; only later processes lose it

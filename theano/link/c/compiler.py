@@ -8,6 +8,7 @@ rounding (NumPy rounds twice), ``-fwrapv`` makes signed overflow wrap as
 NumPy's integer arithmetic does.  No ``-ffast-math``: it would assume no
 NaN/inf.
 """
+import concurrent.futures
 import functools
 import os
 import platform
@@ -231,20 +232,11 @@ def link_libraries(info, options=None):
     return libs
 
 
-def compile_shared_object(info, source_path, out_path, options=None):
-    """Run the compiler on ``source_path`` producing ``out_path``.
-
-    Raises
-    ------
-    CompileError
-        With the compiler's own message and the path of the kept source.
-    """
-    cmd = ([info[0]] + compile_flags(info, options) + [source_path, "-o", out_path]
-           + link_libraries(info, options))
+def _run_compiler(cmd, source_path):
     try:
         res = subprocess.run(cmd, capture_output=True, text=True)
     except OSError as exc:
-        raise CompileError("Could not run the C compiler %r: %s" % (info[0], exc)) from None
+        raise CompileError("Could not run the C compiler %r: %s" % (cmd[0], exc)) from None
     if res.returncode != 0:
         raise CompileError(
             "Compilation of generated C code failed (exit status %d).\n"
@@ -252,3 +244,45 @@ def compile_shared_object(info, source_path, out_path, options=None):
             % (res.returncode, source_path, " ".join(cmd), (res.stderr + res.stdout).strip()))
     if config.cmodule__compilation_warning and res.stderr.strip():
         warnings.warn("C compiler warnings for %s:\n%s" % (source_path, res.stderr.strip()))
+
+
+def _build_jobs():
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def compile_shared_object(info, source_path, out_path, options=None):
+    """Run the compiler on ``source_path`` producing ``out_path``.
+
+    ``source_path`` may be a list of translation units: they are compiled to object
+    files side by side, as many at once as this process may use cores (largest
+    first), then linked into ``out_path``.
+
+    Raises
+    ------
+    CompileError
+        With the compiler's own message and the path of the kept source.
+    """
+    flags = compile_flags(info, options)
+    libs = link_libraries(info, options)
+    if isinstance(source_path, str):
+        _run_compiler([info[0]] + flags + [source_path, "-o", out_path] + libs, source_path)
+        return
+    objects = [os.path.splitext(p)[0] + ".o" for p in source_path]
+    jobs = sorted(zip(source_path, objects), key=lambda j: -os.path.getsize(j[0]))
+    with concurrent.futures.ThreadPoolExecutor(min(_build_jobs(), len(jobs))) as pool:
+        futures = [pool.submit(_run_compiler, [info[0]] + flags + ["-c", src, "-o", obj], src)
+                   for src, obj in jobs]
+        for fut in futures:
+            fut.result()  # the first failure, in size order
+    # The link step takes every flag but the source language ("-x c" would make the
+    # driver read the object files as C).
+    link = []
+    for f in flags:
+        if link and link[-1] == "-x":
+            link.pop()
+            continue
+        link.append(f)
+    _run_compiler([info[0]] + link + objects + ["-o", out_path] + libs, source_path[0])

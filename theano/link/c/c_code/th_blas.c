@@ -44,11 +44,18 @@ typedef void (*th_f_ger)(const int *, const int *, const void *, const void *, c
 #define TH_NOTRANS 111
 #define TH_TRANS 112
 
-/* Index by type: 0 float32, 1 float64, 2 complex64, 3 complex128. */
-static void *th_blas_gemm[4], *th_blas_gemv[4], *th_blas_ger[4];
-static int th_blas_cblas = 0;   /* 1: CBLAS ILP64 entry points, 0: Fortran LP64 */
-static int th_blas_ready = 0;
-static const char *th_blas_name = "none";
+/* Index by type: 0 float32, 1 float64, 2 complex64, 3 complex128.  Set once by
+ * `set_blas` in the core unit; kernel units read the same variables. */
+#ifdef TH_KERNEL_UNIT
+extern void *th_blas_gemm[4], *th_blas_gemv[4], *th_blas_ger[4];
+extern int th_blas_cblas, th_blas_ready;
+extern const char *th_blas_name;
+#else
+void *th_blas_gemm[4], *th_blas_gemv[4], *th_blas_ger[4];
+int th_blas_cblas = 0;   /* 1: CBLAS ILP64 entry points, 0: Fortran LP64 */
+int th_blas_ready = 0;
+const char *th_blas_name = "none";
+#endif
 
 static int th_blas_index(int typenum)
 {

@@ -36,16 +36,6 @@ static struct PyModuleDef th_runtime_module = {
     NULL, NULL, NULL, NULL
 };
 
-static int th_add_kernel(PyObject *dict, const char *name, th_kernel_fn fn)
-{
-    PyObject *addr = PyLong_FromVoidPtr((void *)fn);
-    int rc;
-    if (!addr) return -1;
-    rc = PyDict_SetItemString(dict, name, addr);
-    Py_DECREF(addr);
-    return rc;
-}
-
 PyMODINIT_FUNC PyInit_@MODULE_NAME@(void)
 {
     PyObject *m, *cap, *kernels;
