@@ -16,6 +16,7 @@ import numpy as np
 
 import theano.scalar.basic as sb
 from theano.graph.rules import OpRegistry
+from theano.link.c.compiler import compiler_info, vector_math_functions
 from theano.link.c.runtime import read_c
 
 __all__ = ["C_TYPES", "TYPENUMS", "KernelContext", "scalar_c_code", "c_rule", "literal"]
@@ -395,6 +396,9 @@ for _cls, _cname in _LIBM.items():
 
 # Functions of c_code/th_vmath.h: inline and branch-free, so a fused loop using them
 # vectorises (see that file for their accuracy).  The header goes into the module once.
+# exp alone is faster through glibc's libmvec (table-driven, a scalar path for the rare
+# out-of-range lanes), which the kernel module declares when it is there: measured with
+# bench/bench_c_elemwise.py and tests/link/test_c_vmath.py holds both to the same ulps.
 _VMATH = {sb.Exp: "exp", sb.Expm1: "expm1", sb.Log1p: "log1p", sb.Tanh: "tanh",
           sb.ScalarSigmoid: "sigmoid", sb.ScalarSoftplus: "softplus"}
 
@@ -404,17 +408,31 @@ def _vmath_header():
     return read_c("th_vmath.h")
 
 
-def _vmath(name):
-    def compute(a, ct, ctx):
-        if ct not in _FLOATS:
-            return None
-        ctx.helper("th_vmath.h", _vmath_header())
-        return "th_%s_%s(%s)" % (name, "f" if ct == "float32" else "d", a)
-    return _unary(compute)
+def libmvec_exp():
+    """Whether kernel modules get glibc's vector ``exp`` (see ``vector_math_functions``)."""
+    info = compiler_info()
+    return info is not None and "exp" in vector_math_functions(info[2])
+
+
+def _vmath_code(name, a, ct, ctx):
+    """C for ``name`` of the C expression ``a`` of float dtype ``ct``."""
+    ctx.helper("th_vmath.h", _vmath_header())
+    suffix = "f" if ct == "float32" else "d"
+    if name in ("exp", "sigmoid", "softplus") and libmvec_exp():
+        t, exp = C_TYPES[ct], _fn("exp", ct)
+        if name == "exp":
+            return "%s(%s)" % (exp, a)
+        if name == "sigmoid":  # scipy's expit
+            return "((%s)1 / ((%s)1 + %s(-%s)))" % (t, t, exp, a)
+        a = ctx.temp(ct, a)  # max(x, 0) + log1p(e**-|x|), as th_softplus_*
+        return "((%s > 0 ? %s : (%s)0) + th_log1p_unit_%s(%s(-%s(%s))))" % (
+            a, a, t, suffix, exp, _fn("fabs", ct), a)
+    return "th_%s_%s(%s)" % (name, suffix, a)
 
 
 for _cls, _name in _VMATH.items():
-    c_rule(_cls)(_vmath(_name))
+    c_rule(_cls)(_unary(lambda a, ct, ctx, _name=_name:
+                        _vmath_code(_name, a, ct, ctx) if ct in _FLOATS else None))
 
 
 def _scaled(factor):
