@@ -101,15 +101,14 @@ static inline double th_exp_d(double x)
 
 static inline double th_expm1_d(double x)
 {
-    double t, r, q, s, small, big;
+    double t, r, q, h;
     r = th_reduce_d(th_clamp_d(x, -40.0, 709.8), &t);  /* expm1(-40) rounds to -1 */
     q = th_expm1_poly_d(r);
-    /* n <= 60: 2**n q + (2**n - 1) rounded once; n > 60: exp(x), 1 is below half an ulp */
-    s = th_pow2_d(t);
-    small = TH_FMA(s, q, s - 1.0);
-    big = th_scale_d(q, t);
-    s = t - TH_SHIFT_D > 60.0 ? big : small;
-    return x == 0 ? x : s;  /* keeps -0.0 */
+    /* 2 (h q + (h - 1/2)), h = 2**(n-1) (normal for n in [-58, 1024]): one rounding, then
+     * an exact doubling, or an overflow to inf where exp(x) overflows */
+    h = th_pow2_d(t - 1.0);
+    h = 2.0 * TH_FMA(h, q, h - 0.5);
+    return x == 0 ? x : h;  /* keeps -0.0 */
 }
 
 /* expm1(y) for y <= 0 or NaN: 2**n, n in [-58, 0], is one normal factor */
@@ -235,14 +234,12 @@ static inline float th_exp_f(float x)
 
 static inline float th_expm1_f(float x)
 {
-    float t, r, q, s, small, big;
+    float t, r, q, h;
     r = th_reduce_f(th_clamp_f(x, -20.0f, 88.8f), &t);  /* expm1f(-20) rounds to -1 */
     q = th_expm1_poly_f(r);
-    s = th_pow2_f(t);
-    small = TH_FMAF(s, q, s - 1.0f);
-    big = th_scale_f(q, t);
-    s = t - TH_SHIFT_F > 30.0f ? big : small;
-    return x == 0 ? x : s;
+    h = th_pow2_f(t - 1.0f);
+    h = 2.0f * TH_FMAF(h, q, h - 0.5f);
+    return x == 0 ? x : h;
 }
 
 /* expm1f(y) for y <= 0 or NaN: n in [-29, 0] */
