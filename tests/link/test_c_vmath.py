@@ -11,6 +11,7 @@ are contiguous (the vectorised loop), strided or reversed (buffered by the drive
 of sizes that leave a remainder (the loop's scalar epilogue).
 """
 import os
+import platform
 import subprocess
 import tempfile
 
@@ -21,6 +22,7 @@ import scipy.special as sps
 import theano
 import theano.tensor as T
 from theano.compile.mode import Mode
+from theano.configparser import change_flags, config
 from theano.link.c import compiler as c_compiler
 from theano.link.c import scalar_c
 from theano.link.c.runtime import C_CODE_DIR
@@ -125,20 +127,27 @@ def assert_specials(name, x, got, want):
 
 
 @pytest.fixture(scope="module", params=[(d, v) for d in ("float32", "float64")
-                                        for v in ("own", "libmvec")], ids=str)
+                                        for v in ("own", "libmvec", "own-nofma")], ids=str)
 def compiled(request):
-    """(dtype, C function, NumPy function) computing every function of FUNCS at once,
-    with th_vmath.h's exp, or glibc's vector exp where the kernel modules use it."""
+    """(dtype, C function, NumPy function) computing every function of FUNCS at once:
+    with th_vmath.h's exp, or glibc's vector exp where the kernel modules use it, or
+    th_vmath.h built without fused multiply-add instructions (its fallback)."""
     dtype, variant = request.param
     if variant == "libmvec" and not scalar_c.libmvec_exp():
         pytest.skip("no libmvec here")
     x = T.vector("x", dtype=dtype)
     outs = [FUNCS[name][0](x) for name in FUNCS]
     saved = scalar_c.libmvec_exp
-    if variant == "own":
+    flags = config.gcc__cxxflags
+    if variant.startswith("own"):
         scalar_c.libmvec_exp = lambda: False
+    if variant == "own-nofma":
+        if not c_compiler.compiler_info()[2] or "86" not in platform.machine():
+            pytest.skip("-mno-fma is a gcc x86 flag")
+        flags += " -mno-fma"
     try:
-        fc = theano.function([x], outs, mode=C)
+        with change_flags(gcc__cxxflags=flags):
+            fc = theano.function([x], outs, mode=C)
     finally:
         scalar_c.libmvec_exp = saved
     nodes = fc.maker.program.nodes
