@@ -448,9 +448,17 @@ def _push_backward(fgraph, node, plan):
     ns, nst = fwd.n_seqs, fwd.n_states
     n_fwd_in = 1 + ns + nst + fwd.info.n_nonseq
     n_done, seqs, inits, nonseqs = fwd.outer_slices(list(node.inputs[:n_fwd_in]))
-    new_seqs = _outer_sequences(fwd, plan, n_done, seqs, nonseqs)
-    if new_seqs is None:
+    # The loop's gradients are partial derivatives, each input taken apart: the
+    # gradients of the new sequences are taken with respect to stand-ins of the inputs
+    # (an input may depend on another, e.g. a sequence on the forward loop's weights).
+    free = {p: node.inputs[p].type() for p in range(1, n_fwd_in)}
+    _, free_seqs, _, free_nonseqs = fwd.outer_slices([n_done] + [free[p] for p in
+                                                                 range(1, n_fwd_in)])
+    free_new = _outer_sequences(fwd, plan, n_done, free_seqs, free_nonseqs)
+    if free_new is None:
         return
+    to_inputs = {free[p]: node.inputs[p] for p in free}
+    new_seqs = clone_replace(free_new, to_inputs, strict=False)
     new_fwd = _pushed_op(fwd, plan)
     new_pos = {1 + i: 1 + a for a, i in enumerate(plan.keep_seq)}
     ns2 = len(plan.keep_seq) + len(new_seqs)
@@ -464,16 +472,21 @@ def _push_backward(fgraph, node, plan):
                     return_list=True)
     by_pos = dict(zip(new_gop.diff_outer, grads))
     known = {}
-    for m, V in enumerate(new_seqs):
+    for m, V in enumerate(free_new):
         g = by_pos.get(1 + len(plan.keep_seq) + m)
         if g is not None:
-            known[V] = g
+            # Seeded on a copy: one new sequence may also be computed from another
+            # (``s`` and ``1 - s ** 2``); a known gradient on ``s`` itself would hide
+            # the part coming back through the other.
+            known[V.copy()] = g
     wrt = [p for p in gop.diff_outer if not 1 + ns <= p < 1 + ns + nst]
     outside = [None] * len(wrt)
     if known and wrt:
         with change_flags(compute_test_value="off"):
-            outside = gradient.grad(None, [node.inputs[p] for p in wrt], known_grads=known,
+            outside = gradient.grad(None, [free[p] for p in wrt], known_grads=known,
                                     disconnected_inputs="ignore", return_disconnected="None")
+        outside = [None if g is None else clone_replace(g, to_inputs, strict=False)
+                   for g in outside]
     extra = dict(zip(wrt, outside))
     for p, old in zip(gop.diff_outer, node.outputs):
         parts = [g for g in (by_pos.get(new_pos.get(p)), extra.get(p)) if g is not None]
