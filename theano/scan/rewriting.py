@@ -409,6 +409,13 @@ def _outer_sequences(op, plan, n_steps, seqs, nonseqs):
                 rows = dot(a.reshape((a.shape[0] * a.shape[1], a.shape[2])), b)
                 shape = (a.shape[0], a.shape[1]) + ((b.shape[1],) if b.ndim == 2 else ())
                 res = [rows.reshape(shape)]
+        trace = getattr(node.tag, "trace", None)
+        if trace:
+            # errors raised outside the loop still point at the user's line
+            args = [x for x, _ in ins]
+            for v in ancestors(res, blockers=args):
+                if v.owner is not None and v not in args:
+                    v.owner.tag.trace = trace
         for o, r in zip(node.outputs, res):
             memo[o] = r
     result = []
