@@ -284,3 +284,21 @@ def test_jax_mode_runs_the_new_forms():
                         [rng.randn(5, 2, 4), rng.randn(4, 4 * NH) * .3,
                          rng.randn(NH, 4 * NH) * .3], mode="JAX", rtol=1e-10)
     assert _nodes(f, ScanGrad)[0].op.saved
+
+
+def test_gradient_of_slices_is_one_buffer_of_in_place_increments():
+    # The LSTM's z[:, :n], z[:, n:2n]... give add(inc(zeros, a), inc(zeros, b), ...):
+    # local_add_of_increments writes every slice into one buffer.
+    from theano.tensor.basic_subtensor import IncSubtensor
+
+    z, x = T.dmatrix("z"), T.dmatrix("x")
+    parts = [T.tanh(z[:, :2]), T.nnet.sigmoid(z[:, 2:5]) * 2, z[:, 5:] ** 2, z[:, 1:3]]
+    g = T.grad(sum((p * x[:, :p.shape[1]]).sum() for p in parts), z)
+    f = theano.function([z, x], g)
+    ref = theano.function([z, x], g, mode=theano.compile.mode.get_default_mode().excluding(
+        "local_add_of_increments"))
+    rng = _rng(13)
+    zv, xv = rng.randn(3, 7), rng.randn(3, 7)
+    np.testing.assert_allclose(f(zv, xv), ref(zv, xv), rtol=1e-14, atol=1e-15)
+    incs = _nodes(f, IncSubtensor)
+    assert len(incs) == 4 and all(n.op.inplace for n in incs)
