@@ -237,16 +237,20 @@ def scan_save_forward(fgraph):
         info = fop.info
         kept = [v for v, src in saved if src is None]
         n_out = fop.n_states + fop.n_nit
-        new_fop = Scan(fop.inner_inputs,
-                       fop.inner_outputs[:n_out] + kept + fop.inner_outputs[n_out:],
-                       info._replace(nit_store=info.nit_store + ("all",) * len(kept)))
-        f_outs = new_fop(*fnode.inputs, return_list=True)
-        for old, new in zip(fnode.outputs, f_outs):
-            if old in fgraph.clients:
-                fgraph.replace(old, new, reason="scan_save_forward")
+        extra = []
+        if kept:
+            # the forward loop also returns the kept values, one row per step
+            new_fop = Scan(fop.inner_inputs,
+                           fop.inner_outputs[:n_out] + kept + fop.inner_outputs[n_out:],
+                           info._replace(nit_store=info.nit_store + ("all",) * len(kept)))
+            f_outs = new_fop(*fnode.inputs, return_list=True)
+            for old, new in zip(fnode.outputs, f_outs):
+                if old in fgraph.clients:
+                    fgraph.replace(old, new, reason="scan_save_forward")
+            extra = f_outs[n_out:]
         gop = node.op
         new_gop = ScanGrad(gop.fwd, skip=gop.skip, saved=saved)
-        g_outs = new_gop(*(list(node.inputs) + f_outs[n_out:]), return_list=True)
+        g_outs = new_gop(*(list(node.inputs) + extra), return_list=True)
         for old, new in zip(node.outputs, g_outs):
             if old in fgraph.clients:
                 fgraph.replace(old, new, reason="scan_save_forward")
