@@ -302,3 +302,16 @@ def test_gradient_of_slices_is_one_buffer_of_in_place_increments():
     np.testing.assert_allclose(f(zv, xv), ref(zv, xv), rtol=1e-14, atol=1e-15)
     incs = _nodes(f, IncSubtensor)
     assert len(incs) == 4 and all(n.op.inplace for n in incs)
+
+
+def test_pickled_function_keeps_its_loops():
+    import pickle
+
+    NH, rng = 3, _rng(14)
+    ins, cost = _lstm(NH, True)
+    f = theano.function(ins, [cost] + T.grad(cost, ins))
+    g = pickle.loads(pickle.dumps(f))
+    vals = [rng.randn(4, 2, 5), rng.randn(5, 4 * NH) * .3, rng.randn(NH, 4 * NH) * .3]
+    for a, b in zip(f(*vals), g(*vals)):
+        np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-15)
+    assert _nodes(g, ScanGrad)[0].op.saved

@@ -129,6 +129,9 @@ class ScanGrad(_LoopOp):
         """
         self.fwd = fwd
         self.out_pos, self.g_phs, self.wrt_pos, self.vjp_outs = _vjp_graph(fwd)
+        # the product as written, computing the forward values again (used to
+        # differentiate this op, backward_as_scan, and by the JAX rule)
+        self.vjp_full = self.vjp_outs
         self.saved = tuple(saved)
         self.saved_phs = []
         if self.saved:
@@ -566,7 +569,7 @@ def backward_as_scan(gop, inputs):
     # (values saved by the forward loop, inputs after the output gradients, are not
     # needed here: the step's vector-Jacobian product recomputes them)
     ograds = inputs[n_fwd_in + nst:n_fwd_in + nst + len(gop.out_pos)]
-    vjp_outs = _vjp_graph(fwd)[3]
+    vjp_outs = gop.vjp_full
     in_seqs, in_states, in_nonseq = fwd.inner_slices()
     Ls = [-min(t) for t in info.state_taps]
     if gop.truncate == -1:

@@ -17,7 +17,7 @@ only when a function is linked for JAX.
 import numpy as np
 
 from theano.link.jax.registry import register_jax
-from theano.scan.grad import ScanGrad, _vjp_graph
+from theano.scan.grad import ScanGrad
 from theano.scan.op import Scan, is_sit_sot, seq_span
 from theano.tensor.type import TensorType
 
@@ -280,7 +280,7 @@ def _scan_grad_jax(op, node):
     # values saved by the forward loop (ScanGrad.saved, inputs after the output
     # gradients) are not read.  XLA fuses that recomputation into the step; reading the
     # saved values instead made the RNN benchmark's backward loop 3-4x slower under JAX.
-    vjp_fn = graph_function(list(fwd.inner_inputs) + list(op.g_phs), _vjp_graph(fwd)[3])
+    vjp_fn = graph_function(list(fwd.inner_inputs) + list(op.g_phs), op.vjp_full)
     n_g = len(op.out_pos)
     Ls = [-min(t) for t in info.state_taps]
     wrt_index = {p: q for q, p in enumerate(op.wrt_pos)}
