@@ -35,7 +35,7 @@ _OPTIMIZER_TAGS = {
 _POSITION_CUTOFF = {"stabilize": 1.5000001}
 _LINKERS = ("py", "vm", "cvm", "c", "c|py", "c|py_nogc", "cvm_nogc", "vm_nogc", "auto", "jax")
 _C_LINKERS = ("c", "cvm", "c|py", "c|py_nogc", "cvm_nogc")
-_JAX_EXCLUDED = ("inplace", "reduce_fusion")
+_JAX_EXCLUDED = ("inplace", "reduce_fusion", "blas_epilogue")
 
 
 class Mode:
