@@ -17,6 +17,7 @@ from theano.scan.grad import ScanGrad
 from theano.scan.op import Scan
 from theano.scan.utils import until
 from theano.tensor.blas import Gemm, Gemv, Ger
+from theano.tensor.blas_epilogue import DotEpilogue
 from theano.tensor.math import Dot
 
 REWRITES = ("scan_push_out_seq", "scan_save_forward")
@@ -32,8 +33,10 @@ def _nodes(f, cls):
 
 
 def _products(fn):
-    """The product nodes (Dot, Gemm...) a compiled inner function runs per step."""
-    return [n for n in fn.maker.program.nodes if isinstance(n.op, (Dot, Gemm, Gemv, Ger))]
+    """The product nodes (Dot, Gemm..., a product with its epilogue) a compiled inner
+    function runs per step."""
+    return [n for n in fn.maker.program.nodes
+            if isinstance(n.op, (Dot, Gemm, Gemv, Ger, DotEpilogue))]
 
 
 def _same_as_before(inputs, outputs, args, updates=None, mode=None, rtol=1e-12, atol=1e-12):
@@ -114,7 +117,8 @@ def test_rnn_forward_product_leaves_the_loop_and_backward_reads_the_states():
     assert len(_products(inner)) == 1
     assert not any("tanh" in str(n.op) for n in inner.maker.program.nodes)
     # Wx's gradient is one product of the stacked rows after the loop.
-    outer_dots = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, (Dot, Gemm))]
+    outer_dots = [n for n in f.maker.fgraph.toposort()
+                  if isinstance(n.op, (Dot, Gemm, DotEpilogue))]
     assert len(outer_dots) == 2    # x @ Wx before the loop, X.T @ dA after it
 
 
