@@ -65,7 +65,8 @@ def _kernel_units():
     return units
 
 
-_CORE_FILES = ["th_cells.c", "th_elemwise.c", "th_blas.c", "th_vm.c", "th_scan.c", "th_call.c"]
+_CORE_FILES = ["th_cells.c", "th_elemwise.c", "th_blas.c", "th_pool.c", "th_vm.c", "th_scan.c",
+               "th_call.c"]
 # Static helpers that every kernel unit compiles for itself (their state, the thread
 # settings and the BLAS entry points, is defined once, in the core unit).
 _SHARED_FILES = ["th_cells.c", "th_elemwise.c", "th_blas.c"]
@@ -343,4 +344,5 @@ def load_runtime():
     rt = _load((config.openmp, sys.version))
     if rt is not None:
         rt.set_threads(_threads(), config.openmp_elemwise_minsize)
+        rt.set_pool_limit(config.cmodule__buffer_pool_mb * 1024 * 1024)
     return rt

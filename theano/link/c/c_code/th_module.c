@@ -24,6 +24,10 @@ static PyMethodDef th_runtime_methods[] = {
     {"set_threads", th_set_threads, METH_VARARGS,
      "set_threads(n, minsize): threads for loops of at least minsize elements"},
     {"blas_info", th_blas_info, METH_NOARGS, "(name, ready) of the BLAS in use"},
+    {"set_pool_limit", th_set_pool_limit, METH_VARARGS,
+     "set_pool_limit(nbytes): bytes of freed large buffers kept for later calls (0: off)"},
+    {"pool_info", th_pool_info, METH_NOARGS,
+     "{blocks, bytes, limit, large_allocs} of the buffer pool"},
     {"scan_loop", th_scan_loop, METH_VARARGS,
      "scan_loop(frame, n_steps, feeds, stores, nits, cond_cell): a Scan loop in C"},
     {"run_kernel", (PyCFunction)(void (*)(void))th_run_kernel, METH_FASTCALL,
@@ -40,6 +44,7 @@ PyMODINIT_FUNC PyInit_@MODULE_NAME@(void)
 {
     PyObject *m, *cap, *kernels;
     import_array();
+    if (th_pool_init() < 0) return NULL;
     if (PyType_Ready(&th_PlanType) < 0 || PyType_Ready(&th_FrameType) < 0
             || PyType_Ready(&th_CallerType) < 0)
         return NULL;

@@ -25,12 +25,17 @@
 
 /* Threads for elementwise loops and reductions: `th_nthreads` (set from config) for
  * loops of at least `th_thread_minsize` elements, one below. */
+/* Arrays of at least TH_POOL_MIN bytes made in C are counted (th_pool.c: a caller that
+ * makes them uses the buffer pool). */
+#define TH_POOL_MIN ((size_t)64 * 1024)
 #ifdef TH_KERNEL_UNIT
 extern int th_nthreads;
 extern Py_ssize_t th_thread_minsize;
+extern size_t th_large_allocs;
 #else
 int th_nthreads = 1;
 Py_ssize_t th_thread_minsize = 200000;
+size_t th_large_allocs = 0;
 #endif
 
 static int th_threads_for(Py_ssize_t size)
