@@ -303,6 +303,10 @@ _flag("openmp_threads", _I(0, lambda i: i >= 0),
       "Threads of the C loops (0: OMP_NUM_THREADS, else every core)")
 _flag("openmp_elemwise_minsize", _I(200000, lambda i: i > 0),
       "Minimum size for OpenMP elemwise loops", True)
+_flag("cmodule__buffer_pool_mb", _I(256, lambda i: i >= 0),
+      "Megabytes of freed large array buffers (64 KiB and more) that compiled functions keep "
+      "for their next calls, so a training step does not map fresh memory (page faults) "
+      "every call; 0 turns the pool off")
 _flag("tensor__cmp_sloppy", _I(0, lambda i: i in (0, 1, 2)),
       "Relax allclose checks: 0, 1 or 2", True)
 _flag("tensor__local_elemwise_fusion", _B(True), "Fuse elemwise ops")

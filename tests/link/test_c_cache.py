@@ -572,3 +572,46 @@ def test_no_compiler_in_a_fresh_process_warns_once_and_gives_the_c_results(tmp_p
     assert got["compiled"] == [] and not os.path.exists(tmp_path / "no_cc" / "cmodules")
     for a, b in zip(got["out"], c_path["out"]):
         np.testing.assert_allclose(np.array(a), np.array(b), rtol=1e-14)
+
+
+def _two_units(value, broken=False):
+    """A module in two translation units: the second defines what the first calls."""
+    main = textwrap.dedent("""
+        /* test module %s */
+        #define PY_SSIZE_T_CLEAN
+        #include <Python.h>
+        long th_test_value(void);
+        static PyObject *value(PyObject *self, PyObject *unused)
+        { return PyLong_FromLong(th_test_value()); }
+        static PyMethodDef methods[] = {{"value", value, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+        static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "@MODULE_NAME@", NULL, -1, methods};
+        PyMODINIT_FUNC PyInit_@MODULE_NAME@(void) { return PyModule_Create(&def); }
+    """) % uuid.uuid4().hex
+    other = "long th_test_value(void) { return %d%s; }\n" % (value, " syntax error" if broken
+                                                              else "")
+    return [main, other]
+
+
+def test_a_module_of_several_units_is_built_linked_and_cached(tmp_path, info, clean_state):
+    units = _two_units(51)
+    with change_flags(compiledir=str(tmp_path)):
+        module = cache.get_module(units, info, "theano_test_")
+        assert module.value() == 51
+        assert cache.get_module(units, info, "theano_test_") is module
+    assert len(clean_state) == 1
+    [entry] = cache.cache_entries(str(tmp_path / "cmodules"))
+    assert sorted(os.path.basename(p)[len(entry.name):] for p in entry.paths) == sorted(
+        [".c", ".unit1.c", EXT])
+    # The key covers every unit.
+    assert cache.module_key(units, info) != cache.module_key(units[:1], info)
+    assert cache.module_key(units, info) != cache.module_key([units[0], units[1] + " "], info)
+
+
+def test_a_failing_unit_is_named_in_the_error(tmp_path, info, clean_state):
+    with change_flags(compiledir=str(tmp_path)):
+        with pytest.raises(compiler.CompileError) as err:
+            cache.get_module(_two_units(52, broken=True), info, "theano_test_")
+    path = str(err.value).split("Source kept at: ")[1].splitlines()[0]
+    assert path.endswith(".unit1.c") and "syntax error" in pathlib.Path(path).read_text()
+    [bd] = cache.build_dirs(str(tmp_path / "cmodules"))
+    assert bd.failed

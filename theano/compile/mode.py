@@ -35,7 +35,11 @@ _OPTIMIZER_TAGS = {
 _POSITION_CUTOFF = {"stabilize": 1.5000001}
 _LINKERS = ("py", "vm", "cvm", "c", "c|py", "c|py_nogc", "cvm_nogc", "vm_nogc", "auto", "jax")
 _C_LINKERS = ("c", "cvm", "c|py", "c|py_nogc", "cvm_nogc")
-_JAX_EXCLUDED = ("inplace", "reduce_fusion")
+# Rewrites for the C backend only: in-place ops, reductions fused into C loops, products
+# with their elementwise epilogue (no JAX rule: XLA fuses them itself), and the forward
+# scan's extra outputs of saved values (the JAX rule of ScanGrad recomputes them, which
+# XLA does faster than reading them back).
+_JAX_EXCLUDED = ("inplace", "reduce_fusion", "blas_epilogue", "scan_save_forward")
 
 
 class Mode:

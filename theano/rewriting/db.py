@@ -19,6 +19,7 @@ Positions of the standard passes (as in Theano):
 49     merge2
 49.1   elemwise_fusion       fuse elementwise chains into Composites
 49.2   reduce_fusion         reductions absorb the elementwise op they read
+49.3   blas_epilogue         products absorb the elementwise op on their result
 49.5   add_destroy_handler   attach the in-place checker
 74     merge3
 75     inplace_elemwise      in-place elementwise ops

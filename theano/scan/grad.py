@@ -115,12 +115,35 @@ class ScanGrad(_LoopOp):
     # its own right away (_c_loop, _python_loop): aliases of the step's inputs are safe.
     _borrow_inner = True
 
-    def __init__(self, fwd, skip=()):
+    def __init__(self, fwd, skip=(), saved=()):
         """``skip``: outer positions of sequences and non-sequences whose gradient is not
         wanted (the rewrite ``scan_grad_prune`` sets it from the unused outputs); the
-        loop then neither computes nor accumulates it."""
+        loop then neither computes nor accumulates it.
+
+        ``saved``: values of the forward step that the loop reads instead of computing
+        them again (the rewrite ``scan_save_forward`` sets it), as ``(var, source)``
+        pairs: ``var`` is a variable of the forward step's graph, ``source`` is ``j``
+        when ``var`` is the new value of state ``j`` (read from that state's history)
+        or None when the forward loop returns it as an extra per-step output, given
+        to this op as an input after the output gradients.
+        """
         self.fwd = fwd
         self.out_pos, self.g_phs, self.wrt_pos, self.vjp_outs = _vjp_graph(fwd)
+        # the product as written, computing the forward values again (used to
+        # differentiate this op, backward_as_scan, and by the JAX rule)
+        self.vjp_full = self.vjp_outs
+        self.saved = tuple(saved)
+        self.saved_phs = []
+        if self.saved:
+            # The step's values come from the forward loop: placeholders fed per step
+            # stand for them in the vector-Jacobian product.
+            for var, _ in self.saved:
+                ph = var.type()
+                ph.name = "saved_%s" % (var.name or "value")
+                self.saved_phs.append(ph)
+            self.vjp_outs = clone_replace(
+                self.vjp_outs, dict(zip([v for v, _ in self.saved], self.saved_phs)))
+        self.n_saved_in = sum(1 for _, src in self.saved if src is None)
         info = fwd.info
         # Which outer inputs get a gradient (1-based outer position of the forward node).
         ns, nst = fwd.n_seqs, fwd.n_states
@@ -166,7 +189,7 @@ class ScanGrad(_LoopOp):
     def make_node(self, *inputs):
         fwd = self.fwd
         n_fwd_in = 1 + fwd.n_seqs + fwd.n_states + fwd.info.n_nonseq
-        expected = n_fwd_in + fwd.n_states + len(self.out_pos)
+        expected = n_fwd_in + fwd.n_states + len(self.out_pos) + self.n_saved_in
         if len(inputs) != expected:
             raise ValueError("%s expects %d inputs, got %d" % (self, expected, len(inputs)))
         outs = [inputs[p].type() for p in self.diff_outer]
@@ -177,7 +200,8 @@ class ScanGrad(_LoopOp):
 
     def _inner_graph(self):
         fwd = self.fwd
-        return (list(fwd.inner_inputs) + list(self.g_phs), self.loop_outs, fwd.info.mode,
+        return (list(fwd.inner_inputs) + list(self.g_phs) + self.saved_phs, self.loop_outs,
+                fwd.info.mode,
                 "grad_of_scan_fn:%s" % (fwd.info.name or "scan_fn"))
 
     def _loop(self, node, inputs, output_storage, fn, frame):
@@ -188,7 +212,9 @@ class ScanGrad(_LoopOp):
         n_done = int(inputs[0])
         _, seqs, inits, nonseqs = fwd.outer_slices(inputs[:n_fwd_in])
         hists = inputs[n_fwd_in:n_fwd_in + nst]
-        ograds = inputs[n_fwd_in + nst:]
+        n_g = len(self.out_pos)
+        ograds = inputs[n_fwd_in + nst:n_fwd_in + nst + n_g]
+        saved_in = iter(inputs[n_fwd_in + nst + n_g:])
         cells = frame.cells
         n_inner = len(fwd.inner_inputs)
 
@@ -263,6 +289,11 @@ class ScanGrad(_LoopOp):
             outer = 1 + ns + nst + q
             if pos in wrt_cell and outer in acc:
                 acc_plan.append((wrt_cell[pos], acc[outer], 0, 0))
+            pos += 1
+        pos = n_inner + n_g
+        for _, src in self.saved:
+            # a saved value of step t is row t of its per-step array
+            feed.append((cells[pos], next(saved_in) if src is None else hists[src], 0, 1))
             pos += 1
         g_feed, g_last = [], []
         for k, cell in g_cells.items():
@@ -535,7 +566,10 @@ def backward_as_scan(gop, inputs):
     n_done = inputs[0]
     _, seqs, inits, nonseqs = fwd.outer_slices(list(inputs[:n_fwd_in]))
     hists = inputs[n_fwd_in:n_fwd_in + nst]
-    ograds = inputs[n_fwd_in + nst:]
+    # (values saved by the forward loop, inputs after the output gradients, are not
+    # needed here: the step's vector-Jacobian product recomputes them)
+    ograds = inputs[n_fwd_in + nst:n_fwd_in + nst + len(gop.out_pos)]
+    vjp_outs = gop.vjp_full
     in_seqs, in_states, in_nonseq = fwd.inner_slices()
     Ls = [-min(t) for t in info.state_taps]
     if gop.truncate == -1:
@@ -606,7 +640,7 @@ def backward_as_scan(gop, inputs):
         replace = dict(zip(fwd.inner_inputs[:n_val], vals))
         replace.update(zip(in_nonseq, nsv))
         replace.update(zip(gop.g_phs, gs))
-        grads = clone_replace(list(gop.vjp_outs), replace, strict=False)
+        grads = clone_replace(list(vjp_outs), replace, strict=False)
         new_wins = []
         for w, j in zip(wins, windows):
             nw = T.concatenate([w[1:], _zeros(w[:1])])

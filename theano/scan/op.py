@@ -156,7 +156,7 @@ class _LoopOp(Op):
 class Scan(_LoopOp):
     """Loop ``n_steps`` times over a compiled inner graph (see the module doc)."""
 
-    _rebuilt_on_demand = ("_vjp", "_grad_op", "_replay")
+    _rebuilt_on_demand = ("_vjp", "_grad_op", "_replay", "_pushed", "_pushed_op")
 
     def __init__(self, inner_inputs, inner_outputs, info):
         self.inner_inputs = list(inner_inputs)

@@ -1,11 +1,14 @@
 """C kernels of the matrix products: ``Dot``, ``Gemm``, ``Gemv``, ``Ger``, ``BatchedDot``
-(``c_code/th_blas.c``).
+and ``DotEpilogue`` (a product and the elementwise work on its result) (``c_code/th_blas.c``).
 
 They call the BLAS NumPy itself uses, so a compiled function and the user's NumPy code
 share one BLAS thread pool.  Other dtypes (integers, float16) keep NumPy's ``perform``.
 """
+from theano.link.c.elemwise_c import elemwise_kernel
 from theano.link.c.registry import CKernel, register_c_kernel
 from theano.tensor.blas import Gemm, Gemv, Ger
+from theano.tensor.blas_epilogue import DotEpilogue
+from theano.tensor.elemwise import Elemwise
 from theano.tensor.math import BatchedDot, Dot
 
 __all__ = []
@@ -56,3 +59,19 @@ def batched_dot_kernel(node, module):
     if not _all_dtype(node, _BLAS_DTYPES) or x.type.ndim != 3 or y.type.ndim != 3:
         return None
     return CKernel(builtin="batched_dot")
+
+
+@register_c_kernel(DotEpilogue)
+def dot_epilogue_kernel(node, module):
+    """gemm into the output, then the elementwise part in place (its spec is generated
+    into ``module`` as for an Elemwise node)."""
+    x, y = node.inputs[:2]
+    dtype = node.outputs[0].type.dtype
+    if dtype not in _REAL or x.type.dtype != dtype or y.type.dtype != dtype:
+        return None
+    _, ew = node.op._inner(list(node.inputs))
+    inplace = Elemwise(node.op.scalar_op, {0: 0}).make_node(*ew.inputs)
+    k = elemwise_kernel(inplace, module)
+    if k is None:
+        return None
+    return CKernel(builtin="dot_epilogue", data=k.data)

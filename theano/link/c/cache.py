@@ -56,10 +56,11 @@ from typing import NamedTuple
 import numpy as np
 
 from theano.configparser import config
+from theano.link.c import hostfacts
 from theano.link.c.compiler import (CompileError, compile_flags, compile_shared_object,
                                     link_libraries)
 
-__all__ = ["module_key", "get_module", "MODULE_NAME_PLACEHOLDER", "ModuleLoadError",
+__all__ = ["module_key", "get_module", "get_named_module", "warm_key_parts", "MODULE_NAME_PLACEHOLDER", "ModuleLoadError",
            "CacheEntry", "BuildDir", "cache_dir", "cache_entries", "build_dirs", "clean",
            "purge"]
 
@@ -83,7 +84,13 @@ class ModuleLoadError(ImportError):
 
 @functools.lru_cache(maxsize=None)
 def _cpu_signature():
-    """The host CPU's model and feature flags (code is built with -march=native)."""
+    """The host CPU's model and feature flags (code is built with -march=native),
+    remembered for the current boot of the machine (``/proc/cpuinfo`` is slow to read)."""
+    boot = hostfacts.boot_id()
+    return hostfacts.recall("cpu", boot and [boot, platform.machine()], _read_cpu_signature)
+
+
+def _read_cpu_signature():
     text = platform.machine() + platform.processor()
     try:
         with open("/proc/cpuinfo") as f:
@@ -106,14 +113,21 @@ def _abi_signature():
 
 
 def module_key(source, info, options=None):
-    """Hex sha256 naming the module built from ``source`` by compiler ``info`` (with the
+    """Hex sha256 naming the module built from ``source`` (a C text, or a list of the
+    texts of its translation units) by compiler ``info`` (with the
     :class:`~theano.link.c.compiler.BuildOptions` ``options``)."""
     h = hashlib.sha256()
-    for part in (source, info[0], info[1], "\0".join(compile_flags(info, options)),
-                 "\0".join(link_libraries(info, options)), _abi_signature(), _cpu_signature()):
+    units = [source] if isinstance(source, str) else list(source)
+    for part in units + warm_key_parts(info, options):
         h.update(part.encode())
         h.update(b"\0\1")
     return h.hexdigest()
+
+
+def warm_key_parts(info, options=None):
+    """What :func:`module_key` hashes besides the source: compiler, flags, ABI, CPU."""
+    return [info[0], info[1], "\0".join(compile_flags(info, options)),
+            "\0".join(link_libraries(info, options)), _abi_signature(), _cpu_signature()]
 
 
 # ------------------------------------------------------------- directories
@@ -223,16 +237,20 @@ def _mark_failed(build):
 def _build(name, source, info, failure, options=None):
     """Compile, load from the build directory, then publish atomically."""
     target, build = _make_build_dir(name)
-    src = os.path.join(build, name + ".c")
+    units = [source] if isinstance(source, str) else list(source)
+    srcs = [os.path.join(build, name + (".c" if i == 0 else ".unit%d.c" % i))
+            for i in range(len(units))]
     built = os.path.join(build, name + EXT_SUFFIX)
     final = os.path.join(target, name + EXT_SUFFIX)
     try:
-        with open(src, "w") as f:
-            f.write(source.replace(MODULE_NAME_PLACEHOLDER, name))
+        for src, text in zip(srcs, units):
+            with open(src, "w") as f:
+                f.write(text.replace(MODULE_NAME_PLACEHOLDER, name))
+        src_arg = srcs[0] if len(srcs) == 1 else srcs
         if options is None:
-            compile_shared_object(info, src, built)
+            compile_shared_object(info, src_arg, built)
         else:
-            compile_shared_object(info, src, built, options)
+            compile_shared_object(info, src_arg, built, options)
     except CompileError:
         _mark_failed(build)  # the message points the user at the kept source
         raise
@@ -257,7 +275,8 @@ def _build(name, source, info, failure, options=None):
                       type(exc).__name__, exc, build))
         raise ModuleLoadError(msg, name=name, path=built) from exc
     try:
-        os.replace(src, os.path.join(target, name + ".c"))
+        for src in srcs:
+            os.replace(src, os.path.join(target, os.path.basename(src)))
         os.replace(built, final)
         module.__file__ = module.__spec__.origin = final
     except OSError as exc:  # the module is loaded; only later processes lose it
@@ -282,13 +301,19 @@ def get_module(source, info, prefix="theano_c_", options=None):
     ModuleLoadError
         The freshly compiled binary does not load.
     """
-    name = prefix + module_key(source, info, options)[:40]
+    return get_named_module(prefix + module_key(source, info, options)[:40], lambda: source,
+                            info, options)
+
+
+def get_named_module(name, make_source, info, options=None):
+    """:func:`get_module` for a caller that knows the module's name (from an earlier
+    :func:`module_key`): ``make_source()`` is only called when the module must be built."""
     module = _LOADED.get(name)
     if module is not None:
         return module
     module, failure = _load_cached(name)
     if module is None:
-        module = _build(name, source, info, failure, options)
+        module = _build(name, make_source(), info, failure, options)
     _LOADED[name] = sys.modules[name] = module
     return module
 

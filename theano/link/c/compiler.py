@@ -8,9 +8,11 @@ rounding (NumPy rounds twice), ``-fwrapv`` makes signed overflow wrap as
 NumPy's integer arithmetic does.  No ``-ffast-math``: it would assume no
 NaN/inf.
 """
+import concurrent.futures
 import functools
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from theano.configparser import config
+from theano.link.c import hostfacts
 
 __all__ = ["CompileError", "BuildOptions", "compiler_info", "compile_flags",
            "compile_shared_object", "vector_math_functions"]
@@ -61,7 +64,22 @@ _INSTALL_HINT = ("Install a C compiler (Debian/Ubuntu: `apt-get install g++`; Fe
 
 @functools.lru_cache(maxsize=None)
 def _probe(cxx):
-    """(version text, is_gcc) of compiler ``cxx``, or an error string."""
+    """(version text, is_gcc) of compiler ``cxx``, or an error string.
+
+    A successful probe is remembered (:mod:`~theano.link.c.hostfacts`) while the
+    compiler binary keeps its path, size and modification time.
+    """
+    path = shutil.which(cxx)
+    stamp = hostfacts.file_stamp(os.path.realpath(path)) if path else None
+    if stamp is None:
+        return _run_probe(cxx)
+    found = hostfacts.recall("compiler " + path, stamp, lambda: _run_probe(cxx)[0])
+    if found is None:  # a failure is not remembered: establish it (and its message) again
+        return _run_probe(cxx)
+    return tuple(found), None
+
+
+def _run_probe(cxx):
     try:
         res = subprocess.run([cxx, "--version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -122,14 +140,20 @@ def _glibc_version():
 
 @functools.lru_cache(maxsize=None)
 def _libmvec_available():
-    import ctypes.util
-    return ctypes.util.find_library("mvec") is not None
+    """Whether ``-lmvec`` links: ``libmvec.so`` in a standard library directory (a file
+    test instead of ``ctypes.util.find_library``, which runs ``ldconfig``)."""
+    multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+    dirs = [os.path.join(d, multiarch) for d in ("/usr/lib", "/lib") if multiarch]
+    dirs += ["/usr/lib64", "/lib64", "/usr/lib", "/lib"]
+    return any(os.path.exists(os.path.join(d, "libmvec.so")) for d in dirs)
 
 
 # glibc's libmvec (x86_64) vector variants whose results stay within 1e-15
 # relative of the scalar libm (which NumPy uses for float64) over finite,
 # NaN and inf inputs -- measured by bench/bench_c_elemwise.py --accuracy.
-# Versions are the glibc release that added each variant.
+# Versions are the glibc release that added each variant.  scalar_c.py uses exp from
+# here, and c_code/th_vmath.h's own expm1, log1p and tanh (measured as fast or faster,
+# with no slow scalar path for lanes out of the domain).
 _LIBMVEC = {
     (2, 22): ("exp", "log", "sin", "cos"),
     (2, 35): ("exp2", "expm1", "log2", "log10", "log1p", "tanh", "sinh", "cosh",
@@ -210,20 +234,11 @@ def link_libraries(info, options=None):
     return libs
 
 
-def compile_shared_object(info, source_path, out_path, options=None):
-    """Run the compiler on ``source_path`` producing ``out_path``.
-
-    Raises
-    ------
-    CompileError
-        With the compiler's own message and the path of the kept source.
-    """
-    cmd = ([info[0]] + compile_flags(info, options) + [source_path, "-o", out_path]
-           + link_libraries(info, options))
+def _run_compiler(cmd, source_path):
     try:
         res = subprocess.run(cmd, capture_output=True, text=True)
     except OSError as exc:
-        raise CompileError("Could not run the C compiler %r: %s" % (info[0], exc)) from None
+        raise CompileError("Could not run the C compiler %r: %s" % (cmd[0], exc)) from None
     if res.returncode != 0:
         raise CompileError(
             "Compilation of generated C code failed (exit status %d).\n"
@@ -231,3 +246,45 @@ def compile_shared_object(info, source_path, out_path, options=None):
             % (res.returncode, source_path, " ".join(cmd), (res.stderr + res.stdout).strip()))
     if config.cmodule__compilation_warning and res.stderr.strip():
         warnings.warn("C compiler warnings for %s:\n%s" % (source_path, res.stderr.strip()))
+
+
+def _build_jobs():
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def compile_shared_object(info, source_path, out_path, options=None):
+    """Run the compiler on ``source_path`` producing ``out_path``.
+
+    ``source_path`` may be a list of translation units: they are compiled to object
+    files side by side, as many at once as this process may use cores (largest
+    first), then linked into ``out_path``.
+
+    Raises
+    ------
+    CompileError
+        With the compiler's own message and the path of the kept source.
+    """
+    flags = compile_flags(info, options)
+    libs = link_libraries(info, options)
+    if isinstance(source_path, str):
+        _run_compiler([info[0]] + flags + [source_path, "-o", out_path] + libs, source_path)
+        return
+    objects = [os.path.splitext(p)[0] + ".o" for p in source_path]
+    jobs = sorted(zip(source_path, objects), key=lambda j: -os.path.getsize(j[0]))
+    with concurrent.futures.ThreadPoolExecutor(min(_build_jobs(), len(jobs))) as pool:
+        futures = [pool.submit(_run_compiler, [info[0]] + flags + ["-c", src, "-o", obj], src)
+                   for src, obj in jobs]
+        for fut in futures:
+            fut.result()  # the first failure, in size order
+    # The link step takes every flag but the source language ("-x c" would make the
+    # driver read the object files as C).
+    link = []
+    for f in flags:
+        if link and link[-1] == "-x":
+            link.pop()
+            continue
+        link.append(f)
+    _run_compiler([info[0]] + link + objects + ["-o", out_path] + libs, source_path[0])

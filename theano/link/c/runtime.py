@@ -7,8 +7,10 @@ file per family), ``th_vm.c`` (plans and frames), ``th_scan.c`` (scan loops),
 ``th_call.c`` (whole calls in C) and
 ``th_module.c``.  They are
 compiled into one extension module once per machine and configuration, and found in
-the on-disk cache afterwards.  Every builtin kernel ``static int th_k_NAME(...)`` is
-registered under ``NAME`` in the module's ``kernels`` dict.
+the on-disk cache afterwards: the core files form one translation unit and the kernel
+families others (:func:`runtime_units`), compiled in parallel and linked together.
+Every builtin kernel ``static int th_k_NAME(...)`` is registered under ``NAME`` in the
+module's ``kernels`` dict.
 """
 import ctypes
 import functools
@@ -20,10 +22,11 @@ import sys
 import numpy as np
 
 from theano.configparser import config
-from theano.link.c.cache import get_module
+from theano.link.c import hostfacts
+from theano.link.c.cache import get_named_module, module_key, warm_key_parts
 from theano.link.c.compiler import compiler_info
 
-__all__ = ["C_CODE_DIR", "read_c", "runtime_source", "load_runtime", "kernel_module_source",
+__all__ = ["C_CODE_DIR", "read_c", "runtime_units", "load_runtime", "kernel_module_source",
            "KERNEL_HEADER", "NUMPY_HEADER"]
 
 C_CODE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "c_code")
@@ -45,20 +48,68 @@ def _kernel_files():
                                                                        "kernels_*.c")))
 
 
-def runtime_source():
-    """The C text of the runtime module."""
-    parts = [read_c(n) for n in ["th_prelude.h", "th_cells.c", "th_elemwise.c", "th_blas.c"]
-             + _kernel_files() + ["th_vm.c", "th_scan.c", "th_scan_replay.c", "th_call.c"]]
-    names = []
-    for p in parts:
-        names += _KERNEL_RE.findall(p)
-    reg = ["static int th_register_kernels(PyObject *d)", "{"]
-    reg += ['    if (th_add_kernel(d, "%s", th_k_%s) < 0) return -1;' % (n, n) for n in names]
-    reg += ["    return 0;", "}"]
+# Kernel files that use the static helpers of kernels_shape.c (the strided N-d loops,
+# integer reads) share its unit, listed before it (they declare what they use).
+_SAME_UNIT = {"kernels_index.c": ["kernels_index.c", "kernels_nnet.c", "kernels_shape.c"]}
+
+
+def _kernel_units():
+    """The kernel files grouped by translation unit."""
+    units, placed = [], set()
+    for fname in _kernel_files():
+        if fname in placed:
+            continue
+        group = _SAME_UNIT.get(fname, [fname])
+        units.append(group)
+        placed.update(group)
+    return units
+
+
+_CORE_FILES = ["th_cells.c", "th_elemwise.c", "th_blas.c", "th_pool.c", "th_vm.c", "th_scan.c",
+               "th_scan_replay.c", "th_call.c"]
+# Static helpers that every kernel unit compiles for itself (their state, the thread
+# settings and the BLAS entry points, is defined once, in the core unit).
+_SHARED_FILES = ["th_cells.c", "th_elemwise.c", "th_blas.c"]
+
+
+def _registration(fn_name, kernel_names, linkage="static "):
+    lines = ["%sint %s(PyObject *d)" % (linkage, fn_name), "{"]
+    lines += ['    if (th_add_kernel(d, "%s", th_k_%s) < 0) return -1;' % (n, n)
+              for n in kernel_names]
+    return "\n".join(lines + ["    return 0;", "}", ""])
+
+
+def runtime_units():
+    """The C texts of the runtime module's translation units, core unit first.
+
+    The core unit holds the VM, scan loops, whole calls, BLAS and the module's init;
+    each ``kernels_*.c`` family is a unit of its own (with the static helpers of
+    ``th_cells.c``, ``th_elemwise.c`` and ``th_blas.c`` compiled again), so a cold build
+    runs one compiler per core instead of one for everything.  Every builtin kernel
+    ``static int th_k_NAME(...)`` is registered under ``NAME`` by its own unit.
+    """
+    prelude = read_c("th_prelude.h")
+    shared = [read_c(n) for n in _SHARED_FILES]
+    units, calls = [], []
+    for group in _kernel_units():
+        body = "\n".join(read_c(n) for n in group)
+        fn = "th_register_" + group[0][:-2]
+        units.append("\n".join(["#define TH_KERNEL_UNIT 1", prelude] + shared
+                                + [body, _registration(fn, _KERNEL_RE.findall(body), "")]))
+        calls.append(fn)
+    core = [read_c(n) for n in _CORE_FILES]
+    own = [n for part in core for n in _KERNEL_RE.findall(part)]
+    reg = ["int %s(PyObject *d);" % fn for fn in calls]
+    reg.append(_registration("th_register_own_kernels", own))
+    reg += ["static int th_register_kernels(PyObject *d)", "{",
+            "    if (th_register_own_kernels(d) < 0) return -1;"]
+    reg += ["    if (%s(d) < 0) return -1;" % fn for fn in calls]
+    reg += ["    return 0;", "}", ""]
     module = read_c("th_module.c")
-    # th_add_kernel is defined in th_module.c, before its init function.
+    # th_register_kernels is called by th_module.c's init function.
     i = module.index("PyMODINIT_FUNC")
-    return "\n".join(parts) + "\n" + module[:i] + "\n".join(reg) + "\n\n" + module[i:]
+    main = "\n".join([prelude] + core) + "\n" + module[:i] + "\n".join(reg) + "\n" + module[i:]
+    return [main] + units
 
 
 # Kernel modules include only Python.h and the ABI, which keeps them quick to compile.
@@ -184,10 +235,15 @@ def _loaded_libraries():
                     paths[parts[-1]] = None
     except OSError:
         pass
-    paths = list(paths)
+    return list(paths)
+
+
+def _blas_candidates():
+    """Libraries that may hold NumPy's BLAS: the OpenBLAS of a NumPy wheel first (one
+    glob), then every shared object mapped in this process."""
     bundle = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
-    paths += sorted(glob.glob(os.path.join(bundle, "*blas*")))
-    return paths
+    yield from sorted(glob.glob(os.path.join(bundle, "*blas*")))
+    yield from _loaded_libraries()
 
 
 def _address(lib, name):
@@ -201,7 +257,7 @@ def _numpy_cblas():
     """(name, gemm, gemv, ger) from the CBLAS (64-bit ints) of NumPy's BLAS, or None."""
     import numpy.linalg  # noqa: F401  (makes sure NumPy's BLAS is loaded)
 
-    for path in _loaded_libraries():
+    for path in _blas_candidates():
         if "blas" not in os.path.basename(path).lower():
             continue
         try:
@@ -255,6 +311,20 @@ def _threads():
         return os.cpu_count() or 1
 
 
+def _runtime_name(info):
+    """The runtime module's name: the hash of its source, remembered (see
+    :mod:`~theano.link.c.hostfacts`) with the sizes and times of the C files and everything
+    else of the module key, so a warm start neither reads nor hashes the sources."""
+    files = sorted(os.listdir(C_CODE_DIR))
+    stamp = [hostfacts.file_stamp(os.path.join(C_CODE_DIR, n)) for n in files]
+    if any(s is None for s in stamp):
+        stamp = None
+    else:
+        stamp.append(warm_key_parts(info))
+    return hostfacts.recall("runtime " + C_CODE_DIR, stamp, lambda: "theano_c_rt_" + module_key(
+        runtime_units(), info)[:40])
+
+
 @functools.lru_cache(maxsize=None)
 def _load(key):
     info = compiler_info()
@@ -262,7 +332,7 @@ def _load(key):
         return None
     # Idle threads of our loops must sleep, not spin: BLAS and the caller need the cores.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    rt = get_module(runtime_source(), info, "theano_c_rt_")
+    rt = get_named_module(_runtime_name(info), runtime_units, info)
     blas = _numpy_cblas() or _scipy_blas()
     rt.set_blas(*blas)
     return rt
@@ -274,4 +344,5 @@ def load_runtime():
     rt = _load((config.openmp, sys.version))
     if rt is not None:
         rt.set_threads(_threads(), config.openmp_elemwise_minsize)
+        rt.set_pool_limit(config.cmodule__buffer_pool_mb * 1024 * 1024)
     return rt

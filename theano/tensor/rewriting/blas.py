@@ -123,6 +123,8 @@ def local_gemm(fgraph, node):
             if kind == "ger" and (z.type.broadcastable != out.type.broadcastable
                                   or beta is not None):
                 continue
+            if any(pb and not zb for pb, zb in zip(d.type.broadcastable, z.type.broadcastable)):
+                continue  # z is bigger than the product: gemm/gemv do not broadcast the product
             a = alpha if alpha is not None else one
             b = beta if beta is not None else one
             if kind == "gemm":

@@ -14,15 +14,22 @@
   x, b, y)[0]`` (Theano 1.0's ``local_advanced_indexing_crossentropy_onehot``; as there,
   ``y`` must have one label per row), and a ``softmax_with_bias(x, b)`` elsewhere in the
   graph (the gradient's) shares the fused op's softmax.
+* Its gradient, ``A - sum(A, axis=1, keepdims=True) * sm`` where ``A`` is zeros with
+  ``v`` added at ``[arange(n), y]`` (what ``grad`` and the ``log_softmax`` gradient rewrite
+  leave of the NLL, summed or averaged over the batch), ->
+  ``crossentropy_softmax_1hot_with_bias_dx(-v, sm, y)`` (Theano 1.0's
+  ``local_advanced_indexing_crossentropy_onehot_grad``): one pass over ``sm`` instead of an
+  ``Alloc``, an indexed increment, a row sum and an elementwise pass.
 """
 import theano.scalar.basic as ts
 from theano.rewriting.basic import node_rewriter
 from theano.rewriting.db import register_specialize, register_stabilize
 from theano.tensor import math as tm
-from theano.tensor.advsubtensor import AdvancedSubtensor
+from theano.tensor.advsubtensor import AdvancedIncSubtensor, AdvancedSubtensor
 from theano.tensor.alloc import Alloc, ARange
 from theano.tensor.basic import NotScalarConstantError, get_scalar_constant_value, ones_like
 from theano.tensor.elemwise import CAReduce, DimShuffle, Elemwise, Sum
+from theano.tensor.type import TensorType
 from theano.tensor.shape import Shape_i
 from theano.tensor.nnet import basic as nb
 from theano.tensor.rewriting.basic import fit_type, scalar_op_of
@@ -291,3 +298,75 @@ def local_softmax_from_crossentropy(fgraph, node):
 
 
 _register(local_softmax_from_crossentropy)
+
+
+def _onehot_increment(fgraph, a):
+    """``(v, y)`` if ``a`` is a matrix of zeros with ``v`` (a scalar or one value per row)
+    added (or set) at ``[arange(n), y]`` for labels ``y`` that span its rows, else None."""
+    node = a.owner
+    if (node is None or not isinstance(node.op, AdvancedIncSubtensor) or a.type.ndim != 2
+            or len(node.inputs) != 4 or not all(isinstance(e, TensorType)
+                                                for e in node.op.idx_list)):
+        return None
+    zeros, v, rows, y = node.inputs
+    if (not _is_zero_bias(zeros) or y.type.ndim != 1 or v.type.ndim > 1
+            or not y.type.dtype.startswith(("int", "uint")) or v.type.dtype != a.type.dtype):
+        return None
+    spanned = _arange_rows(rows)
+    if spanned is None:
+        return None
+    if spanned is not y:
+        # The rows must all be indexed once: arange over the matrix's own rows.
+        sf = getattr(fgraph, "shape_feature", None)
+        if sf is None or getattr(spanned.type, "ndim", 0) < 1 or not sf.same_shape(
+                spanned, a, dims=[0]):
+            return None
+    # A scalar broadcast to one value per row (the mean's 1/n) is given as the scalar.
+    if v.owner is not None and isinstance(v.owner.op, Alloc) and all(
+            v.owner.inputs[0].type.broadcastable):
+        v = v.owner.inputs[0]
+    if v.type.ndim and all(v.type.broadcastable):
+        v = DimShuffle(v.type.broadcastable, [])(v)
+    return v, y
+
+
+def _row_sum_keepdims(var):
+    """``x`` if ``var`` is ``sum(x, axis=1).dimshuffle(0, 'x')`` for a matrix ``x``."""
+    return _last_axis_keepdims(var, Sum)
+
+
+@node_rewriter([Elemwise], scalar=(ts.Sub,))
+def local_advanced_indexing_crossentropy_onehot_grad(fgraph, node):
+    """``A - sum(A, 1, keepdims) * sm`` with ``A`` zeros plus ``v`` at ``[arange(n), y]`` ->
+    ``crossentropy_softmax_1hot_with_bias_dx(-v, sm, y)``.
+
+    Each row of ``A`` has one non-zero entry ``v[i]`` (at ``y[i]``), so its sum is
+    ``v[i]`` and the expression is ``-v[i] * (sm[i] - onehot(y[i]))`` whatever ``sm`` is.
+    As in the forward rewrite, ``y`` gives one label per row (the dx op checks it).
+    """
+    ins = _of(node.outputs[0], ts.Sub)
+    out = node.outputs[0]
+    if ins is None or out.type.ndim != 2 or out.type.dtype not in ("float32", "float64"):
+        return False
+    a, prod = ins
+    factors = _of(prod, ts.Mul)
+    if factors is None or len(factors) != 2:
+        return False
+    for k in (0, 1):
+        summed, sm = factors[k], factors[1 - k]
+        if _row_sum_keepdims(summed) is a and sm.type.ndim == 2:
+            break
+    else:
+        return False
+    if sm.type.dtype != out.type.dtype:
+        return False
+    found = _onehot_increment(fgraph, a)
+    if found is None:
+        return False
+    v, y = found
+    dx = nb.crossentropy_softmax_1hot_with_bias_dx(-v, sm, y)
+    return [fit_type(dx, out)]
+
+
+# tag: excludes both registrations (stabilize and specialize)
+_register(local_advanced_indexing_crossentropy_onehot_grad, "nll_grad")

@@ -2,15 +2,22 @@
 
 * ``x[:]``, ``x[0:, ::1]``, ``x[:n]`` with ``n`` the length... -> ``x``;
 * ``shape(x)[i]`` -> ``Shape_i{i}(x)``; ``MakeVector(a, b, c)[1]`` -> ``b``,
-  ``MakeVector(a, b, c)[1:]`` -> ``MakeVector(b, c)``.
+  ``MakeVector(a, b, c)[1:]`` -> ``MakeVector(b, c)``;
+* ``inc_subtensor(z, a, i) + inc_subtensor(z, b, j)`` (the gradient of several slices of
+  one tensor) -> ``inc_subtensor(inc_subtensor(z, a, i), b, j)``, zeros left out of the
+  sum (Theano 1.0's ``local_IncSubtensor_serialize``): each slice is written once into
+  one buffer instead of one zero-filled copy per slice and a sum of them.
 
 Increments become in place through ``theano.tensor.rewriting.inplace``.
 """
 import numpy as np
 
+import theano.scalar.basic as ts
 from theano.rewriting.basic import node_rewriter
 from theano.rewriting.db import register_canonicalize, register_specialize, register_useless
-from theano.tensor.rewriting.basic import fit_type, get_const
+from theano.tensor.basic_subtensor import IncSubtensor
+from theano.tensor.elemwise import Elemwise
+from theano.tensor.rewriting.basic import fit_type, get_const, is_const
 from theano.tensor.shape import MakeVector, Rebroadcast, Shape, Shape_i, make_vector, shape_i
 from theano.tensor.subtensor import Subtensor, get_idx_list
 
@@ -124,3 +131,32 @@ def local_subtensor_of_shape_vector(fgraph, node):
 
 register_canonicalize(local_subtensor_of_shape_vector, "fast_compile", "shape")
 register_specialize(local_subtensor_of_shape_vector)
+
+
+@node_rewriter([Elemwise])
+def local_add_of_increments(fgraph, node):
+    """Sums of subtensor increments become a chain of increments of one tensor."""
+    if not isinstance(node.op.scalar_op, ts.Add):
+        return None
+    out = node.outputs[0]
+    incs, bases = [], []
+    for v in node.inputs:
+        inc = v.owner
+        if (inc is not None and isinstance(inc.op, IncSubtensor)
+                and not inc.op.set_instead_of_inc and v.type == out.type
+                and len(fgraph.clients.get(v, ())) == 1):
+            incs.append(inc)
+            bases.append(inc.inputs[0])
+        else:
+            bases.append(v)
+    if not incs or any(b.type != out.type for b in bases):
+        return None
+    # (a zero term of the same type is left out of the sum, unless all are zeros)
+    kept = [b for b in bases if not is_const(b, 0)] or bases[:1]
+    total = kept[0] if len(kept) == 1 else node.op(*kept)
+    for inc in incs:
+        total = IncSubtensor(inc.op.idx_list)(total, *inc.inputs[1:])
+    return [total]
+
+
+register_specialize(local_add_of_increments)

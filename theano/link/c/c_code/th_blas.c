@@ -44,11 +44,18 @@ typedef void (*th_f_ger)(const int *, const int *, const void *, const void *, c
 #define TH_NOTRANS 111
 #define TH_TRANS 112
 
-/* Index by type: 0 float32, 1 float64, 2 complex64, 3 complex128. */
-static void *th_blas_gemm[4], *th_blas_gemv[4], *th_blas_ger[4];
-static int th_blas_cblas = 0;   /* 1: CBLAS ILP64 entry points, 0: Fortran LP64 */
-static int th_blas_ready = 0;
-static const char *th_blas_name = "none";
+/* Index by type: 0 float32, 1 float64, 2 complex64, 3 complex128.  Set once by
+ * `set_blas` in the core unit; kernel units read the same variables. */
+#ifdef TH_KERNEL_UNIT
+extern void *th_blas_gemm[4], *th_blas_gemv[4], *th_blas_ger[4];
+extern int th_blas_cblas, th_blas_ready;
+extern const char *th_blas_name;
+#else
+void *th_blas_gemm[4], *th_blas_gemv[4], *th_blas_ger[4];
+int th_blas_cblas = 0;   /* 1: CBLAS ILP64 entry points, 0: Fortran LP64 */
+int th_blas_ready = 0;
+const char *th_blas_name = "none";
+#endif
 
 static int th_blas_index(int typenum)
 {
@@ -597,4 +604,51 @@ static int th_k_batched_dot(th_cell *const *in, th_cell *const *out, const void 
         if (th_matmul_into(typenum, &xb, &yb, &ob, one, zero) < 0) return -1;
     }
     return 0;
+}
+
+/* DotEpilogue(x, y, extra...) = f(dot(x, y), extra...): the product is written into the
+ * output, then the elementwise driver runs f over it in place while it is still in cache
+ * (`data`: the th_ew_spec of f with input 0 overwritten by output 0).  The output keeps
+ * its buffer from one call to the next as any kernel's. */
+static int th_k_dot_epilogue(th_cell *const *in, th_cell *const *out, const void *data)
+{
+    const th_ew_spec *K = (const th_ew_spec *)data;
+    const th_cell *x = in[0], *y = in[1];
+    th_cell *o = out[0], prod;
+    th_cell *ew_in[TH_MAXOP];
+    int typenum = x->typenum, i, rc, flags;
+    char one[16], zero[16];
+    Py_ssize_t dims[2];
+    if (th_need_blas(K->name) < 0) return -1;
+    if (th_check_array(x, K->name, "x", 2, -1) < 0
+            || th_check_array(y, K->name, "y", 2, typenum) < 0)
+        return -1;
+    if (x->dims[1] != y->dims[0]) {
+        PyErr_Format(PyExc_ValueError, "%s: shape mismatch in dot(x, y): x has shape (%zd, "
+                     "%zd) and y has shape (%zd, %zd)", K->name, x->dims[0], x->dims[1],
+                     y->dims[0], y->dims[1]);
+        return -1;
+    }
+    if (K->nin > TH_MAXOP) {
+        PyErr_Format(PyExc_ValueError, "%s: too many operands", K->name);
+        return -1;
+    }
+    dims[0] = x->dims[0]; dims[1] = y->dims[1];
+    if (th_prepare_output(o, 2, dims, typenum, 0) < 0) return -1;
+    th_scalar_store(typenum, 1, 0, one);
+    th_scalar_store(typenum, 0, 0, zero);
+    if (th_matmul_into(typenum, x, y, o, one, zero) < 0) return -1;
+    /* The product as input 0 of the elementwise part: its own reference, so that the
+     * driver sees an input it may overwrite (and never frees it under our feet). */
+    prod = *o;
+    Py_XINCREF(prod.obj);
+    ew_in[0] = &prod;
+    for (i = 1; i < K->nin; i++) ew_in[i] = in[i + 1];
+    flags = o->flags;
+    rc = th_elemwise(ew_in, out, K);
+    /* In place, the driver made `o` a view of `prod` (the same buffer): the cell still
+     * owns it for the next call. */
+    if (rc == 0 && o->obj == prod.obj && o->data == prod.data) o->flags = flags;
+    Py_XDECREF(prod.obj);
+    return rc;
 }

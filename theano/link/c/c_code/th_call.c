@@ -31,6 +31,7 @@ typedef struct {
     unsigned char *upd_copy;
     PyObject *upd_storage;      /* tuple: the storage list of each updated variable */
     int busy;
+    int use_pool;               /* a call made a large array in C: use the buffer pool */
 } th_Caller;
 
 static PyTypeObject th_CallerType;
@@ -232,8 +233,9 @@ static PyObject *th_caller_vcall(th_Caller *c, PyObject *const *a, size_t nargsf
 {
     th_Frame *f = c->frame;
     th_Plan *p = f->plan;
-    PyObject *args, *ret = NULL, *small[8], **upd = small;
+    PyObject *args, *ret = NULL, *small[8], **upd = small, *pool = NULL;
     Py_ssize_t k, n;
+    size_t large0;
     if (PyVectorcall_NARGS(nargsf) != 1 || (kw && PyDict_GET_SIZE(kw))) {
         PyErr_SetString(PyExc_TypeError, "Caller(args): one tuple of arguments");
         return NULL;
@@ -272,6 +274,8 @@ static PyObject *th_caller_vcall(th_Caller *c, PyObject *const *a, size_t nargsf
         PyObject *cell = PyList_GET_ITEM(f->cells, k);
         if (th_cell_set_object(&f->tc[k], PyList_GET_ITEM(cell, 0)) < 0) goto fail;
     }
+    large0 = th_large_allocs;
+    if (c->use_pool) pool = th_pool_enter();
     if (th_frame_exec(f, NULL) < 0) goto fail;
     /* Every value is made before any update is stored: a failure changes nothing. */
     if (c->n_upd > 8) {
@@ -279,6 +283,7 @@ static PyObject *th_caller_vcall(th_Caller *c, PyObject *const *a, size_t nargsf
         if (!upd) {
             PyErr_NoMemory();
             th_frame_release(f);
+            th_pool_exit(pool);
             c->busy = 0;
             return NULL;
         }
@@ -308,6 +313,8 @@ static PyObject *th_caller_vcall(th_Caller *c, PyObject *const *a, size_t nargsf
     }
     if (upd != small) PyMem_Free(upd);
     th_frame_release(f);
+    th_pool_exit(pool);
+    if (th_large_allocs != large0) c->use_pool = 1;
     c->busy = 0;
     return ret;
 fail_values:
@@ -315,10 +322,12 @@ fail_values:
     for (k = 0; k < c->n_upd; k++) Py_XDECREF(upd[k]);
     if (upd != small) PyMem_Free(upd);
     th_frame_release(f);
+    th_pool_exit(pool);
     c->busy = 0;
     return NULL;
 fail:
     /* busy until release(): the cells are kept for the error message */
+    th_pool_exit(pool);
     return NULL;
 }
 

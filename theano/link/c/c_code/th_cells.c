@@ -141,6 +141,7 @@ static int th_prepare_output(th_cell *c, int nd, const Py_ssize_t *dims, int typ
         PyObject *a;
         npy_intp shape[TH_MAXDIM];
         for (d = 0; d < nd; d++) shape[d] = dims[d];
+        if ((size_t)need >= TH_POOL_MIN) th_large_allocs++;
         a = PyArray_Empty(nd, shape, descr, fortran);  /* steals descr */
         if (!a) return -1;
         th_cell_clear(c);

@@ -29,6 +29,10 @@ static PyMethodDef th_runtime_methods[] = {
     {"set_threads", th_set_threads, METH_VARARGS,
      "set_threads(n, minsize): threads for loops of at least minsize elements"},
     {"blas_info", th_blas_info, METH_NOARGS, "(name, ready) of the BLAS in use"},
+    {"set_pool_limit", th_set_pool_limit, METH_VARARGS,
+     "set_pool_limit(nbytes): bytes of freed large buffers kept for later calls (0: off)"},
+    {"pool_info", th_pool_info, METH_NOARGS,
+     "{blocks, bytes, limit, large_allocs} of the buffer pool"},
     {"scan_loop", th_scan_loop, METH_VARARGS,
      "scan_loop(frame, n_steps, feeds, stores, nits, cond_cell): a Scan loop in C"},
     {"scan_stats", th_scan_stats, METH_NOARGS,
@@ -43,20 +47,11 @@ static struct PyModuleDef th_runtime_module = {
     NULL, NULL, NULL, NULL
 };
 
-static int th_add_kernel(PyObject *dict, const char *name, th_kernel_fn fn)
-{
-    PyObject *addr = PyLong_FromVoidPtr((void *)fn);
-    int rc;
-    if (!addr) return -1;
-    rc = PyDict_SetItemString(dict, name, addr);
-    Py_DECREF(addr);
-    return rc;
-}
-
 PyMODINIT_FUNC PyInit_@MODULE_NAME@(void)
 {
     PyObject *m, *cap, *kernels;
     import_array();
+    if (th_pool_init() < 0) return NULL;
     if (PyType_Ready(&th_PlanType) < 0 || PyType_Ready(&th_FrameType) < 0
             || PyType_Ready(&th_CallerType) < 0)
         return NULL;
