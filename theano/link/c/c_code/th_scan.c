@@ -216,6 +216,19 @@ static Py_ssize_t th_scan_replays = 0;
  *  nits:   [(inner cell, keep_all, typenum)]: per-step outputs not fed back;
  *  cond_cell: inner cell of the `until` condition, or -1.
  * Returns (steps done, [each nit's buffer (n_steps rows) or last value]). */
+/* Every 1024 steps a long loop lets other Python threads run (as the interpreter does
+ * every few milliseconds) and sees Ctrl-C: -1 with the exception set when interrupted. */
+static int th_scan_pause(double *last_yield)
+{
+    double now = th_now();
+    if (now - *last_yield > 0.005) {
+        PyThreadState *ts = PyEval_SaveThread();
+        PyEval_RestoreThread(ts);
+        *last_yield = now;
+    }
+    return PyErr_CheckSignals();
+}
+
 static PyObject *th_scan_loop(PyObject *self, PyObject *args)
 {
     th_Frame *f;
@@ -413,17 +426,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             t -= t_step;
             continue;
         }
-        if ((i & 1023) == 1023) {
-            /* Long loops let other Python threads run (as the interpreter does every
-             * few milliseconds) and see Ctrl-C. */
-            double now = th_now();
-            if (now - last_yield > 0.005) {
-                PyThreadState *ts = PyEval_SaveThread();
-                PyEval_RestoreThread(ts);
-                last_yield = now;
-            }
-            if (PyErr_CheckSignals() < 0) { failed = 1; break; }
-        }
+        if ((i & 1023) == 1023 && th_scan_pause(&last_yield) < 0) { failed = 1; break; }
     }
     if (failed) {
         /* Tell the caller which step failed; the inner step is in frame.failed_step. */

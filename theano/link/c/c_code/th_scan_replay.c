@@ -436,16 +436,7 @@ static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
         for (k = 0; k < R->n_copies; k++) th_copy_into(&R->copies[k].to, &R->copies[k].from);
         if (R->cond_slot >= 0 && th_truth(&R->cond)) { *steps_done = i + 1; break; }
         for (k = 0; k < R->n_moves; k++) *mv[k].where += mv[k].delta;
-        if ((i & 1023) == 1023) {
-            /* As the general loop: let other threads run, see Ctrl-C. */
-            double now = th_now();
-            if (now - last_yield > 0.005) {
-                PyThreadState *ts = PyEval_SaveThread();
-                PyEval_RestoreThread(ts);
-                last_yield = now;
-            }
-            if (PyErr_CheckSignals() < 0) { *resume = i; return -1; }
-        }
+        if ((i & 1023) == 1023 && th_scan_pause(&last_yield) < 0) { *resume = i; return -1; }
     }
     return 0;
 }
