@@ -334,7 +334,7 @@ class ScanGrad(_LoopOp):
                 t_stop):
         """The backward loop in C (every buffer is an array)."""
         prog = fn.maker.program
-        index = {id(c): k for k, c in enumerate(frame.cells)}
+        index = frame.cell_index()
         feeds = [(index[id(c)], arr, base, sign, 0) for c, arr, base, sign in feed]
         feeds += [(index[id(c)], arr, base, 1, 0) for c, arr, base in g_feed]
         for c, last in g_last:

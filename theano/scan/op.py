@@ -376,7 +376,7 @@ class Scan(_LoopOp):
         cframe = getattr(frame, "_frame", None)
         if cframe is not None and not slow:
             # The inner function runs in the C VM: loop in C too.
-            index = {id(c): k for k, c in enumerate(cells)}
+            index = frame.cell_index()
             feeds = [(index[id(c)], arr, base, sign, 0) for c, arr, base, sign in seq_plan]
             feeds += [(index[id(c)], buf, off, 1, 0) for c, buf, off in fast_feed]
             feeds += [(index[id(c)], buf, off, 1, L) for c, buf, off, L in ring_feed]

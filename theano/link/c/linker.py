@@ -333,7 +333,7 @@ class CProgram(Program):
 class CFrame:
     """A frame of the C VM, with the interface of the NumPy VM's frames."""
 
-    __slots__ = ("program", "_frame", "cells", "outputs", "clear")
+    __slots__ = ("program", "_frame", "cells", "outputs", "clear", "_cell_index")
 
     def __init__(self, program, input_cells):
         f = program.runtime.Frame(program.plan, list(input_cells))
@@ -342,6 +342,14 @@ class CFrame:
         self.cells = f.cells
         self.outputs = f.outputs
         self.clear = f.clear
+        self._cell_index = None
+
+    def cell_index(self):
+        """``{id(cell): position}`` over this frame's cells (made once: the cells are
+        fixed for the frame's life), for C loops that name cells by position."""
+        if self._cell_index is None:
+            self._cell_index = {id(c): k for k, c in enumerate(self.cells)}
+        return self._cell_index
 
     def run(self, timings=None):
         try:
