@@ -43,7 +43,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import stat
 import sys
 import sysconfig
@@ -136,10 +135,9 @@ def cache_dir():
     return os.path.join(config.compiledir, "cmodules")
 
 
-@functools.lru_cache(maxsize=None)
 def _host_tag():
     # pids are only meaningful on their own host (the cache may be on NFS).
-    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+    return hostfacts.host_tag()
 
 
 def _private_dir():

@@ -15,6 +15,7 @@ once lose at most one another's new facts, which are then established again),
 a file that cannot be read or parsed is ignored, and a directory that cannot be
 written only costs the time the file would have saved.
 """
+import functools
 import hashlib
 import json
 import os
@@ -24,15 +25,20 @@ import threading
 
 from theano.configparser import config
 
-__all__ = ["recall", "boot_id", "file_stamp"]
+__all__ = ["recall", "boot_id", "file_stamp", "host_tag"]
 
 _LOCK = threading.Lock()
 _FACTS = {}  # file path -> facts dict of this process
 
 
+@functools.lru_cache(maxsize=None)
+def host_tag():
+    """8 hex digits naming this host (files of several hosts may share a compile dir)."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
 def _path():
-    host = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
-    return os.path.join(config.compiledir, "hostfacts-%s.json" % host)
+    return os.path.join(config.compiledir, "hostfacts-%s.json" % host_tag())
 
 
 def _facts(path):
