@@ -83,6 +83,47 @@ def _vjp_graph(op):
     return op._vjp
 
 
+def _loop_rows(cell, feed, acc_plan, t_stop, n_done):
+    """The values ``cell`` takes at steps t = t_stop .. n_done - 1 of a backward loop, as
+    a list of arrays of rows in that order, when an array holds them all: ``cell`` is fed
+    from one (``feed``) or stored into one row per step (``acc_plan``, mode 0).  None
+    otherwise."""
+    src = next(((arr, base, sign, pre) for c, arr, base, sign, pre in feed if c is cell), None)
+    if src is None:
+        src = next(((tg, base, sign, None) for c, tg, base, sign, mode in acc_plan
+                    if c is cell and mode == 0), None)
+    if src is None:
+        return None
+    arr, base, sign, pre = src
+    if sign not in (1, -1) or not isinstance(arr, np.ndarray) or arr.ndim < 2:
+        return None
+    first, last = base + sign * t_stop, base + sign * (n_done - 1)
+    lo, hi = min(first, last), max(first, last)
+    npre = 0 if pre is None else len(pre)
+    pieces = []
+    if lo < npre:
+        pieces.append(pre[lo:min(hi + 1, npre)])
+    if hi >= npre:
+        pieces.append(arr[max(lo, npre) - npre:hi + 1 - npre])
+    if sign < 0:
+        pieces = [q[::-1] for q in reversed(pieces)]
+    return pieces
+
+
+def _aligned(a, b):
+    """Pairs of equal-length pieces of two lists of row blocks covering the same rows."""
+    a, b = list(a), list(b)
+    while a and b:
+        n = min(len(a[0]), len(b[0]))
+        if n:
+            yield a[0][:n], b[0][:n]
+        a[0], b[0] = a[0][n:], b[0][n:]
+        if not len(a[0]):
+            a.pop(0)
+        if b and not len(b[0]):
+            b.pop(0)
+
+
 def _transposed_product(g):
     """``(a, b)`` when ``g`` is ``dot(a.T, b)`` of two matrices of its dtype, else None.
 
@@ -215,14 +256,21 @@ class ScanGrad(_LoopOp):
         n_g = len(self.out_pos)
         ograds = inputs[n_fwd_in + nst:n_fwd_in + nst + n_g]
         saved_in = iter(inputs[n_fwd_in + nst + n_g:])
+        # per-step arrays of saved values: an input of this op, or a state's history
+        saved = [next(saved_in) if src is None else hists[src] for _, src in self.saved]
         cells = frame.cells
         n_inner = len(fwd.inner_inputs)
+        t_stop = 0 if self.truncate == -1 else max(0, n_done - self.truncate)
+        cframe = getattr(frame, "_frame", None)
+        # The loop runs in C when every per-step buffer is an array.
+        in_c = cframe is not None and all(
+            isinstance(a, np.ndarray) for a in list(seqs) + list(hists) + saved)
 
-        # Gradient accumulators of the outer inputs.
+        # Gradient accumulators of the outer inputs.  A sequence's is made below.
         acc = {}
         for p in self.diff_outer:
-            x = inputs[p]
-            acc[p] = np.zeros(np.shape(x), dtype=node.inputs[p].type.dtype)
+            if not 1 <= p <= ns:
+                acc[p] = np.zeros(np.shape(inputs[p]), dtype=node.inputs[p].type.dtype)
 
         # pend[j][L + s]: gradient accumulated so far for the value of state j at step s.
         Ls = [-min(t) for t in info.state_taps]
@@ -235,11 +283,14 @@ class ScanGrad(_LoopOp):
             g = ograds[q]
             if k < nst:
                 j, L = k, Ls[k]
-                row = np.shape(g)[1:] if info.state_store[j] == "all" else np.shape(g)
-                pend[j] = np.zeros((L + n_done,) + tuple(row), dtype=fwd.state_types[j].dtype)
+                dtype = fwd.state_types[j].dtype
                 if info.state_store[j] == "all":
-                    pend[j][L:] += g
+                    g = np.asarray(g)
+                    pend[j] = np.empty((L + n_done,) + g.shape[1:], dtype=dtype)
+                    pend[j][:L] = 0
+                    pend[j][L:] = g
                 else:
+                    pend[j] = np.zeros((L + n_done,) + np.shape(g), dtype=dtype)
                     pend[j][L + n_done - 1] += g
             else:
                 m = k - nst
@@ -248,52 +299,58 @@ class ScanGrad(_LoopOp):
                 else:
                     nit_g[k] = (None, g)
 
-        # Feeding plan: (cell, array, base, sign) -> cell[0] = array[base + sign * t].
+        # Feeding plan: (cell, array, base, sign, prefix) -> cell[0] = row base + sign * t
+        # of the prefix's rows followed by the array's (prefix None: the array's).
         feed = []
-        acc_plan = []  # (output cell, target, base, sign); sign 0: the whole target
+        acc_plan = []  # (output cell, target, base, sign, mode): mode 0 stores, 1 adds a row,
+        #               2 adds to the whole target
         out_cells = [cells[i] for i in fn.maker.program.output_idx]
         wrt_cell = dict(zip(self.loop_wrt_pos, out_cells))
-        # pushed-out products: (a's cell, b's cell, accumulator)
-        products = []
-        for q, j in self.pushed:
-            outer = self._outer_position(self.wrt_pos[q])
-            if outer in acc:
-                products.append((out_cells[j], out_cells[j + 1], acc[outer]))
         pos = 0
         for i, (seq, taps) in enumerate(zip(seqs, info.seq_taps)):
             lo, hi = seq_span(taps)
+            p = 1 + i
+            rows = []
             for k in taps:
                 if info.go_backwards:
                     base, sign = seq.shape[0] - 1 - hi + k, -1
                 else:
                     base, sign = k - lo, 1
-                feed.append((cells[pos], seq, base, sign))
-                if pos in wrt_cell and (1 + i) in acc:
-                    acc_plan.append((wrt_cell[pos], acc[1 + i], base, sign))
+                feed.append((cells[pos], seq, base, sign, None))
+                if pos in wrt_cell:
+                    rows.append((wrt_cell[pos], base, sign))
                 pos += 1
+            if p in self.diff_outer:
+                acc[p] = self._seq_accumulator(np.shape(inputs[p]), node.inputs[p].type.dtype,
+                                               rows, in_c, n_done, t_stop, acc_plan)
         for j, taps in enumerate(info.state_taps):
             L = Ls[j]
             init = inits[j]
             rows = [init] if is_sit_sot(taps) else list(init[:L])
-            if isinstance(hists[j], np.ndarray):
-                full = np.concatenate([np.asarray(rows), hists[j]]) if len(rows) else hists[j]
+            hist = hists[j]
+            if isinstance(hist, np.ndarray):
+                pre = np.asarray(rows, dtype=hist.dtype)
+                if not (in_c and pre.shape[1:] == hist.shape[1:]
+                        and pre.strides[1:] == hist.strides[1:]):
+                    hist = np.concatenate([pre, hist]) if len(rows) else hist
+                    pre = None
             else:
-                full = rows + list(hists[j])
+                hist, pre = rows + list(hist), None
             for k in taps:
-                feed.append((cells[pos], full, L + k, 1))
+                feed.append((cells[pos], hist, L + k, 1, pre))
                 if pos in wrt_cell and pend[j] is not None:
-                    acc_plan.append((wrt_cell[pos], pend[j], L + k, 1))
+                    acc_plan.append((wrt_cell[pos], pend[j], L + k, 1, 1))
                 pos += 1
         for q, x in enumerate(nonseqs):
             cells[pos][0] = x
             outer = 1 + ns + nst + q
             if pos in wrt_cell and outer in acc:
-                acc_plan.append((wrt_cell[pos], acc[outer], 0, 0))
+                acc_plan.append((wrt_cell[pos], acc[outer], 0, 0, 2))
             pos += 1
         pos = n_inner + n_g
-        for _, src in self.saved:
+        for arr in saved:
             # a saved value of step t is row t of its per-step array
-            feed.append((cells[pos], next(saved_in) if src is None else hists[src], 0, 1))
+            feed.append((cells[pos], arr, 0, 1, None))
             pos += 1
         g_feed, g_last = [], []
         for k, cell in g_cells.items():
@@ -305,16 +362,38 @@ class ScanGrad(_LoopOp):
                     g_feed.append((cell, full, 0))
                 else:
                     g_last.append((cell, last))
+        # pushed-out products: (a's cell, b's cell, accumulator)
+        products = []
+        for q, j in self.pushed:
+            outer = self._outer_position(self.wrt_pos[q])
+            if outer in acc:
+                products.append((out_cells[j], out_cells[j + 1], acc[outer]))
 
-        t_stop = 0 if self.truncate == -1 else max(0, n_done - self.truncate)
-        cframe = getattr(frame, "_frame", None)
-        if cframe is not None and all(isinstance(a, np.ndarray) for _, a, _, _ in feed) and all(
-                isinstance(tg, np.ndarray) for _, tg, _, _ in acc_plan):
+        if in_c:
             self._c_loop(fn, frame, cframe, feed, g_feed, g_last, acc_plan, products, n_done,
                          t_stop)
         else:
             self._python_loop(frame, feed, g_feed, g_last, acc_plan, products, n_done, t_stop)
         self._finish_grads(node, inputs, output_storage, acc, pend, Ls)
+
+    @staticmethod
+    def _seq_accumulator(shape, dtype, rows, in_c, n_done, t_stop, acc_plan):
+        """The gradient accumulator of a sequence (``shape``, ``dtype``) whose taps'
+        gradients are the inner outputs ``rows`` ([(cell, base, sign)]), with its entries of
+        ``acc_plan``.  With one tap over the whole loop in C, each row is stored once: no
+        zero-filling and no addition, except for rows the loop does not reach."""
+        if in_c and len(rows) == 1 and t_stop == 0 and len(shape) >= 1:
+            cell, base, sign = rows[0]
+            acc = np.empty(shape, dtype=dtype)
+            first = base if sign > 0 else base - (n_done - 1)
+            acc[:max(first, 0)] = 0
+            acc[first + n_done:] = 0
+            acc_plan.append((cell, acc, base, sign, 0))
+            return acc
+        acc = np.zeros(shape, dtype=dtype)
+        for cell, base, sign in rows:
+            acc_plan.append((cell, acc, base, sign, 1))
+        return acc
 
     def _outer_position(self, p):
         """The outer input position (1-based) of the forward's inner input ``p``."""
@@ -335,48 +414,66 @@ class ScanGrad(_LoopOp):
         """The backward loop in C (every buffer is an array)."""
         prog = fn.maker.program
         index = frame.cell_index()
-        feeds = [(index[id(c)], arr, base, sign, 0) for c, arr, base, sign in feed]
+        feeds = [(index[id(c)], arr, base, sign, 0, 0, pre) for c, arr, base, sign, pre in feed]
         feeds += [(index[id(c)], arr, base, 1, 0) for c, arr, base in g_feed]
         for c, last in g_last:
             # Only the last step sees the gradient of a last-value output.
             pair = np.stack([np.zeros_like(last), last])
             feeds.append((index[id(c)], pair, 2 - n_done, 1, -1))
-        stores = [(index[id(c)], tg, base, sign, 0, 1 if sign else 2)
-                  for c, tg, base, sign in acc_plan]
-        # the rows of each pushed-out product's factors, kept as per-step outputs
-        nits = []
+        stores = [(index[id(c)], tg, base, sign, 0, mode)
+                  for c, tg, base, sign, mode in acc_plan]
+        # A pushed-out product's factors: the rows they take over the loop, read after it
+        # from the arrays that hold them (a fed input, a stored gradient) or, failing
+        # that, kept as per-step outputs.
+        nits, factors = [], []
         for ca, cb, target in products:
-            num = target.dtype.num
-            nits += [(index[id(ca)], 1, num), (index[id(cb)], 1, num)]
+            pair = []
+            for c in (ca, cb):
+                rows = _loop_rows(c, feed, acc_plan, t_stop, n_done)
+                if rows is None:
+                    rows = len(nits)
+                    nits.append((index[id(c)], 1, target.dtype.num))
+                pair.append(rows)
+            factors.append(pair)
         try:
-            _, rows = prog.runtime.scan_loop(cframe, n_done - 1, n_done - t_stop, -1, feeds,
+            _, kept = prog.runtime.scan_loop(cframe, n_done - 1, n_done - t_stop, -1, feeds,
                                              stores, nits, -1)
         except Exception as exc:
             t = getattr(exc, "__theano_scan_step__", -1)
             raise c_loop_error(exc, cframe, prog, "This error happened in the gradient of "
                                "scan%s, at step %d." % (self.fwd._label(), t))
-        for k, (_, _, target) in enumerate(products):
-            a, b = rows[2 * k], rows[2 * k + 1]
-            if a is not None and a.shape[0]:
-                target += np.dot(a.reshape(-1, a.shape[-1]).T, b.reshape(-1, b.shape[-1]))
+        if n_done - t_stop <= 0:
+            return
+        for (_, _, target), pair in zip(products, factors):
+            # kept rows are in loop order (t descending): reversed to t ascending
+            a, b = (kept[r][::-1] if isinstance(r, int) else r for r in pair)
+            for pa, pb in _aligned(a if isinstance(a, list) else [a],
+                                   b if isinstance(b, list) else [b]):
+                target += np.dot(pa.reshape(-1, pa.shape[-1]).T, pb.reshape(-1, pb.shape[-1]))
 
     def _python_loop(self, frame, feed, g_feed, g_last, acc_plan, products, n_done, t_stop):
         run = frame.run
         t = n_done
         try:
             for t in range(n_done - 1, t_stop - 1, -1):
-                for cell, arr, base, sign in feed:
-                    cell[0] = arr[base + sign * t]
+                for cell, arr, base, sign, pre in feed:
+                    row = base + sign * t
+                    if pre is None:
+                        cell[0] = arr[row]
+                    else:
+                        cell[0] = pre[row] if row < len(pre) else arr[row - len(pre)]
                 for cell, arr, base in g_feed:
                     cell[0] = arr[base + t]
                 for cell, last in g_last:
                     cell[0] = last if t == n_done - 1 else np.zeros_like(last)
                 run()
-                for cell, target, base, sign in acc_plan:
-                    if sign:
+                for cell, target, base, sign, mode in acc_plan:
+                    if mode == 2:
+                        target += cell[0]
+                    elif mode == 1:
                         target[base + sign * t] += cell[0]
                     else:
-                        target += cell[0]
+                        target[base + sign * t] = cell[0]
                 for ca, cb, target in products:
                     target += np.dot(ca[0].T, cb[0])
         except Exception as exc:

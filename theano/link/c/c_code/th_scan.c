@@ -140,7 +140,17 @@ static int th_truth(const th_cell *c)
     }
 }
 
-typedef struct { int cell; th_cell arr; Py_ssize_t base, sign, mod; int mode; } th_feed;
+/* A feed or store: `arr` holds the rows (see th_row).  A feed may have a prefix: rows
+ * 0..npre-1 are those of `pre` (a state's initial values) and row r >= npre is row
+ * r - npre of `arr` (its history), so the two are never joined into one array. */
+typedef struct {
+    int cell;
+    th_cell arr;
+    Py_ssize_t base, sign, mod;
+    int mode;
+    th_cell pre;
+    Py_ssize_t npre;
+} th_feed;
 
 /* Row base + sign * t of a buffer of `n` rows: modulo `mod` (a ring) when mod > 0,
  * clamped to the buffer when mod < 0. */
@@ -150,6 +160,22 @@ static Py_ssize_t th_row(const th_feed *r, Py_ssize_t t)
     if (r->mod > 0) row = ((row % r->mod) + r->mod) % r->mod;
     else if (r->mod < 0) row = row < 0 ? 0 : (row >= r->arr.dims[0] ? r->arr.dims[0] - 1 : row);
     return row;
+}
+
+/* Bind `c` to the row of feed `r` at time t (in its prefix or in its array). */
+static void th_feed_bind(th_cell *c, const th_feed *r, Py_ssize_t t)
+{
+    Py_ssize_t row = th_row(r, t);
+    if (row < r->npre) th_bind_row(c, &r->pre, row);
+    else th_bind_row(c, &r->arr, row - r->npre);
+}
+
+/* The address of the row of feed or store `r` at time t. */
+static char *th_feed_ptr(const th_feed *r, Py_ssize_t t)
+{
+    Py_ssize_t row = th_row(r, t);
+    if (row < r->npre) return r->pre.data + row * r->pre.strides[0];
+    return r->arr.data + (row - r->npre) * r->arr.strides[0];
 }
 
 /* Drop what the cells borrowed during a step, except the inner inputs (the
@@ -164,17 +190,18 @@ static void th_frame_release_step(th_Frame *f)
     }
 }
 
-/* Parse [(inner cell, array, base, sign, mod[, mode])] into feeds/stores. */
+/* Parse [(inner cell, array, base, sign, mod[, mode[, prefix]])] into feeds/stores (a
+ * prefix, an array or None, has the array's row layout). */
 static int th_parse_rows(PyObject *seq, th_feed *out, Py_ssize_t n)
 {
     Py_ssize_t k;
     for (k = 0; k < n; k++) {
         PyObject *t = PyList_GET_ITEM(seq, k);
-        PyObject *arr;
+        PyObject *arr, *pre = Py_None;
         long cell;
         Py_ssize_t a, b, c;
         int mode = 0;
-        if (!PyArg_ParseTuple(t, "lOnnn|i", &cell, &arr, &a, &b, &c, &mode)) return -1;
+        if (!PyArg_ParseTuple(t, "lOnnn|iO", &cell, &arr, &a, &b, &c, &mode, &pre)) return -1;
         if (!PyArray_Check(arr)) {
             PyErr_SetString(PyExc_TypeError, "scan_loop: arrays expected");
             return -1;
@@ -185,6 +212,25 @@ static int th_parse_rows(PyObject *seq, th_feed *out, Py_ssize_t n)
         if (out[k].arr.nd < 1 && mode != 2) {
             PyErr_SetString(PyExc_ValueError, "scan_loop: a buffer needs a leading axis");
             return -1;
+        }
+        if (pre != Py_None) {
+            if (!PyArray_Check(pre) || PyArray_NDIM((PyArrayObject *)pre) != out[k].arr.nd
+                    || c != 0) {
+                PyErr_SetString(PyExc_ValueError, "scan_loop: a prefix is an array of the "
+                                "rows' layout, on a buffer that is not a ring");
+                return -1;
+            }
+            int d, same = 1;
+            if (th_cell_set_object(&out[k].pre, pre) < 0) return -1;
+            for (d = 1; d < out[k].arr.nd; d++)
+                same = same && out[k].pre.dims[d] == out[k].arr.dims[d]
+                       && out[k].pre.strides[d] == out[k].arr.strides[d];
+            if (!same || out[k].pre.typenum != out[k].arr.typenum) {
+                PyErr_SetString(PyExc_ValueError, "scan_loop: a prefix has the rows' layout "
+                                "and type of its array");
+                return -1;
+            }
+            out[k].npre = out[k].pre.dims[0];
         }
         out[k].base = a;
         out[k].sign = b;
@@ -276,7 +322,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     t = t_start;
     for (i = 0; i < n_steps; i++, t += t_step) {
         for (k = 0; k < n_feed; k++)
-            th_bind_row(&f->tc[fd[k].cell], &fd[k].arr, th_row(&fd[k], t));
+            th_feed_bind(&f->tc[fd[k].cell], &fd[k], t);
         if (th_frame_exec(f, NULL) < 0) { failed = 1; break; }
         for (k = 0; k < n_store; k++) {
             const th_cell *v = &f->tc[st[k].cell];
@@ -452,8 +498,14 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     result = Py_BuildValue("(nN)", steps_done, nit_list);
 done:
     th_replay_free(replay);
-    for (k = 0; fd && k < n_feed; k++) th_cell_clear(&fd[k].arr);
-    for (k = 0; st && k < n_store; k++) th_cell_clear(&st[k].arr);
+    for (k = 0; fd && k < n_feed; k++) {
+        th_cell_clear(&fd[k].arr);
+        th_cell_clear(&fd[k].pre);
+    }
+    for (k = 0; st && k < n_store; k++) {
+        th_cell_clear(&st[k].arr);
+        th_cell_clear(&st[k].pre);
+    }
     for (k = 0; nit_buf && k < n_nit; k++) {
         Py_XDECREF(nit_buf[k]);
         th_cell_clear(&nit_arr[k]);

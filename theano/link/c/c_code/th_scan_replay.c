@@ -120,12 +120,15 @@ static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_
             same = a->dims[d] == b->dims[d] && a->strides[d] == b->strides[d];
         if (!same) {
             if (th_may_share(a, b)) return 0;
-            continue;
+        } else if (fd[k].mod != 0 || fd[k].sign != st->sign
+                   || fd[k].base - fd[k].npre == st->base) {
+            return 0;
         }
-        if (fd[k].mod != 0 || fd[k].sign != st->sign || fd[k].base == st->base) return 0;
+        if (fd[k].npre && th_may_share(&fd[k].pre, b)) return 0;
     }
     return 1;
 }
+
 
 /* The kernels a replay knows, found by name in the module's kernel table when it loads
  * (a kernel family may live in another translation unit): the elementwise driver, then
@@ -372,7 +375,7 @@ static void th_replay_target(th_replay *R, char **where, int slot, Py_ssize_t of
                        : slot < R->nf + R->ns ? &st[slot - R->nf] : NULL;
     *where = P[slot] + off;
     if (slot >= R->nf + R->ns + R->nn) return;  /* fixed */
-    if (r && r->mod != 0) {
+    if (r && (r->mod != 0 || r->npre)) {
         th_replay_move *m = &R->sets[R->n_sets++];
         m->where = where;
         m->feed = r;
@@ -397,9 +400,8 @@ static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
     double last_yield = th_now();
     Py_ssize_t i;
     int k, q;
-    for (k = 0; k < R->nf; k++) P[k] = fd[k].arr.data + th_row(&fd[k], t) * fd[k].arr.strides[0];
-    for (k = 0; k < R->ns; k++)
-        P[R->nf + k] = st[k].arr.data + th_row(&st[k], t) * st[k].arr.strides[0];
+    for (k = 0; k < R->nf; k++) P[k] = th_feed_ptr(&fd[k], t);
+    for (k = 0; k < R->ns; k++) P[R->nf + k] = th_feed_ptr(&st[k], t);
     for (k = 0; k < R->nn; k++)
         if (R->nit_row[k]) P[R->nf + R->ns + k] = nit_arr[k].data + i0 * nit_arr[k].strides[0];
     R->n_moves = R->n_sets = 0;
@@ -418,8 +420,7 @@ static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
     *steps_done = n_steps;
     for (i = i0; i < n_steps; i++, t += t_step) {
         for (k = 0; k < R->n_sets; k++)
-            *sv[k].where = sv[k].feed->arr.data + th_row(sv[k].feed, t) * sv[k].feed->arr.strides[0]
-                           + sv[k].delta;
+            *sv[k].where = th_feed_ptr(sv[k].feed, t) + sv[k].delta;
         for (k = 0; k < R->n_nodes; k++) {
             const th_replay_node *N = &R->nodes[k];
             int err;
