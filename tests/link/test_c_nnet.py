@@ -175,6 +175,27 @@ def test_crossentropy_softmax_argmax(dtype, ydtype):
     assert isinstance(run_both(node, [x, b[:3], y]), ValueError)  # wrong bias length
 
 
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n,k", [(1001, 10), (333, 7), (5, 3000), (31000, 10)])
+def test_short_rows_in_blocks(dtype, n, k):
+    """Short rows are computed a block of rows at a time (about 2048 elements, the last
+    block partial; many blocks run on threads): special values in rows of several blocks,
+    rows longer than a block."""
+    x = logits((n, k), dtype, seed=5)
+    for r in (n // 2, n - 1):
+        x[r, 0], x[r - 1, :] = np.nan, -np.inf
+        x[r - 2, :] = 2.5
+    b = logits((k,), dtype, 6, special=False)
+    y = np.random.default_rng(7).integers(0, k, n).astype("int32")
+    node = nb.crossentropy_softmax_argmax_1hot_with_bias.make_node(
+        tensor(dtype, 2), tensor(dtype, 1), tensor("int32", 1))
+    out = close(node, [x, b, y], scale=20)
+    assert np.isnan(out[0][n - 1])
+    for op in (nb.softmax_op, nb.logsoftmax_op):
+        close(op.make_node(tensor(dtype, 2)), [x[::-1]], scale=20)
+    close(nb.softmax_with_bias.make_node(tensor(dtype, 2), tensor(dtype, 1)), [x, b], scale=20)
+
+
 @pytest.mark.parametrize("dd,sd", [("float64", "float64"), ("float32", "float32"),
                                    ("float64", "float32")])
 def test_crossentropy_softmax_dx(dd, sd):

@@ -75,6 +75,10 @@ typedef struct {
 
 typedef struct th_nn_rows th_nn_rows;
 typedef void (*th_nn_row_fn)(const th_nn_rows *R, Py_ssize_t r, double *z, double *w);
+/* A block function computes rows r0 .. r0 + nr - 1 with scratch for th_nn_block_scratch(nr)
+ * doubles: short rows (10 classes) are computed a block at a time, so that the exponential
+ * runs as one long vector loop over the block, not as a short loop per row. */
+typedef void (*th_nn_block_fn)(const th_nn_rows *R, Py_ssize_t r0, Py_ssize_t nr, double *w);
 
 struct th_nn_rows {
     int nrd;                       /* number of row dimensions */
@@ -90,6 +94,7 @@ struct th_nn_rows {
     int otype, o3type;
     Py_ssize_t o3size;             /* item size of out3 */
     th_nn_row_fn fn;
+    th_nn_block_fn bfn;            /* set: used instead of fn */
 };
 
 /* The address of row r of operand o. */
@@ -153,6 +158,15 @@ static double th_nn_max(const double *z, Py_ssize_t n)
     double acc[8];
     Py_ssize_t j = 0;
     int q;
+    if (n < 32) {  /* short rows: two accumulators in registers */
+        double a0 = -INFINITY, a1 = -INFINITY;
+        for (; j + 2 <= n; j += 2) {
+            a0 = z[j] > a0 ? z[j] : a0;
+            a1 = z[j + 1] > a1 ? z[j + 1] : a1;
+        }
+        if (j < n) a0 = z[j] > a0 ? z[j] : a0;
+        return a1 > a0 ? a1 : a0;
+    }
     for (q = 0; q < 8; q++) acc[q] = -INFINITY;
     for (; j + 8 <= n; j += 8)
         for (q = 0; q < 8; q++) acc[q] = z[j + q] > acc[q] ? z[j + q] : acc[q];
@@ -166,6 +180,15 @@ static double th_nn_sum(const double *z, Py_ssize_t n)
     double acc[8];
     Py_ssize_t j = 0;
     int q;
+    if (n < 32) {
+        double a0 = 0.0, a1 = 0.0;
+        for (; j + 2 <= n; j += 2) {
+            a0 += z[j];
+            a1 += z[j + 1];
+        }
+        if (j < n) a0 += z[j];
+        return a0 + a1;
+    }
     for (q = 0; q < 8; q++) acc[q] = 0.0;
     for (; j + 8 <= n; j += 8)
         for (q = 0; q < 8; q++) acc[q] += z[j + q];
@@ -183,32 +206,61 @@ static void th_nn_logits(const th_nn_rows *R, Py_ssize_t r, double *z)
     if (R->round32) th_nn_round32(z, k);
 }
 
-/* z[j] = z[j] - m (rounded as perform), w[j] = exp(z[j]); returns the sum of w. */
-static double th_nn_shifted_exp(const th_nn_rows *R, double *z, double *w, double m)
+/* Elements of a block of rows (a block has at least one row). */
+#define TH_NN_BLOCK 2048
+
+static Py_ssize_t th_nn_block_rows(const th_nn_rows *R)
 {
-    Py_ssize_t j, k = R->k;
-    for (j = 0; j < k; j++) z[j] -= m;
-    if (R->round32) th_nn_round32(z, k);
-    for (j = 0; j < k; j++) w[j] = th_nn_exp(z[j]);
-    return R->round32 ? (double)(float)th_nn_sum(w, k) : th_nn_sum(w, k);
+    Py_ssize_t b = R->k ? TH_NN_BLOCK / R->k : R->nrows;
+    if (b < 1) b = 1;
+    return b < R->nrows ? b : (R->nrows > 0 ? R->nrows : 1);
 }
 
-/* mode 0: softmax, 1: log-softmax (x, optional bias). */
-static void th_nn_softmax_row(const th_nn_rows *R, Py_ssize_t r, double *z, double *w)
+/* Scratch of a block of nr rows: logits Z and exponentials W (nr k each), then the rows'
+ * maxima m, sums s and label logits zy (nr each). */
+static size_t th_nn_block_scratch(const th_nn_rows *R, Py_ssize_t nr)
 {
-    Py_ssize_t j, k = R->k;
-    double m, s;
-    th_nn_logits(R, r, z);
-    m = th_nn_max(z, k);
-    s = th_nn_shifted_exp(R, z, w, m);
+    return (size_t)(2 * nr * R->k + 3 * nr + 1);
+}
+
+/* Given the logits of nr rows in Z and their maxima in m: Z -= each row's maximum
+ * (rounded as perform), W = exp(Z) in one pass over the block, s = each row's sum. */
+static void th_nn_block_exp(const th_nn_rows *R, Py_ssize_t nr, double *Z, double *W,
+                            const double *m, double *s)
+{
+    Py_ssize_t i, j, k = R->k, n = nr * k;
+    for (i = 0; i < nr; i++) {
+        double mi = m[i], *z = Z + i * k;
+        for (j = 0; j < k; j++) z[j] -= mi;
+    }
+    if (R->round32) th_nn_round32(Z, n);
+    for (j = 0; j < n; j++) W[j] = th_nn_exp(Z[j]);
+    for (i = 0; i < nr; i++)
+        s[i] = R->round32 ? (double)(float)th_nn_sum(W + i * k, k) : th_nn_sum(W + i * k, k);
+}
+
+/* Softmax (mode 0) or log-softmax (mode 1) of a block of rows. */
+static void th_nn_softmax_block(const th_nn_rows *R, Py_ssize_t r0, Py_ssize_t nr, double *w)
+{
+    Py_ssize_t i, j, k = R->k, isz = R->otype == NPY_DOUBLE ? 8 : 4;
+    double *Z = w, *W = Z + nr * k, *m = W + nr * k, *s = m + nr;
+    for (i = 0; i < nr; i++) {
+        th_nn_logits(R, r0 + i, Z + i * k);
+        m[i] = th_nn_max(Z + i * k, k);
+    }
+    th_nn_block_exp(R, nr, Z, W, m, s);
     if (R->mode == 0) {
-        double inv = 1.0 / s;
-        for (j = 0; j < k; j++) w[j] *= inv;
-        th_nn_store(R->out + r * k * (R->otype == NPY_DOUBLE ? 8 : 4), w, k, R->otype);
+        for (i = 0; i < nr; i++) {
+            double inv = 1.0 / s[i], *q = W + i * k;
+            for (j = 0; j < k; j++) q[j] *= inv;
+        }
+        th_nn_store(R->out + r0 * k * isz, W, nr * k, R->otype);
     } else {
-        double ls = log(s);
-        for (j = 0; j < k; j++) z[j] -= ls;
-        th_nn_store(R->out + r * k * (R->otype == NPY_DOUBLE ? 8 : 4), z, k, R->otype);
+        for (i = 0; i < nr; i++) {
+            double ls = log(s[i]), *q = Z + i * k;
+            for (j = 0; j < k; j++) q[j] -= ls;
+        }
+        th_nn_store(R->out + r0 * k * isz, Z, nr * k, R->otype);
     }
 }
 
@@ -227,19 +279,20 @@ static void th_nn_softmax_grad_row(const th_nn_rows *R, Py_ssize_t r, double *z,
     th_nn_store(R->out + r * k * (R->otype == NPY_DOUBLE ? 8 : 4), z, k, R->otype);
 }
 
-/* The first maximum of z (NaN: the first NaN), as NumPy's argmax. */
-static Py_ssize_t th_nn_argmax(const double *z, Py_ssize_t n)
+/* The first maximum of z (NaN: the first NaN), as NumPy's argmax, given m = th_nn_max(z):
+ * one vector pass looks for NaN, then the first element equal to m is found. */
+static Py_ssize_t th_nn_argmax(const double *z, Py_ssize_t n, double m)
 {
-    Py_ssize_t j, best = 0;
-    double m;
-    if (n == 0) return 0;
-    m = z[0];
-    if (m != m) return 0;
-    for (j = 1; j < n; j++) {
-        if (z[j] != z[j]) return j;
-        if (z[j] > m) { m = z[j]; best = j; }
+    Py_ssize_t j;
+    int nan = 0;
+    for (j = 0; j < n; j++) nan |= z[j] != z[j];
+    if (nan) {
+        for (j = 0; j < n; j++)
+            if (z[j] != z[j]) return j;
     }
-    return best;
+    for (j = 0; j < n; j++)
+        if (z[j] == m) return j;
+    return 0;
 }
 
 static void th_write_int(char *p, int typenum, Py_ssize_t v)
@@ -256,21 +309,26 @@ static void th_write_int(char *p, int typenum, Py_ssize_t v)
     }
 }
 
-/* CrossentropySoftmaxArgmax1HotWithBias: (nll, softmax, argmax) of x + b. */
-static void th_nn_xent_row(const th_nn_rows *R, Py_ssize_t r, double *z, double *w)
+/* CrossentropySoftmaxArgmax1HotWithBias: (nll, softmax, argmax) of x + b, a block of rows
+ * at a time. */
+static void th_nn_xent_block(const th_nn_rows *R, Py_ssize_t r0, Py_ssize_t nr, double *w)
 {
-    Py_ssize_t j, k = R->k, am, isz = R->otype == NPY_DOUBLE ? 8 : 4;
-    double m, s, zy, inv;
-    th_nn_logits(R, r, z);
-    am = th_nn_argmax(z, k);
-    zy = z[R->labels[r]];
-    m = th_nn_max(z, k);
-    s = th_nn_shifted_exp(R, z, w, m);
-    th_nn_store1(R->out + r * isz, m + log(s) - zy, R->otype);
-    inv = 1.0 / s;
-    for (j = 0; j < k; j++) w[j] *= inv;
-    th_nn_store(R->out2 + r * k * isz, w, k, R->otype);
-    th_write_int(R->out3 + r * R->o3size, R->o3type, am);
+    Py_ssize_t i, j, k = R->k, isz = R->otype == NPY_DOUBLE ? 8 : 4;
+    double *Z = w, *W = Z + nr * k, *m = W + nr * k, *s = m + nr, *zy = s + nr;
+    for (i = 0; i < nr; i++) {
+        double *z = Z + i * k;
+        th_nn_logits(R, r0 + i, z);
+        m[i] = th_nn_max(z, k);
+        th_write_int(R->out3 + (r0 + i) * R->o3size, R->o3type, th_nn_argmax(z, k, m[i]));
+        zy[i] = z[R->labels[r0 + i]];
+    }
+    th_nn_block_exp(R, nr, Z, W, m, s);
+    for (i = 0; i < nr; i++) {
+        double inv = 1.0 / s[i], *q = W + i * k;
+        th_nn_store1(R->out + (r0 + i) * isz, m[i] + log(s[i]) - zy[i], R->otype);
+        for (j = 0; j < k; j++) q[j] *= inv;
+    }
+    th_nn_store(R->out2 + r0 * k * isz, W, nr * k, R->otype);
 }
 
 /* CrossentropySoftmax1HotWithBiasDx: dx[i] = dy[i] * sm[i] - dy[i] * onehot(y[i]). */
@@ -286,23 +344,30 @@ static void th_nn_xent_dx_row(const th_nn_rows *R, Py_ssize_t r, double *z, doub
     th_nn_store(R->out + r * k * (R->otype == NPY_DOUBLE ? 8 : 4), z, k, R->otype);
 }
 
-/* Run R->fn over every row: in parallel (each thread with its own scratch rows) when the
- * rows hold enough elements, without the GIL when they are many. */
+/* Run R->fn over every row (R->bfn over blocks of rows): in parallel (each thread with its
+ * own scratch) when the rows hold enough elements, without the GIL when they are many. */
 static int th_nn_run(const th_nn_rows *R)
 {
-    Py_ssize_t total = R->nrows * R->k, r;
-    int nthreads = R->nrows > 1 ? th_threads_for(total) : 1, err = 0;
+    Py_ssize_t total = R->nrows * R->k, B = R->bfn ? th_nn_block_rows(R) : 1;
+    Py_ssize_t nblocks = (R->nrows + B - 1) / B, q;
+    size_t scratch = R->bfn ? th_nn_block_scratch(R, B) : (size_t)(2 * (R->k + 1));
+    int nthreads = nblocks > 1 ? th_threads_for(total) : 1, err = 0;
     PyThreadState *ts = total >= 16384 ? PyEval_SaveThread() : NULL;
-    if (nthreads > R->nrows) nthreads = (int)R->nrows;
+    if (nthreads > nblocks) nthreads = (int)nblocks;
+#define TH_NN_DO(q, z) do { \
+        Py_ssize_t r0_ = (q) * B; \
+        if (R->bfn) R->bfn(R, r0_, R->nrows - r0_ < B ? R->nrows - r0_ : B, (z)); \
+        else R->fn(R, r0_, (z), (z) + R->k + 1); \
+    } while (0)
 #ifdef _OPENMP
     if (nthreads > 1) {
         #pragma omp parallel num_threads(nthreads)
         {
-            double *z = (double *)malloc(sizeof(double) * 2 * (size_t)(R->k + 1));
-            Py_ssize_t q;
+            double *z = (double *)malloc(sizeof(double) * scratch);
+            Py_ssize_t qq;
             #pragma omp for schedule(static)
-            for (q = 0; q < R->nrows; q++)
-                if (z) R->fn(R, q, z, z + R->k + 1);
+            for (qq = 0; qq < nblocks; qq++)
+                if (z) TH_NN_DO(qq, z);
             if (!z) {
                 #pragma omp atomic write
                 err = 1;
@@ -312,11 +377,12 @@ static int th_nn_run(const th_nn_rows *R)
     } else
 #endif
     {
-        double *z = (double *)malloc(sizeof(double) * 2 * (size_t)(R->k + 1));
+        double *z = (double *)malloc(sizeof(double) * scratch);
         if (!z) err = 1;
-        else for (r = 0; r < R->nrows; r++) R->fn(R, r, z, z + R->k + 1);
+        else for (q = 0; q < nblocks; q++) TH_NN_DO(q, z);
         free(z);
     }
+#undef TH_NN_DO
     if (ts) PyEval_RestoreThread(ts);
     if (err) {
         PyErr_NoMemory();
@@ -438,7 +504,7 @@ static int th_k_softmax(th_cell *const *in, th_cell *const *out, const void *dat
     R.bias = bias;
     R.out = out[0]->data;
     R.otype = x->typenum;
-    R.fn = th_nn_softmax_row;
+    R.bfn = th_nn_softmax_block;
     rc = R.k ? th_nn_run(&R) : 0;
     free(bias);
     return rc;
@@ -513,7 +579,7 @@ static int th_k_xent_softmax(th_cell *const *in, th_cell *const *out, const void
     R.otype = x->typenum;
     R.o3type = y->typenum;
     R.o3size = out[2]->itemsize;
-    R.fn = th_nn_xent_row;
+    R.bfn = th_nn_xent_block;
     rc = th_nn_run(&R);
 done:
     free(bias);
