@@ -72,6 +72,28 @@ def test_not_fused_when_the_elementwise_result_is_used_elsewhere(check, rng):
     assert not _nodes(g, ElemwiseReduce) and len(_nodes(g, CAReduce)) == 2
 
 
+def test_reduction_of_one_output_of_a_fused_node_splits_it(check, rng):
+    # mean((h - y) ** 2) and its gradient 2 (h - y) / n: fusion makes h - y and its square
+    # one node; the sum recomputes the square from h and y, and the gradient fuses whole
+    h, y = T.dtensor3("h"), T.dtensor3("y")
+    cost = T.mean((h - y) ** 2)
+    g = T.grad(cost, h)
+    vals = {h: rng.randn(4, 3, 5), y: rng.randn(4, 3, 5)}
+    for mode in (None, PY_FAST):
+        f = check([cost, g], vals, mode=mode)
+        (red,) = _nodes(f, ElemwiseReduce)
+        assert sorted(i.name for i in red.inputs) == ["h", "y"]
+        assert not _nodes(f, CAReduce)
+        big = [n for n in _nodes(f, Elemwise) if n.outputs[0].ndim == 3]
+        assert len(big) == 1 and len(big[0].outputs) == 1   # only the gradient is written
+    # three outputs, the reduced one in the middle; an input only the reduction reads
+    x, w = T.dmatrix("x"), T.dmatrix("w")
+    a = x * 2
+    f = check([T.sum(T.exp(a) + w, axis=1), a, a + 1],
+              {x: rng.randn(6, 4), w: rng.randn(6, 4)})
+    assert len(_nodes(f, ElemwiseReduce)) == 1 and not _nodes(f, CAReduce)
+
+
 def test_excluded_and_unsupported_cases(check, rng):
     x = T.dvector("x")
     f = check(T.sum(x ** 2), {x: rng.randn(10)},
