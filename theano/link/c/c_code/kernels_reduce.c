@@ -311,12 +311,14 @@ ATTR static void NAME##_leaf(const void *av, Py_ssize_t n, void *res) \
 }
 
 /* Prefetch the `bytes` bytes 16 KiB after p: leaves are short, and without it the
- * hardware prefetcher leaves a sum over a long row at a third of the memory bandwidth. */
+ * hardware prefetcher leaves a sum over a long row at a third of the memory bandwidth.
+ * Into every cache level (locality 3): a non-temporal prefetch made sum(x**2) over 10M
+ * doubles 5x slower on an Intel Xeon (7.8 against 1.4 ms), the data arriving too late. */
 #if defined(__GNUC__) || defined(__clang__)
 #define TH_R_PREFETCH(p, bytes) do { \
     size_t q_; \
     for (q_ = 0; q_ < (size_t)(bytes); q_ += 64) \
-        __builtin_prefetch((const char *)(p) + 16384 + q_, 0, 0); \
+        __builtin_prefetch((const char *)(p) + 16384 + q_, 0, 3); \
     } while (0)
 #else
 #define TH_R_PREFETCH(p, bytes) do { } while (0)
