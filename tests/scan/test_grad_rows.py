@@ -95,3 +95,40 @@ def test_rnn_weight_gradients_with_pushed_out_products_float32():
     for g, w in zip(got, want):
         assert g.dtype == w.dtype == np.float32
         np.testing.assert_allclose(g, w, rtol=2e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("go_backwards,truncate", [(False, -1), (True, -1), (False, 3)])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_bias_gradient_summed_after_the_loop(go_backwards, truncate, dtype, monkeypatch):
+    """A bias added with broadcasting in the step: its per-step gradient sum(v, 0) is one
+    sum over the stacked rows after the loop (ScanGrad.summed), in C and in Python, equal
+    to the gradients summed step by step."""
+    import theano.scan.grad as G
+    from theano.scan.grad import ScanGrad
+    rng = np.random.RandomState(5)
+    X, h0 = T.tensor3("X", dtype=dtype), T.matrix("h0", dtype=dtype)
+    Wh = theano.shared(rng.randn(4, 4).astype(dtype) * 0.3, name="Wh")
+    b = theano.shared(rng.randn(4).astype(dtype), name="b")
+    c = theano.shared(np.asarray(0.5, dtype=dtype), name="c")   # a 0-d one: sum over all
+    H, _ = theano.scan(lambda x, h: T.tanh(x + T.dot(h, Wh) + b + c), sequences=X,
+                       outputs_info=h0, go_backwards=go_backwards, truncate_gradient=truncate)
+    cost = ((H - 0.25) ** 2).sum()
+    outs = T.grad(cost, [b, c, Wh, X])
+    args = [rng.randn(7, 3, 4).astype(dtype), rng.randn(3, 4).astype(dtype)]
+    f = theano.function([X, h0], outs)
+    grads = [n.op for n in f.maker.fgraph.toposort() if isinstance(n.op, ScanGrad)]
+    assert len(grads) == 1 and len(grads[0].summed) == 2
+    got = f(*args)
+    want = theano.function([X, h0], outs, mode=PY)(*args)
+    monkeypatch.setattr(G, "_summed", lambda g: None)
+    H2, _ = theano.scan(lambda x, h: T.tanh(x + T.dot(h, Wh) + b + c), sequences=X,
+                        outputs_info=h0, go_backwards=go_backwards, truncate_gradient=truncate)
+    f2 = theano.function([X, h0], T.grad(((H2 - 0.25) ** 2).sum(), [b, c, Wh, X]))
+    assert not [n for n in f2.maker.fgraph.toposort()
+                if isinstance(n.op, ScanGrad) and n.op.summed]
+    stepwise = f2(*args)
+    tol = dict(rtol=1e-10, atol=1e-12) if dtype == "float64" else dict(rtol=2e-5, atol=1e-5)
+    for g, w, s in zip(got, want, stepwise):
+        assert g.dtype == w.dtype == s.dtype and g.shape == w.shape == s.shape
+        np.testing.assert_allclose(g, w, **tol)
+        np.testing.assert_allclose(g, s, **tol)

@@ -27,7 +27,7 @@ from theano.scan.basic import scan
 from theano.scan.op import Scan, _add_context, _LoopOp, c_loop_error, is_sit_sot, seq_span
 from theano.scan.utils import safe_new
 from theano.tensor.basic import cast, zeros_like
-from theano.tensor.elemwise import DimShuffle
+from theano.tensor.elemwise import DimShuffle, Sum
 from theano.tensor.math import Dot
 from theano.tensor.shape import shape_i, unbroadcast
 from theano.tensor.type import TensorType
@@ -110,6 +110,14 @@ def _loop_rows(cell, feed, acc_plan, t_stop, n_done):
     return pieces
 
 
+def _add_sum(target, v, axes, leading):
+    """target += sum of ``v`` over ``axes`` of a step's value (and over its ``leading``
+    step axis), shaped as ``target`` (which may keep the summed axes as broadcastable)."""
+    axis = tuple(range(leading)) + tuple(a + leading for a in axes)
+    acc = np.float64 if v.dtype == np.float32 else None   # as Sum accumulates float32
+    target += np.sum(v, axis=axis, dtype=acc).reshape(target.shape)
+
+
 def _aligned(a, b):
     """Pairs of equal-length pieces of two lists of row blocks covering the same rows."""
     a, b = list(a), list(b)
@@ -141,6 +149,30 @@ def _transposed_product(g):
     if a.ndim != 2 or b.ndim != 2 or not a.type.dtype == b.type.dtype == g.type.dtype:
         return None
     return a, b
+
+
+def _summed(g):
+    """``(v, axes)`` when ``g`` is ``sum(v, axes)`` of its dtype, possibly made broadcastable
+    again by a ``DimShuffle`` that only inserts dimensions; else None.
+
+    That is the gradient of a bias added with broadcasting inside a loop: summed over the
+    steps, it is one sum over the stacked rows of ``v``.
+    """
+    node = g.owner
+    s = g
+    if node is not None and isinstance(node.op, DimShuffle):
+        x = node.inputs[0]
+        if [d for d in node.op.new_order if d != "x"] != list(range(x.ndim)):
+            return None
+        s = x
+    node = s.owner
+    if node is None or type(node.op) is not Sum:
+        return None
+    v = node.inputs[0]
+    if v.ndim < 1 or v.type.dtype != g.type.dtype or node.op.dtype not in (None, g.type.dtype):
+        return None
+    axes = tuple(range(v.ndim)) if node.op.axis is None else tuple(node.op.axis)
+    return v, axes
 
 
 class ScanGrad(_LoopOp):
@@ -203,17 +235,23 @@ class ScanGrad(_LoopOp):
         # small ones plus an addition of the whole matrix per step).
         nonseq = set(in_nonseq)
         wanted = set(self.diff_outer)
+        # Likewise a bias's gradient sum(v, axes) per step is one sum over the stacked rows
+        # of v after the loop.
         self.pushed = []        # (index in vjp_outs, index of a's output in loop_outs)
+        self.summed = []        # (index in vjp_outs, index of v's output in loop_outs, axes)
         keep = []
         for q, (p, g) in enumerate(zip(self.wrt_pos, self.vjp_outs)):
             outer = self._outer_position(p)
             if outer not in wanted and not 1 + ns <= outer < 1 + ns + nst:
                 continue        # a state's gradient always flows back through the loop
-            ab = _transposed_product(g) if fwd.inner_inputs[p] in nonseq else None
-            if ab is None:
+            if fwd.inner_inputs[p] not in nonseq:
                 keep.append(q)
+            elif _transposed_product(g) is not None:
+                self.pushed.append((q, _transposed_product(g)))
+            elif _summed(g) is not None:
+                self.summed.append((q, _summed(g)))
             else:
-                self.pushed.append((q, ab))
+                keep.append(q)
         self.loop_wrt_pos = [self.wrt_pos[q] for q in keep]
         self.loop_outs = [self.vjp_outs[q] for q in keep]
         pushed = []
@@ -221,6 +259,11 @@ class ScanGrad(_LoopOp):
             pushed.append((q, len(self.loop_outs)))
             self.loop_outs += [a, b]
         self.pushed = pushed
+        summed = []
+        for q, (v, axes) in self.summed:
+            summed.append((q, len(self.loop_outs), axes))
+            self.loop_outs.append(v)
+        self.summed = summed
         self._fn = None
         self._frames = []
 
@@ -362,12 +405,16 @@ class ScanGrad(_LoopOp):
                     g_feed.append((cell, full, 0))
                 else:
                     g_last.append((cell, last))
-        # pushed-out products: (a's cell, b's cell, accumulator)
+        # pushed-out products and sums: (factor cells, accumulator, summed axes or None)
         products = []
         for q, j in self.pushed:
             outer = self._outer_position(self.wrt_pos[q])
             if outer in acc:
-                products.append((out_cells[j], out_cells[j + 1], acc[outer]))
+                products.append(((out_cells[j], out_cells[j + 1]), acc[outer], None))
+        for q, j, axes in self.summed:
+            outer = self._outer_position(self.wrt_pos[q])
+            if outer in acc:
+                products.append(((out_cells[j],), acc[outer], axes))
 
         if in_c:
             self._c_loop(fn, frame, cframe, feed, g_feed, g_last, acc_plan, products, n_done,
@@ -426,9 +473,9 @@ class ScanGrad(_LoopOp):
         # from the arrays that hold them (a fed input, a stored gradient) or, failing
         # that, kept as per-step outputs.
         nits, factors = [], []
-        for ca, cb, target in products:
+        for cells, target, _ in products:
             pair = []
-            for c in (ca, cb):
+            for c in cells:
                 rows = _loop_rows(c, feed, acc_plan, t_stop, n_done)
                 if rows is None:
                     rows = len(nits)
@@ -444,11 +491,15 @@ class ScanGrad(_LoopOp):
                                "scan%s, at step %d." % (self.fwd._label(), t))
         if n_done - t_stop <= 0:
             return
-        for (_, _, target), pair in zip(products, factors):
+        for (_, target, axes), pair in zip(products, factors):
             # kept rows are in loop order (t descending): reversed to t ascending
-            a, b = (kept[r][::-1] if isinstance(r, int) else r for r in pair)
-            for pa, pb in _aligned(a if isinstance(a, list) else [a],
-                                   b if isinstance(b, list) else [b]):
+            pieces = [kept[r][::-1] if isinstance(r, int) else r for r in pair]
+            pieces = [p if isinstance(p, list) else [p] for p in pieces]
+            if axes is not None:
+                for v in pieces[0]:
+                    _add_sum(target, v, axes, leading=1)
+                continue
+            for pa, pb in _aligned(*pieces):
                 target += np.dot(pa.reshape(-1, pa.shape[-1]).T, pb.reshape(-1, pb.shape[-1]))
 
     def _python_loop(self, frame, feed, g_feed, g_last, acc_plan, products, n_done, t_stop):
@@ -474,8 +525,11 @@ class ScanGrad(_LoopOp):
                         target[base + sign * t] += cell[0]
                     else:
                         target[base + sign * t] = cell[0]
-                for ca, cb, target in products:
-                    target += np.dot(ca[0].T, cb[0])
+                for cells, target, axes in products:
+                    if axes is None:
+                        target += np.dot(cells[0][0].T, cells[1][0])
+                    else:
+                        _add_sum(target, cells[0][0], axes, leading=0)
         except Exception as exc:
             if not getattr(exc, "_scan_context", False):
                 _add_context(exc, "This error happened in the gradient of scan%s, at step %d."
