@@ -129,3 +129,32 @@ def test_runtime_name_follows_edited_sources(compiledir, monkeypatch, tmp_path):
     second = runtime._runtime_name(info)
     assert second != first
     assert second == "theano_c_rt_" + module_key(runtime.runtime_units(), info)[:40]
+
+
+def test_wide_vectors_follow_the_cpu_and_are_remembered(compiledir, monkeypatch):
+    """On an x86 CPU with AVX-512F kernels are vectorised with 512-bit registers; the
+    answer read from /proc/cpuinfo is remembered for the boot."""
+    has_avx512 = compiler._has_avx512
+    monkeypatch.setattr(compiler.platform, "machine", lambda: "x86_64")
+    for has in (True, False):
+        monkeypatch.setattr(compiler, "_has_avx512", lambda has=has: has)
+        flags = compiler._arch_flags()
+        assert flags[0] == "-march=native"
+        assert ("-mprefer-vector-width=512" in flags) is has
+    monkeypatch.setattr(compiler, "_has_avx512", has_avx512)
+    calls = []
+
+    def read():
+        calls.append(1)
+        return True
+
+    monkeypatch.setattr(compiler, "_read_avx512", read)
+    compiler._has_avx512.cache_clear()
+    try:
+        assert compiler._has_avx512() is True
+        hostfacts._FACTS.clear()            # a new process of the same boot
+        compiler._has_avx512.cache_clear()
+        assert compiler._has_avx512() is True
+        assert len(calls) == (1 if hostfacts.boot_id() else 2)
+    finally:
+        compiler._has_avx512.cache_clear()

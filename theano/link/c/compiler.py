@@ -125,8 +125,33 @@ def compiler_info():
 def _arch_flags():
     machine = platform.machine().lower()
     if machine in ("x86_64", "amd64", "i686", "i386"):
+        if _has_avx512():
+            # gcc and clang vectorise with 256-bit registers on these CPUs unless told
+            # otherwise.  Measured on an Intel Xeon, one thread, 1M float64: exp 843 ->
+            # 612 us, sigmoid 940 -> 741, tanh 1013 -> 861, the benchmark's elementwise
+            # chain 3110 -> 2548 (memory-bound loops unchanged).
+            return ["-march=native", "-mprefer-vector-width=512"]
         return ["-march=native"]
     return ["-mcpu=native"]
+
+
+@functools.lru_cache(maxsize=None)
+def _has_avx512():
+    """Whether the host CPU has AVX-512F (remembered for the current boot)."""
+    boot = hostfacts.boot_id()
+    return bool(hostfacts.recall("avx512f", boot and [boot, platform.machine()],
+                                 _read_avx512))
+
+
+def _read_avx512():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return "avx512f" in line.split()
+    except OSError:
+        pass
+    return False
 
 
 @functools.lru_cache(maxsize=None)
