@@ -206,6 +206,34 @@ static void th_nn_logits(const th_nn_rows *R, Py_ssize_t r, double *z)
     if (R->round32) th_nn_round32(z, k);
 }
 
+/* z = x (+ bias) as th_nn_logits; returns the row's maximum (th_nn_max).  A float64 row
+ * read with unit stride and not rounded to float32 (the common case) is loaded and
+ * maximised in one pass. */
+static double th_nn_logits_max(const th_nn_rows *R, Py_ssize_t r, double *z)
+{
+    Py_ssize_t j, k = R->k;
+    if (R->a.typenum == NPY_DOUBLE && R->a.cs == (Py_ssize_t)sizeof(double) && !R->round32
+            && k < 32) {
+        const double *x = (const double *)th_nn_row(R, &R->a, r), *b = R->bias;
+        double m0 = -INFINITY, m1 = -INFINITY;
+        for (j = 0; j + 2 <= k; j += 2) {
+            double v0 = b ? x[j] + b[j] : x[j], v1 = b ? x[j + 1] + b[j + 1] : x[j + 1];
+            z[j] = v0;
+            z[j + 1] = v1;
+            m0 = v0 > m0 ? v0 : m0;
+            m1 = v1 > m1 ? v1 : m1;
+        }
+        if (j < k) {
+            double v = b ? x[j] + b[j] : x[j];
+            z[j] = v;
+            m0 = v > m0 ? v : m0;
+        }
+        return m1 > m0 ? m1 : m0;
+    }
+    th_nn_logits(R, r, z);
+    return th_nn_max(z, k);
+}
+
 /* Elements of a block of rows (a block has at least one row). */
 #define TH_NN_BLOCK 2048
 
@@ -245,8 +273,7 @@ static void th_nn_softmax_block(const th_nn_rows *R, Py_ssize_t r0, Py_ssize_t n
     Py_ssize_t i, j, k = R->k, isz = R->otype == NPY_DOUBLE ? 8 : 4;
     double *Z = w, *W = Z + nr * k, *m = W + nr * k, *s = m + nr;
     for (i = 0; i < nr; i++) {
-        th_nn_logits(R, r0 + i, Z + i * k);
-        m[i] = th_nn_max(Z + i * k, k);
+        m[i] = th_nn_logits_max(R, r0 + i, Z + i * k);
     }
     th_nn_block_exp(R, nr, Z, W, m, s);
     if (R->mode == 0) {
@@ -317,8 +344,7 @@ static void th_nn_xent_block(const th_nn_rows *R, Py_ssize_t r0, Py_ssize_t nr, 
     double *Z = w, *W = Z + nr * k, *m = W + nr * k, *s = m + nr, *zy = s + nr;
     for (i = 0; i < nr; i++) {
         double *z = Z + i * k;
-        th_nn_logits(R, r0 + i, z);
-        m[i] = th_nn_max(z, k);
+        m[i] = th_nn_logits_max(R, r0 + i, z);
         th_write_int(R->out3 + (r0 + i) * R->o3size, R->o3type, th_nn_argmax(z, k, m[i]));
         zy[i] = z[R->labels[r0 + i]];
     }
