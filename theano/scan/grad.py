@@ -114,6 +114,12 @@ def _add_sum(target, v, axes, leading):
     """target += sum of ``v`` over ``axes`` of a step's value (and over its ``leading``
     step axis), shaped as ``target`` (which may keep the summed axes as broadcastable)."""
     axis = tuple(range(leading)) + tuple(a + leading for a in axes)
+    if v.dtype == np.float64 and axis == tuple(range(len(axis))) and v.ndim > len(axis):
+        # the leading axes: one matrix-vector product with ones (NumPy's BLAS), 3x
+        # faster than np.sum over the rows of a tall matrix
+        rows = v.reshape(int(np.prod(v.shape[:len(axis)])), -1)
+        target += np.dot(np.ones(rows.shape[0]), rows).reshape(target.shape)
+        return
     acc = np.float64 if v.dtype == np.float32 else None   # as Sum accumulates float32
     target += np.sum(v, axis=axis, dtype=acc).reshape(target.shape)
 
