@@ -16,6 +16,8 @@
 /* th_cell.flags */
 #define TH_OWNS   1  /* obj is an array whose whole buffer this cell may overwrite next call */
 #define TH_ARRAY  2  /* the cell holds an array (data/nd/dims/strides/typenum are valid) */
+#define TH_TARGET 4  /* data is a C-contiguous row of a scan buffer: prepare_output keeps it
+                      * when the output has its shape and type (the node computes into it) */
 
 typedef struct {
     char *data;

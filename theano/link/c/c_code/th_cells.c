@@ -126,6 +126,13 @@ static int th_prepare_output(th_cell *c, int nd, const Py_ssize_t *dims, int typ
                      "dimensions, got %d", TH_MAXDIM, nd);
         return -1;
     }
+    if (c->flags & TH_TARGET) {
+        /* a row of a scan buffer (C-contiguous): computed into when the output fits */
+        int fits = c->nd == nd && c->typenum == typenum && (!fortran || nd <= 1);
+        for (d = 0; d < nd && fits; d++) fits = c->dims[d] == dims[d];
+        if (fits) return 0;
+        th_cell_clear(c);
+    }
     descr = th_descr(typenum);
     if (!descr) return -1;
     for (d = 0; d < nd; d++) need *= dims[d];

@@ -20,7 +20,7 @@ static PyObject *th_blas_info(PyObject *self, PyObject *unused)
 
 static PyObject *th_scan_stats(PyObject *self, PyObject *unused)
 {
-    return Py_BuildValue("{sn}", "replays", th_scan_replays);
+    return Py_BuildValue("{snsn}", "replays", th_scan_replays, "in_rows", th_scan_in_rows);
 }
 
 static PyMethodDef th_runtime_methods[] = {

@@ -178,6 +178,59 @@ static char *th_feed_ptr(const th_feed *r, Py_ssize_t t)
     return r->arr.data + (row - r->npre) * r->arr.strides[0];
 }
 
+/* The stores whose cell a step may compute straight into the store's row (th_prepare_output
+ * keeps a TH_TARGET cell that fits): mode 0 into a buffer that is no ring and has no
+ * prefix, rows C-contiguous, the cell made by a step of the plan (not an inner input or a
+ * constant), each cell once, and no feed reading the rows the store writes. */
+static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_t n_feed);
+
+static int th_store_targets(const th_Frame *f, const th_feed *st, Py_ssize_t n_store,
+                            const th_feed *fd, Py_ssize_t n_feed, int *target)
+{
+    const th_Plan *p = f->plan;
+    unsigned char *made = PyMem_Calloc(p->n_cells + 1, 1);
+    Py_ssize_t j, k, n = 0;
+    if (!made) { PyErr_NoMemory(); return -1; }
+    for (j = 0; j < p->n_steps; j++)
+        for (k = 0; k < p->steps[j].nout; k++) made[p->steps[j].out[k]] = 1;
+    for (k = 0; k < n_store; k++) {
+        const th_cell *a = &st[k].arr;
+        Py_ssize_t s = a->itemsize, q;
+        int d, ok = st[k].mode == 0 && st[k].mod == 0 && st[k].npre == 0 && a->nd >= 1
+                    && made[st[k].cell] && !p->persistent[st[k].cell];
+        for (d = a->nd - 1; d >= 1 && ok; d--) {
+            if (a->dims[d] != 1 && a->strides[d] != s) ok = 0;
+            s *= a->dims[d];
+        }
+        for (q = 0; q < k && ok; q++) ok = !(target[q] && st[q].cell == st[k].cell);
+        target[k] = ok && th_replay_row_private(&st[k], fd, n_feed);
+        n += target[k];
+    }
+    PyMem_Free(made);
+    return (int)n;
+}
+
+/* Make cell `c` the row of store `r` at time t, for the step to compute into. */
+static void th_target_row(th_cell *c, const th_feed *r, Py_ssize_t t)
+{
+    const th_cell *a = &r->arr;
+    Py_ssize_t s = a->itemsize;
+    int d;
+    th_cell_clear(c);
+    Py_XINCREF(a->obj);
+    c->obj = a->obj;
+    c->data = a->data + th_row(r, t) * a->strides[0];
+    c->nd = a->nd - 1;
+    c->typenum = a->typenum;
+    c->itemsize = a->itemsize;
+    for (d = a->nd - 1; d >= 1; d--) {
+        c->dims[d - 1] = a->dims[d];
+        c->strides[d - 1] = s;
+        s *= a->dims[d];
+    }
+    c->flags = TH_ARRAY | TH_TARGET;
+}
+
 /* Drop what the cells borrowed during a step, except the inner inputs (the
  * non-sequences stay bound for the whole loop; fed cells are rebound each step). */
 static void th_frame_release_step(th_Frame *f)
@@ -251,8 +304,9 @@ static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
                          Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
                          Py_ssize_t *resume);
 static void th_replay_free(th_replay *R);
-/* Loops that ran their steady state through a replay (scan_stats(), for tests). */
-static Py_ssize_t th_scan_replays = 0;
+/* Loops that ran their steady state through a replay, and steps' results computed
+ * straight into a buffer's row (scan_stats(), for tests). */
+static Py_ssize_t th_scan_replays = 0, th_scan_in_rows = 0;
 
 /* scan_loop(frame, t_start, n_steps, t_step, feeds, stores, nits, cond_cell)
  *  t goes from t_start by t_step, n_steps times;
@@ -284,7 +338,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     PyObject **nit_buf = NULL;
     th_cell *nit_arr = NULL;
     int *nit_cell = NULL, *nit_all = NULL, *nit_type = NULL;
-    int cond_cell, failed = 0;
+    int cond_cell, failed = 0, n_targets = 0, *target = NULL;
     th_replay *replay = NULL;
     PyObject *tb_unused;
     double last_yield = th_now();
@@ -323,6 +377,16 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     for (i = 0; i < n_steps; i++, t += t_step) {
         for (k = 0; k < n_feed; k++)
             th_feed_bind(&f->tc[fd[k].cell], &fd[k], t);
+        if (i == 1) {
+            /* From the second step (the first one builds a replay when it can): results
+             * kept in a buffer's rows are computed there, not copied there. */
+            target = PyMem_Calloc(n_store + 1, sizeof(int));
+            if (!target) { PyErr_NoMemory(); failed = 1; break; }
+            n_targets = th_store_targets(f, st, n_store, fd, n_feed, target);
+            if (n_targets < 0) { failed = 1; break; }
+        }
+        for (k = 0; k < n_store && n_targets > 0; k++)
+            if (target[k]) th_target_row(&f->tc[st[k].cell], &st[k], t);
         if (th_frame_exec(f, NULL) < 0) { failed = 1; break; }
         for (k = 0; k < n_store; k++) {
             const th_cell *v = &f->tc[st[k].cell];
@@ -372,6 +436,8 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             if (tmp.obj) th_cell_clear(&tmp);
         }
         if (failed) break;
+        for (k = 0; k < n_store && n_targets > 0; k++)
+            if (target[k] && f->tc[st[k].cell].flags & TH_TARGET) th_scan_in_rows++;
         for (k = 0; k < n_nit; k++) {
             const th_cell *v = &f->tc[nit_cell[k]];
             th_cell row, tmp;
@@ -497,6 +563,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     }
     result = Py_BuildValue("(nN)", steps_done, nit_list);
 done:
+    PyMem_Free(target);
     th_replay_free(replay);
     for (k = 0; fd && k < n_feed; k++) {
         th_cell_clear(&fd[k].arr);
