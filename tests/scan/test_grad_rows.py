@@ -132,3 +132,65 @@ def test_bias_gradient_summed_after_the_loop(go_backwards, truncate, dtype, monk
         assert g.dtype == w.dtype == s.dtype and g.shape == w.shape == s.shape
         np.testing.assert_allclose(g, w, **tol)
         np.testing.assert_allclose(g, s, **tol)
+
+
+def _grad_ops(f):
+    from theano.scan.grad import ScanGrad
+    return [n.op for n in f.maker.fgraph.toposort() if isinstance(n.op, ScanGrad)]
+
+
+def test_output_gradient_overwritten_only_when_nothing_else_reads_it():
+    """The backward loop collects a state's gradient in the output gradient itself when
+    that is a temporary of the function (inplace_ops), never in a user's array."""
+    rng = np.random.RandomState(6)
+    X, h0, Y = T.dtensor3("X"), T.dmatrix("h0"), T.dtensor3("Y")
+    W = theano.shared(rng.randn(4, 4) * 0.3, name="W")
+    H, _ = theano.scan(lambda x, h: T.tanh(x + T.dot(h, W)), sequences=X, outputs_info=h0)
+    args = [rng.randn(6, 3, 4), rng.randn(3, 4)]
+    # the gradient of mean((H - Y)**2) with respect to H is a temporary: overwritten
+    cost = T.mean((H - Y) ** 2)
+    outs = T.grad(cost, [W, X, h0])
+    f = theano.function([X, h0, Y], outs)
+    (gop,) = _grad_ops(f)
+    assert gop.destroy_map
+    yv = rng.randn(6, 3, 4)
+    want = theano.function([X, h0, Y], outs, mode=PY)(*args, yv)
+    for _ in range(2):   # buffers reused between calls
+        for g, w in zip(f(*args, yv), want):
+            np.testing.assert_allclose(g, w, rtol=1e-11, atol=1e-13)
+    # the gradient with respect to H is the user's G: left alone
+    G = T.dtensor3("G")
+    outs2 = T.grad((H * G).sum(), [W, X, h0])
+    f2 = theano.function([X, h0, G], outs2)
+    gv = rng.randn(6, 3, 4)
+    kept = gv.copy()
+    got = f2(*args, gv)
+    np.testing.assert_array_equal(gv, kept)
+    want2 = theano.function([X, h0, G], outs2, mode=PY)(*args, gv)
+    for g, w in zip(got, want2):
+        np.testing.assert_allclose(g, w, rtol=1e-11, atol=1e-13)
+    # and in DebugMode, which checks what each node destroys
+    theano.function([X, h0, Y], outs, mode="DebugMode")(*args, yv)
+
+
+def test_inplace_gradient_op_pickles_and_shares_its_step():
+    import pickle
+    rng = np.random.RandomState(7)
+    X, h0 = T.dtensor3("X"), T.dmatrix("h0")
+    W = theano.shared(rng.randn(3, 3) * 0.3, name="W")
+    H, _ = theano.scan(lambda x, h: T.tanh(x + T.dot(h, W)), sequences=X, outputs_info=h0)
+    outs = T.grad(((H - 1) ** 2).sum(), [W, h0])
+    f = theano.function([X, h0], outs)
+    (gop,) = _grad_ops(f)
+    assert gop.destroy_map and gop.inplace_version() is None   # already in place
+    f0 = theano.function([X, h0], outs,
+                         mode=theano.compile.mode.get_mode("FAST_RUN").excluding("inplace"))
+    (gop0,) = _grad_ops(f0)
+    assert not gop0.destroy_map
+    ip = gop0.inplace_version()
+    assert ip.destroy_map and ip.loop_outs is gop0.loop_outs and ip != gop0
+    args = [rng.randn(5, 2, 3), rng.randn(2, 3)]
+    want = f(*args)
+    g = pickle.loads(pickle.dumps(f))
+    for a, b in zip(g(*args), want):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

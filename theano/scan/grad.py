@@ -15,6 +15,8 @@ differentiate that, so gradients of gradients (Hessians, Hessian-vector
 products, third derivatives...) work; first-order gradients keep the fast
 ScanGrad loop.
 """
+import copy
+
 import numpy as np
 
 import theano.tensor as T
@@ -108,6 +110,24 @@ def _loop_rows(cell, feed, acc_plan, t_stop, n_done):
     if sign < 0:
         pieces = [q[::-1] for q in reversed(pieces)]
     return pieces
+
+
+class _Prefixed:
+    """The gradient buffer of a state's values kept as two arrays: ``pre``, the rows of its
+    initial values, and ``arr``, the rows of its steps (the output gradient itself, which
+    this op may overwrite: see ScanGrad.inplace_version), instead of one joined copy."""
+
+    def __init__(self, pre, arr):
+        self.pre, self.arr = pre, arr
+
+
+def _rows_c_contiguous(a):
+    s = a.itemsize
+    for n, st in zip(a.shape[:0:-1], a.strides[:0:-1]):
+        if n != 1 and st != s:
+            return False
+        s *= n
+    return True
 
 
 def _add_sum(target, v, axes, leading):
@@ -276,6 +296,22 @@ class ScanGrad(_LoopOp):
     def __str__(self):
         return "grad_of_%s" % self.fwd
 
+    def inplace_version(self):
+        """This op, also allowed to overwrite the gradient of a state's per-step values
+        (its first such input), which then collects the gradient flowing back through
+        the loop instead of a copy of it (the rewrite ``inplace_ops`` applies it when
+        nothing else reads that input).  The compiled step is shared."""
+        if self.destroy_map or not self.diff_outer:
+            return None
+        fwd = self.fwd
+        n_fwd_in = 1 + fwd.n_seqs + fwd.n_states + fwd.info.n_nonseq
+        for q, k in enumerate(self.out_pos):
+            if k < fwd.n_states and fwd.info.state_store[k] == "all":
+                new = copy.copy(self)
+                new.destroy_map = {0: [n_fwd_in + fwd.n_states + q]}
+                return new
+        return None
+
     def make_node(self, *inputs):
         fwd = self.fwd
         n_fwd_in = 1 + fwd.n_seqs + fwd.n_states + fwd.info.n_nonseq
@@ -333,7 +369,14 @@ class ScanGrad(_LoopOp):
             if k < nst:
                 j, L = k, Ls[k]
                 dtype = fwd.state_types[j].dtype
-                if info.state_store[j] == "all":
+                if info.state_store[j] == "all" and in_c and (
+                        n_fwd_in + nst + q) in self.destroy_map.get(0, ()) and isinstance(
+                        g, np.ndarray) and g.dtype == dtype and g.ndim >= 1 and (
+                        g.shape[0] == n_done and g.flags.writeable and _rows_c_contiguous(g)):
+                    # the output gradient is ours to overwrite: it collects the gradient
+                    # of the steps' values in place, the initial rows kept apart
+                    pend[j] = _Prefixed(np.zeros((L,) + g.shape[1:], dtype=dtype), g)
+                elif info.state_store[j] == "all":
                     g = np.asarray(g)
                     pend[j] = np.empty((L + n_done,) + g.shape[1:], dtype=dtype)
                     pend[j][:L] = 0
@@ -468,12 +511,14 @@ class ScanGrad(_LoopOp):
         prog = fn.maker.program
         index = frame.cell_index()
         feeds = [(index[id(c)], arr, base, sign, 0, 0, pre) for c, arr, base, sign, pre in feed]
-        feeds += [(index[id(c)], arr, base, 1, 0) for c, arr, base in g_feed]
+        feeds += [(index[id(c)], arr.arr, base, 1, 0, 0, arr.pre) if isinstance(arr, _Prefixed)
+                  else (index[id(c)], arr, base, 1, 0) for c, arr, base in g_feed]
         for c, last in g_last:
             # Only the last step sees the gradient of a last-value output.
             pair = np.stack([np.zeros_like(last), last])
             feeds.append((index[id(c)], pair, 2 - n_done, 1, -1))
-        stores = [(index[id(c)], tg, base, sign, 0, mode)
+        stores = [(index[id(c)], tg.arr, base, sign, 0, mode, tg.pre)
+                  if isinstance(tg, _Prefixed) else (index[id(c)], tg, base, sign, 0, mode)
                   for c, tg, base, sign, mode in acc_plan]
         # A pushed-out product's factors: the rows they take over the loop, read after it
         # from the arrays that hold them (a fed input, a stored gradient) or, failing
@@ -551,10 +596,11 @@ class ScanGrad(_LoopOp):
             p = 1 + ns + j
             if p in acc and pend[j] is not None:
                 L = Ls[j]
+                head = pend[j].pre if isinstance(pend[j], _Prefixed) else pend[j]
                 if is_sit_sot(info.state_taps[j]):
-                    acc[p] += pend[j][0]
+                    acc[p] += head[0]
                 else:
-                    acc[p][:L] += pend[j][:L]
+                    acc[p][:L] += head[:L]
         for q, p in enumerate(self.diff_outer):
             output_storage[q][0] = acc[p]
 

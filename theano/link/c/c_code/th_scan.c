@@ -392,7 +392,6 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             const th_cell *v = &f->tc[st[k].cell];
             th_cell row, tmp;
             const th_cell *src;
-            Py_ssize_t r = th_row(&st[k], t);
             int whole = st[k].mode == 2, lead = whole ? 0 : 1;
             int d, same = v->nd == st[k].arr.nd - lead;
             if (th_check_array(v, "scan", "a new state", -1, -1) < 0) { failed = 1; break; }
@@ -419,7 +418,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             tmp.obj = NULL;
             src = th_as_type(v, &tmp, st[k].arr.typenum);
             if (!src) { failed = 1; break; }
-            row.data = st[k].arr.data + (whole ? 0 : r * st[k].arr.strides[0]);
+            row.data = whole ? st[k].arr.data : th_feed_ptr(&st[k], t);  /* (a prefix's row) */
             row.nd = v->nd;
             row.typenum = st[k].arr.typenum;
             row.itemsize = st[k].arr.itemsize;
