@@ -87,16 +87,19 @@ def _vjp_graph(op):
 
 def _loop_rows(cell, feed, acc_plan, t_stop, n_done):
     """The values ``cell`` takes at steps t = t_stop .. n_done - 1 of a backward loop, as
-    a list of arrays of rows in that order, when an array holds them all: ``cell`` is fed
-    from one (``feed``) or stored into one row per step (``acc_plan``, mode 0).  None
+    a list of arrays of rows in that order, when arrays hold them all: ``cell`` is fed
+    from them (``feed``) or stored into one row per step (``acc_plan``, mode 0).  None
     otherwise."""
-    src = next(((arr, base, sign, pre) for c, arr, base, sign, pre in feed if c is cell), None)
+    src = next(((arr, base, sign) for c, arr, base, sign in feed if c is cell), None)
     if src is None:
-        src = next(((tg, base, sign, None) for c, tg, base, sign, mode in acc_plan
+        src = next(((tg, base, sign) for c, tg, base, sign, mode in acc_plan
                     if c is cell and mode == 0), None)
     if src is None:
         return None
-    arr, base, sign, pre = src
+    arr, base, sign = src
+    pre = None
+    if isinstance(arr, _Prefixed):
+        pre, arr = arr.pre, arr.arr
     if sign not in (1, -1) or not isinstance(arr, np.ndarray) or arr.ndim < 2:
         return None
     first, last = base + sign * t_stop, base + sign * (n_done - 1)
@@ -113,12 +116,28 @@ def _loop_rows(cell, feed, acc_plan, t_stop, n_done):
 
 
 class _Prefixed:
-    """The gradient buffer of a state's values kept as two arrays: ``pre``, the rows of its
-    initial values, and ``arr``, the rows of its steps (the output gradient itself, which
-    this op may overwrite: see ScanGrad.inplace_version), instead of one joined copy."""
+    """Rows of a state kept as two arrays of the same row layout instead of one joined
+    copy: ``pre``, the rows of its initial values, then ``arr``, the rows of its steps
+    (its history; or, for its gradient, the output gradient itself, which this op may
+    overwrite: see ScanGrad.inplace_version).  The C loop takes ``pre`` as a prefix."""
 
     def __init__(self, pre, arr):
         self.pre, self.arr = pre, arr
+
+
+def _row(arr, r):
+    """Row ``r`` of an array, a list or a _Prefixed."""
+    if isinstance(arr, _Prefixed):
+        n = len(arr.pre)
+        return arr.pre[r] if r < n else arr.arr[r - n]
+    return arr[r]
+
+
+def _c_rows(cell, arr, base, sign, mod=0, mode=0):
+    """A feed or store of runtime.scan_loop: (cell, array, base, sign, mod, mode[, prefix])."""
+    if isinstance(arr, _Prefixed):
+        return (cell, arr.arr, base, sign, mod, mode, arr.pre)
+    return (cell, arr, base, sign, mod, mode)
 
 
 def _rows_c_contiguous(a):
@@ -272,10 +291,10 @@ class ScanGrad(_LoopOp):
                 continue        # a state's gradient always flows back through the loop
             if fwd.inner_inputs[p] not in nonseq:
                 keep.append(q)
-            elif _transposed_product(g) is not None:
-                self.pushed.append((q, _transposed_product(g)))
-            elif _summed(g) is not None:
-                self.summed.append((q, _summed(g)))
+            elif (ab := _transposed_product(g)) is not None:
+                self.pushed.append((q, ab))
+            elif (vs := _summed(g)) is not None:
+                self.summed.append((q, vs))
             else:
                 keep.append(q)
         self.loop_wrt_pos = [self.wrt_pos[q] for q in keep]
@@ -391,8 +410,8 @@ class ScanGrad(_LoopOp):
                 else:
                     nit_g[k] = (None, g)
 
-        # Feeding plan: (cell, array, base, sign, prefix) -> cell[0] = row base + sign * t
-        # of the prefix's rows followed by the array's (prefix None: the array's).
+        # Feeding plan: (cell, array, base, sign) -> cell[0] = row base + sign * t of the
+        # array (or _Prefixed).
         feed = []
         acc_plan = []  # (output cell, target, base, sign, mode): mode 0 stores, 1 adds a row,
         #               2 adds to the whole target
@@ -408,7 +427,7 @@ class ScanGrad(_LoopOp):
                     base, sign = seq.shape[0] - 1 - hi + k, -1
                 else:
                     base, sign = k - lo, 1
-                feed.append((cells[pos], seq, base, sign, None))
+                feed.append((cells[pos], seq, base, sign))
                 if pos in wrt_cell:
                     rows.append((wrt_cell[pos], base, sign))
                 pos += 1
@@ -422,14 +441,15 @@ class ScanGrad(_LoopOp):
             hist = hists[j]
             if isinstance(hist, np.ndarray):
                 pre = np.asarray(rows, dtype=hist.dtype)
-                if not (in_c and pre.shape[1:] == hist.shape[1:]
-                        and pre.strides[1:] == hist.strides[1:]):
-                    hist = np.concatenate([pre, hist]) if len(rows) else hist
-                    pre = None
+                if in_c and pre.shape[1:] == hist.shape[1:] and (
+                        pre.strides[1:] == hist.strides[1:]):
+                    hist = _Prefixed(pre, hist)
+                elif len(rows):
+                    hist = np.concatenate([pre, hist])
             else:
-                hist, pre = rows + list(hist), None
+                hist = rows + list(hist)
             for k in taps:
-                feed.append((cells[pos], hist, L + k, 1, pre))
+                feed.append((cells[pos], hist, L + k, 1))
                 if pos in wrt_cell and pend[j] is not None:
                     acc_plan.append((wrt_cell[pos], pend[j], L + k, 1, 1))
                 pos += 1
@@ -442,7 +462,7 @@ class ScanGrad(_LoopOp):
         pos = n_inner + n_g
         for arr in saved:
             # a saved value of step t is row t of its per-step array
-            feed.append((cells[pos], arr, 0, 1, None))
+            feed.append((cells[pos], arr, 0, 1))
             pos += 1
         g_feed, g_last = [], []
         for k, cell in g_cells.items():
@@ -510,15 +530,13 @@ class ScanGrad(_LoopOp):
         """The backward loop in C (every buffer is an array)."""
         prog = fn.maker.program
         index = frame.cell_index()
-        feeds = [(index[id(c)], arr, base, sign, 0, 0, pre) for c, arr, base, sign, pre in feed]
-        feeds += [(index[id(c)], arr.arr, base, 1, 0, 0, arr.pre) if isinstance(arr, _Prefixed)
-                  else (index[id(c)], arr, base, 1, 0) for c, arr, base in g_feed]
+        feeds = [_c_rows(index[id(c)], arr, base, sign) for c, arr, base, sign in feed]
+        feeds += [_c_rows(index[id(c)], arr, base, 1) for c, arr, base in g_feed]
         for c, last in g_last:
             # Only the last step sees the gradient of a last-value output.
             pair = np.stack([np.zeros_like(last), last])
-            feeds.append((index[id(c)], pair, 2 - n_done, 1, -1))
-        stores = [(index[id(c)], tg.arr, base, sign, 0, mode, tg.pre)
-                  if isinstance(tg, _Prefixed) else (index[id(c)], tg, base, sign, 0, mode)
+            feeds.append(_c_rows(index[id(c)], pair, 2 - n_done, 1, mod=-1))
+        stores = [_c_rows(index[id(c)], tg, base, sign, mode=mode)
                   for c, tg, base, sign, mode in acc_plan]
         # A pushed-out product's factors: the rows they take over the loop, read after it
         # from the arrays that hold them (a fed input, a stored gradient) or, failing
@@ -558,14 +576,10 @@ class ScanGrad(_LoopOp):
         t = n_done
         try:
             for t in range(n_done - 1, t_stop - 1, -1):
-                for cell, arr, base, sign, pre in feed:
-                    row = base + sign * t
-                    if pre is None:
-                        cell[0] = arr[row]
-                    else:
-                        cell[0] = pre[row] if row < len(pre) else arr[row - len(pre)]
+                for cell, arr, base, sign in feed:
+                    cell[0] = _row(arr, base + sign * t)
                 for cell, arr, base in g_feed:
-                    cell[0] = arr[base + t]
+                    cell[0] = _row(arr, base + t)
                 for cell, last in g_last:
                     cell[0] = last if t == n_done - 1 else np.zeros_like(last)
                 run()

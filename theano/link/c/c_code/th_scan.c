@@ -210,24 +210,11 @@ static int th_store_targets(const th_Frame *f, const th_feed *st, Py_ssize_t n_s
     return (int)n;
 }
 
-/* Make cell `c` the row of store `r` at time t, for the step to compute into. */
+/* Make cell `c` the row of store `r` at time t, for the step to compute into (the rows
+ * are C-contiguous: th_store_targets). */
 static void th_target_row(th_cell *c, const th_feed *r, Py_ssize_t t)
 {
-    const th_cell *a = &r->arr;
-    Py_ssize_t s = a->itemsize;
-    int d;
-    th_cell_clear(c);
-    Py_XINCREF(a->obj);
-    c->obj = a->obj;
-    c->data = a->data + th_row(r, t) * a->strides[0];
-    c->nd = a->nd - 1;
-    c->typenum = a->typenum;
-    c->itemsize = a->itemsize;
-    for (d = a->nd - 1; d >= 1; d--) {
-        c->dims[d - 1] = a->dims[d];
-        c->strides[d - 1] = s;
-        s *= a->dims[d];
-    }
+    th_bind_row(c, &r->arr, th_row(r, t));
     c->flags = TH_ARRAY | TH_TARGET;
 }
 

@@ -129,7 +129,6 @@ static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_
     return 1;
 }
 
-
 /* The kernels a replay knows, found by name in the module's kernel table when it loads
  * (a kernel family may live in another translation unit): the elementwise driver, then
  * views whose layout follows from their input's layout (and their checks from its
