@@ -551,9 +551,10 @@ class ScanGrad(_LoopOp):
                     nits.append((index[id(c)], 1, target.dtype.num))
                 pair.append(rows)
             factors.append(pair)
+        hoist, contig = prog.loop_invariants(f[0] for f in feeds)
         try:
             _, kept = prog.runtime.scan_loop(cframe, n_done - 1, n_done - t_stop, -1, feeds,
-                                             stores, nits, -1)
+                                             stores, nits, -1, hoist, contig)
         except Exception as exc:
             t = getattr(exc, "__theano_scan_step__", -1)
             raise c_loop_error(exc, cframe, prog, "This error happened in the gradient of "

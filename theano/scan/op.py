@@ -384,10 +384,11 @@ class Scan(_LoopOp):
             stores += [(index[id(c)], buf, 0, 1, L) for c, buf, L, _, _, _ in ring_store]
             nits = [(index[id(c)], int(keep), np.dtype(self.nit_types[m].dtype).num)
                     for m, c, keep, _ in nit_plan]
+            hoist, contig = prog.loop_invariants(f[0] for f in feeds)
             try:
                 steps_done, nit_vals = prog.runtime.scan_loop(
                     cframe, 0, n_steps, 1, feeds, stores, nits,
-                    index[id(cond_cell)] if cond_cell is not None else -1)
+                    index[id(cond_cell)] if cond_cell is not None else -1, hoist, contig)
             except Exception as exc:
                 t = getattr(exc, "__theano_scan_step__", -1)
                 store = getattr(exc, "__theano_scan_store__", None)

@@ -290,6 +290,54 @@ class CProgram(Program):
             return super().new_frame(input_cells)
         return CFrame(self, input_cells)
 
+    def loop_invariants(self, fed):
+        """``(steps, cells)`` for a loop over this program (scan) that feeds the graph
+        inputs whose cells are in ``fed`` anew each step and keeps the others: the plan
+        steps that compute the same thing every step, to run once before the loop, and
+        their result cells and the kept inputs that steps run in the loop read
+        (``scan_loop`` makes a strided matrix there C-contiguous).
+
+        A step qualifies when it has a C kernel, reads only kept inputs, constants and
+        results of qualifying steps, overwrites none of its inputs, and no step of the
+        loop overwrites its results or a view of them.
+        """
+        key = frozenset(fed)
+        cache = self.__dict__.setdefault("_invariants", {})
+        if key in cache:
+            return cache[key]
+        n_in = len(self.fgraph.inputs)
+        fixed = {i for i in range(n_in) if i not in key} | {i for i, _ in self.constants}
+        hoist = []
+        for k, node in enumerate(self.nodes):
+            if (k in self.kernels and not getattr(node.op, "destroy_map", None)
+                    and all(i in fixed for i in self.in_idx[k])):
+                hoist.append(k)
+                fixed.update(self.out_idx[k])
+        producer = {v: k for k in hoist for v in self.nodes[k].outputs}
+        # What a step overwrites, followed back through views to whoever made it.
+        spoiled = set()
+        for node in self.nodes:
+            for positions in (getattr(node.op, "destroy_map", None) or {}).values():
+                for p in positions:
+                    v = node.inputs[p]
+                    while v is not None and v.owner is not None:
+                        if v in producer:
+                            spoiled.add(producer[v])
+                        vmap = getattr(v.owner.op, "view_map", None) or {}
+                        src = vmap.get(v.owner.outputs.index(v))
+                        v = v.owner.inputs[src[0]] if src else None
+        dropped = set(spoiled)
+        for k in hoist:     # (in order: a step after the steps it reads)
+            if any(producer.get(v) in dropped for v in self.nodes[k].inputs):
+                dropped.add(k)
+        steps = [k for k in hoist if k not in dropped]
+        kept = {i for k in steps for i in self.out_idx[k]}
+        kept.update(i for i in range(n_in) if i not in key)
+        looped = {i for k, ins in enumerate(self.in_idx) if k not in steps for i in ins}
+        cells = sorted(kept & looped)
+        cache[key] = (steps, cells)
+        return steps, cells
+
     def fast_caller(self, types, input_cells, ret_copy, single, upd_storage, upd_copy,
                     scalars=None):
         """A callable running whole calls in C (``c_code/th_call.c``), or None.

@@ -20,7 +20,8 @@ static PyObject *th_blas_info(PyObject *self, PyObject *unused)
 
 static PyObject *th_scan_stats(PyObject *self, PyObject *unused)
 {
-    return Py_BuildValue("{snsn}", "replays", th_scan_replays, "in_rows", th_scan_in_rows);
+    return Py_BuildValue("{snsnsnsn}", "replays", th_scan_replays, "in_rows", th_scan_in_rows,
+                         "hoisted", th_scan_hoisted, "contiguous", th_scan_contiguous);
 }
 
 static PyMethodDef th_runtime_methods[] = {

@@ -185,14 +185,16 @@ static char *th_feed_ptr(const th_feed *r, Py_ssize_t t)
 static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_t n_feed);
 
 static int th_store_targets(const th_Frame *f, const th_feed *st, Py_ssize_t n_store,
-                            const th_feed *fd, Py_ssize_t n_feed, int *target)
+                            const th_feed *fd, Py_ssize_t n_feed, const unsigned char *hoisted,
+                            int *target)
 {
     const th_Plan *p = f->plan;
     unsigned char *made = PyMem_Calloc(p->n_cells + 1, 1);
     Py_ssize_t j, k, n = 0;
     if (!made) { PyErr_NoMemory(); return -1; }
-    for (j = 0; j < p->n_steps; j++)
-        for (k = 0; k < p->steps[j].nout; k++) made[p->steps[j].out[k]] = 1;
+    for (j = 0; j < p->n_steps; j++)   /* (a hoisted step runs once, before the loop) */
+        for (k = 0; k < p->steps[j].nout && !(hoisted && hoisted[j]); k++)
+            made[p->steps[j].out[k]] = 1;
     for (k = 0; k < n_store; k++) {
         const th_cell *a = &st[k].arr;
         Py_ssize_t s = a->itemsize, q;
@@ -219,13 +221,14 @@ static void th_target_row(th_cell *c, const th_feed *r, Py_ssize_t t)
 }
 
 /* Drop what the cells borrowed during a step, except the inner inputs (the
- * non-sequences stay bound for the whole loop; fed cells are rebound each step). */
-static void th_frame_release_step(th_Frame *f)
+ * non-sequences stay bound for the whole loop; fed cells are rebound each step) and the
+ * cells in `keep` (the results of hoisted steps; may be NULL). */
+static void th_frame_release_step(th_Frame *f, const unsigned char *keep)
 {
     Py_ssize_t k;
     for (k = f->plan->n_inputs; k < f->plan->n_cells; k++) {
         th_cell *c = &f->tc[k];
-        if (f->plan->persistent[k]) continue;
+        if (f->plan->persistent[k] || (keep && keep[k])) continue;
         if (c->obj && !(c->flags & TH_OWNS)) th_cell_clear(c);
     }
 }
@@ -291,9 +294,11 @@ static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
                          Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
                          Py_ssize_t *resume);
 static void th_replay_free(th_replay *R);
-/* Loops that ran their steady state through a replay, and steps' results computed
- * straight into a buffer's row (scan_stats(), for tests). */
-static Py_ssize_t th_scan_replays = 0, th_scan_in_rows = 0;
+/* Loops that ran their steady state through a replay, steps' results computed straight
+ * into a buffer's row, steps hoisted out of a loop and matrices they made C-contiguous
+ * (scan_stats(), for tests). */
+static Py_ssize_t th_scan_replays = 0, th_scan_in_rows = 0, th_scan_hoisted = 0,
+                  th_scan_contiguous = 0;
 
 /* scan_loop(frame, t_start, n_steps, t_step, feeds, stores, nits, cond_cell)
  *  t goes from t_start by t_step, n_steps times;
@@ -316,11 +321,90 @@ static int th_scan_pause(double *last_yield)
     return PyErr_CheckSignals();
 }
 
+/* Loop-invariant steps: `hoist` lists steps of the plan that read no fed cell, write
+ * no input and whose results no other step overwrites (the caller checks it, knowing
+ * the graph).  They run once here, before the first step; `contig` lists cells among
+ * their results and the inputs not fed that a later step reads: a strided matrix there
+ * (a transposed non-sequence) becomes a C-contiguous copy, which matrix products read
+ * faster, step after step.  Sets skip[k] for the hoisted steps and keep[c] for their
+ * cells.  Returns how many steps it hoisted plus how many copies it made (none in a loop
+ * of elementwise steps and views, which the replay runs), or -1 with an error
+ * (f->failed_step names the step). */
+static int th_replay_is_elemwise(const th_step *s);
+static int th_replay_is_view(const th_step *s);
+
+static int th_scan_hoist(th_Frame *f, PyObject *hoist, PyObject *contig, Py_ssize_t n_steps,
+                         unsigned char *skip, unsigned char *keep)
+{
+    th_Plan *p = f->plan;
+    Py_ssize_t n = PyList_GET_SIZE(hoist), j, k, i, off, copied = 0;
+    int all_ew = 1;
+    for (j = 0; j < p->n_steps; j++)
+        all_ew = all_ew && (th_replay_is_elemwise(&p->steps[j]) || th_replay_is_view(&p->steps[j]));
+    if (all_ew) return 0;   /* the replay runs such loops: it needs every step */
+    for (j = 0; j < n; j++) {
+        k = PyLong_AsSsize_t(PyList_GET_ITEM(hoist, j));
+        if (k < 0 || k >= p->n_steps || !p->steps[k].fn) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "scan_loop: hoist names a step without kernel");
+            return -1;
+        }
+        skip[k] = 1;
+    }
+    for (k = 0, off = 0; k < p->n_steps; off += p->steps[k].nin + p->steps[k].nout, k++) {
+        th_step *s = &p->steps[k];
+        if (!skip[k]) continue;
+        if (s->fn(f->in_ptrs + off, f->in_ptrs + off + s->nin, s->data) < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_RuntimeError, "a C kernel failed without an error");
+            f->failed_step = (int)k;
+            return -1;
+        }
+        for (i = 0; i < s->nout; i++) keep[s->out[i]] = 1;
+    }
+    for (j = 0; contig && j < PyList_GET_SIZE(contig) && n_steps >= 8; j++) {
+        Py_ssize_t c = PyLong_AsSsize_t(PyList_GET_ITEM(contig, j));
+        th_cell *cell;
+        PyObject *v, *copy;
+        if (c < 0 || c >= p->n_cells) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "scan_loop: bad cell");
+            return -1;
+        }
+        cell = &f->tc[c];
+        if (!(keep[c] || c < p->n_inputs) || !(cell->flags & TH_ARRAY) || cell->nd < 2
+                || th_cell_size(cell) * cell->itemsize > (1 << 22))
+            continue;
+        {
+            Py_ssize_t sz = cell->itemsize;
+            int d, contiguous = 1;
+            for (d = cell->nd - 1; d >= 0; d--) {
+                if (cell->dims[d] != 1 && cell->strides[d] != sz) contiguous = 0;
+                sz *= cell->dims[d];
+            }
+            if (contiguous) continue;
+        }
+        v = th_cell_get_object(cell);
+        if (!v) return -1;
+        copy = PyArray_NewCopy((PyArrayObject *)v, NPY_CORDER);
+        Py_DECREF(v);
+        if (!copy) return -1;
+        i = th_cell_set_object(cell, copy);
+        Py_DECREF(copy);
+        if (i < 0) return -1;
+        th_scan_contiguous++;
+        copied++;
+    }
+    th_scan_hoisted += n;
+    return (int)(n + copied);
+}
+
 static PyObject *th_scan_loop(PyObject *self, PyObject *args)
 {
     th_Frame *f;
     Py_ssize_t n_steps, t, i, k, n_feed, n_store, n_nit, steps_done, t_start, t_step;
     PyObject *feeds, *stores, *nits, *result = NULL, *nit_list = NULL;
+    PyObject *hoist = NULL, *contig = NULL;
+    unsigned char *skip = NULL, *keep = NULL;
     th_feed *fd = NULL, *st = NULL;
     PyObject **nit_buf = NULL;
     th_cell *nit_arr = NULL;
@@ -329,9 +413,9 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     th_replay *replay = NULL;
     PyObject *tb_unused;
     double last_yield = th_now();
-    if (!PyArg_ParseTuple(args, "O!nnnO!O!O!i", &th_FrameType, &f, &t_start, &n_steps, &t_step,
-                          &PyList_Type, &feeds, &PyList_Type, &stores, &PyList_Type, &nits,
-                          &cond_cell))
+    if (!PyArg_ParseTuple(args, "O!nnnO!O!O!i|O!O!", &th_FrameType, &f, &t_start, &n_steps,
+                          &t_step, &PyList_Type, &feeds, &PyList_Type, &stores, &PyList_Type,
+                          &nits, &cond_cell, &PyList_Type, &hoist, &PyList_Type, &contig))
         return NULL;
     n_feed = PyList_GET_SIZE(feeds);
     n_store = PyList_GET_SIZE(stores);
@@ -361,6 +445,21 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     }
     steps_done = n_steps;
     t = t_start;
+    if (hoist && n_steps > 1) {
+        skip = PyMem_Calloc(f->plan->n_steps + 1, 1);
+        keep = PyMem_Calloc(f->plan->n_cells + 1, 1);
+        if (!skip || !keep) { PyErr_NoMemory(); goto done; }
+        int nh = th_scan_hoist(f, hoist, contig, n_steps, skip, keep);
+        if (nh < 0) {
+            failed = 1;
+            goto failed_loop;
+        }
+        if (nh == 0) {
+            PyMem_Free(skip);
+            PyMem_Free(keep);
+            skip = keep = NULL;
+        }
+    }
     for (i = 0; i < n_steps; i++, t += t_step) {
         for (k = 0; k < n_feed; k++)
             th_feed_bind(&f->tc[fd[k].cell], &fd[k], t);
@@ -369,12 +468,12 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
              * kept in a buffer's rows are computed there, not copied there. */
             target = PyMem_Calloc(n_store + 1, sizeof(int));
             if (!target) { PyErr_NoMemory(); failed = 1; break; }
-            n_targets = th_store_targets(f, st, n_store, fd, n_feed, target);
+            n_targets = th_store_targets(f, st, n_store, fd, n_feed, skip, target);
             if (n_targets < 0) { failed = 1; break; }
         }
         for (k = 0; k < n_store && n_targets > 0; k++)
             if (target[k]) th_target_row(&f->tc[st[k].cell], &st[k], t);
-        if (th_frame_exec(f, NULL) < 0) { failed = 1; break; }
+        if (th_frame_exec_some(f, NULL, skip) < 0) { failed = 1; break; }
         for (k = 0; k < n_store; k++) {
             const th_cell *v = &f->tc[st[k].cell];
             th_cell row, tmp;
@@ -501,12 +600,12 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             }
             if (th_truth(c)) { steps_done = i + 1; break; }
         }
-        if (i == 0 && n_steps > 1) {
+        if (i == 0 && n_steps > 1 && !skip) {
             replay = th_replay_build(f, fd, n_feed, st, n_store, nit_arr, nit_cell, nit_all,
                                      nit_type, n_nit, cond_cell);
             if (!replay && PyErr_Occurred()) { failed = 1; break; }
         }
-        th_frame_release_step(f);
+        th_frame_release_step(f, keep);
         if (replay) {
             Py_ssize_t resume = i + 1;
             int rc;
@@ -526,6 +625,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
         }
         if ((i & 1023) == 1023 && th_scan_pause(&last_yield) < 0) { failed = 1; break; }
     }
+failed_loop:
     if (failed) {
         /* Tell the caller which step failed; the inner step is in frame.failed_step. */
         PyObject *type, *value, *tb, *num;
@@ -550,6 +650,8 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     result = Py_BuildValue("(nN)", steps_done, nit_list);
 done:
     PyMem_Free(target);
+    PyMem_Free(skip);
+    PyMem_Free(keep);
     th_replay_free(replay);
     for (k = 0; fd && k < n_feed; k++) {
         th_cell_clear(&fd[k].arr);

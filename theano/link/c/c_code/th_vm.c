@@ -301,14 +301,27 @@ static double th_now(void);
 
 /* Run every step on the cells as they are (inputs already in place).  Returns 0, or -1
  * with an exception set and f->failed_step naming the step. */
+static int th_frame_exec_some(th_Frame *f, double *times, const unsigned char *skip);
+
 static int th_frame_exec(th_Frame *f, double *times)
+{
+    return th_frame_exec_some(f, times, NULL);
+}
+
+/* th_frame_exec, leaving out the steps k where skip[k] (skip may be NULL: none). */
+static int th_frame_exec_some(th_Frame *f, double *times, const unsigned char *skip)
 {
     th_Plan *p = f->plan;
     Py_ssize_t k, off = 0;
     for (k = 0; k < p->n_steps; k++) {
         th_step *s = &p->steps[k];
         int rc;
-        double t0 = times ? th_now() : 0;
+        double t0;
+        if (skip && skip[k]) {
+            off += s->nin + s->nout;
+            continue;
+        }
+        t0 = times ? th_now() : 0;
         if (s->fn) rc = s->fn(f->in_ptrs + off, f->in_ptrs + off + s->nin, s->data);
         else rc = th_run_thunk(f, k);
         if (times) times[k] += th_now() - t0;
