@@ -2,8 +2,11 @@
 every step (they read only non-sequences, constants and each other) once, before the
 first step, and makes a strided matrix they produce (a transposed weight matrix of the
 gradient loop) C-contiguous for the products that read it.  A step whose result another
-step overwrites in place is not hoisted.  Every case is compared with the Python scan
-(``linker=py``); ``scan_stats()`` counts hoisted steps and contiguous copies."""
+step overwrites in place is not hoisted.  In the gradient loop, the product that sends
+the gradient back through the loop adds its result straight into the row of the state's
+gradient (beta = 1) instead of the loop adding a copy.  Every case is compared with the
+Python scan (``linker=py``, its scans built with that mode too) or with NumPy;
+``scan_stats()`` counts hoisted steps, contiguous copies and rows added into."""
 import numpy as np
 import pytest
 
@@ -120,3 +123,59 @@ def test_elementwise_loops_keep_their_replay():
     d = _both(build, [rng.randn(20, 3), rng.randn(3), rng.randn(3)])
     assert d["replays"] >= 1
     assert d["hoisted"] == 0
+
+
+def _bptt(xs, h_init, Ws, taps, go_backwards):
+    """NumPy forward and backward of h_t = tanh(x_t + sum_j h_{t-taps[j]} . Ws[j]) with
+    cost sum(H**2): the gradients of the x's, the initial rows and the W's."""
+    steps = xs[::-1] if go_backwards else xs
+    L = max(taps)
+    hs = list(h_init)                     # hs[L + t] is step t's state
+    for t, x in enumerate(steps):
+        hs.append(np.tanh(x + sum(hs[L + t - k] @ W for k, W in zip(taps, Ws))))
+    dh = [np.zeros_like(h) for h in hs]
+    gx, gW = np.zeros_like(steps), [np.zeros_like(W) for W in Ws]
+    for t in range(len(steps) - 1, -1, -1):
+        h = hs[L + t]
+        da = (dh[L + t] + 2 * h) * (1 - h * h)
+        gx[t] = da
+        for k, W, g in zip(taps, Ws, gW):
+            g += hs[L + t - k].T @ da
+            dh[L + t - k] += da @ W.T
+    if go_backwards:
+        gx = gx[::-1]
+    return [gx, np.stack(dh[:L])] + gW
+
+
+@pytest.mark.parametrize("taps, go_backwards", [((1,), False), ((1,), True), ((1, 2), False)])
+def test_the_gradient_through_the_loop_is_added_into_its_rows(taps, go_backwards):
+    # dh_{t-k} += dA_t . W_k.T: the product adds into the row of the state's gradient
+    rng = np.random.RandomState(6)
+    L = max(taps)
+    xs, h_init = rng.randn(15, 3, 5), rng.randn(L, 3, 5) * 0.5
+    Ws = [rng.randn(5, 5) * 0.3 for _ in taps]
+    X = T.dtensor3("X")
+    Wv = [theano.shared(W) for W in Ws]
+
+    def step(x, *args):
+        hs, ws = args[:len(taps)], args[len(taps):]
+        return T.tanh(x + sum(T.dot(h, w) for h, w in zip(hs, ws)))
+
+    if L == 1:                      # h0 is the state before the first step
+        H0 = T.dmatrix("h0")
+        init, h0_value = H0, h_init[0]
+    else:                           # H0's rows, oldest first, are the states before it
+        H0 = T.dtensor3("H0")
+        init, h0_value = dict(initial=H0, taps=[-k for k in taps]), h_init
+    H, _ = theano.scan(step, sequences=X, outputs_info=init, non_sequences=Wv,
+                       go_backwards=go_backwards)
+    cost = (H ** 2).sum()
+    f = theano.function([X, H0], T.grad(cost, [X, H0] + Wv))
+    before = _stats()["added_in_rows"]
+    got = f(xs, h0_value)
+    assert _stats()["added_in_rows"] > before
+    want = _bptt(xs, h_init, Ws, taps, go_backwards)
+    if L == 1:
+        want[1] = want[1][0]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-11, atol=1e-12)

@@ -18,6 +18,10 @@
 #define TH_ARRAY  2  /* the cell holds an array (data/nd/dims/strides/typenum are valid) */
 #define TH_TARGET 4  /* data is a C-contiguous row of a scan buffer: prepare_output keeps it
                       * when the output has its shape and type (the node computes into it) */
+#define TH_ACCUM  8  /* with TH_TARGET: the row holds a partial sum the node's result is to
+                      * be added to.  A kernel that can add into it (a matrix product with
+                      * beta = 1) does so and leaves the flags; prepare_output drops the row
+                      * (the node computes into a buffer of its own, the loop adds it) */
 
 typedef struct {
     char *data;

@@ -383,10 +383,14 @@ static int th_k_dot(th_cell *const *in, th_cell *const *out, const void *data)
     th_scalar_store(typenum, 1, 0, one);
     th_scalar_store(typenum, 0, 0, zero);
     if (x->nd == 2 && y->nd == 2) {
+        th_cell *o = out[0];
         if (x->dims[1] != y->dims[0]) goto mismatch;
         dims[0] = x->dims[0]; dims[1] = y->dims[1];
-        if (th_prepare_output(out[0], 2, dims, typenum, 0) < 0) return -1;
-        return th_matmul_into(typenum, x, y, out[0], one, zero);
+        if ((o->flags & TH_ACCUM) && o->nd == 2 && o->typenum == typenum
+                && o->dims[0] == dims[0] && o->dims[1] == dims[1])
+            return th_matmul_into(typenum, x, y, o, one, one);   /* the row += x . y */
+        if (th_prepare_output(o, 2, dims, typenum, 0) < 0) return -1;
+        return th_matmul_into(typenum, x, y, o, one, zero);
     }
     if (x->nd == 2 && y->nd == 1) {
         if (x->dims[1] != y->dims[0]) goto mismatch;

@@ -128,7 +128,8 @@ static int th_prepare_output(th_cell *c, int nd, const Py_ssize_t *dims, int typ
     }
     if (c->flags & TH_TARGET) {
         /* a row of a scan buffer (C-contiguous): computed into when the output fits */
-        int fits = c->nd == nd && c->typenum == typenum && (!fortran || nd <= 1);
+        int fits = c->nd == nd && c->typenum == typenum && (!fortran || nd <= 1)
+                   && !(c->flags & TH_ACCUM);
         for (d = 0; d < nd && fits; d++) fits = c->dims[d] == dims[d];
         if (fits) return 0;
         th_cell_clear(c);

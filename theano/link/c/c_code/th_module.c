@@ -20,8 +20,9 @@ static PyObject *th_blas_info(PyObject *self, PyObject *unused)
 
 static PyObject *th_scan_stats(PyObject *self, PyObject *unused)
 {
-    return Py_BuildValue("{snsnsnsn}", "replays", th_scan_replays, "in_rows", th_scan_in_rows,
-                         "hoisted", th_scan_hoisted, "contiguous", th_scan_contiguous);
+    return Py_BuildValue("{snsnsnsnsn}", "replays", th_scan_replays, "in_rows",
+                         th_scan_in_rows, "hoisted", th_scan_hoisted, "contiguous",
+                         th_scan_contiguous, "added_in_rows", th_scan_added_in_rows);
 }
 
 static PyMethodDef th_runtime_methods[] = {
@@ -35,7 +36,8 @@ static PyMethodDef th_runtime_methods[] = {
     {"pool_info", th_pool_info, METH_NOARGS,
      "{blocks, bytes, limit, large_allocs} of the buffer pool"},
     {"scan_loop", th_scan_loop, METH_VARARGS,
-     "scan_loop(frame, n_steps, feeds, stores, nits, cond_cell): a Scan loop in C"},
+     "scan_loop(frame, t_start, n_steps, t_step, feeds, stores, nits, cond_cell[, hoist, "
+     "contig]): a Scan loop in C"},
     {"scan_stats", th_scan_stats, METH_NOARGS,
      "{'replays': loops whose steady state ran as a replay of elementwise nodes}"},
     {"run_kernel", (PyCFunction)(void (*)(void))th_run_kernel, METH_FASTCALL,

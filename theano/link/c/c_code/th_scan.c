@@ -181,12 +181,65 @@ static char *th_feed_ptr(const th_feed *r, Py_ssize_t t)
 /* The stores whose cell a step may compute straight into the store's row (th_prepare_output
  * keeps a TH_TARGET cell that fits): mode 0 into a buffer that is no ring and has no
  * prefix, rows C-contiguous, the cell made by a step of the plan (not an inner input or a
- * constant), each cell once, and no feed reading the rows the store writes. */
+ * constant), each cell once, and no feed reading the rows the store writes.  target[k]
+ * is 1 for those.
+ *
+ * It is 2 for a store adding into its row (mode 1: a state's gradient collecting what
+ * flows back through the loop) whose cell no step reads, no other store or output takes,
+ * and whose rows no feed reads at the same step: the cell is bound to the row with
+ * TH_ACCUM, and a matrix product adds its result there. */
 static int th_replay_row_private(const th_feed *st, const th_feed *fd, Py_ssize_t n_feed);
+
+static int th_rows_c_contiguous(const th_cell *a)
+{
+    Py_ssize_t s = a->itemsize;
+    int d;
+    for (d = a->nd - 1; d >= 1; d--) {
+        if (a->dims[d] != 1 && a->strides[d] != s) return 0;
+        s *= a->dims[d];
+    }
+    return a->nd >= 1;
+}
+
+/* No feed reads, at any step, the row store `r` adds into at that step: a feed sharing
+ * memory with its array or prefix walks the same rows in the same direction, offset. */
+static int th_accum_row_private(const th_feed *r, const th_feed *fd, Py_ssize_t n_feed)
+{
+    Py_ssize_t k;
+    for (k = 0; k < n_feed; k++) {
+        const th_feed *q = &fd[k];
+        int shares = th_may_share(&q->arr, &r->arr)
+                     || (r->npre && th_may_share(&q->arr, &r->pre))
+                     || (q->npre && th_may_share(&q->pre, &r->arr))
+                     || (q->npre && r->npre && th_may_share(&q->pre, &r->pre));
+        if (!shares) continue;
+        if (q->arr.data != r->arr.data || q->npre != r->npre
+                || (r->npre && q->pre.data != r->pre.data) || q->mod != 0 || r->mod != 0
+                || q->sign != r->sign || q->base == r->base)
+            return 0;
+    }
+    return 1;
+}
+
+static int th_accum_target(const th_Plan *p, const th_feed *st, Py_ssize_t n_store,
+                           Py_ssize_t k, const th_feed *fd, Py_ssize_t n_feed,
+                           const int *nit_cell, Py_ssize_t n_nit)
+{
+    Py_ssize_t j, i;
+    int c = st[k].cell;
+    if (st[k].mode != 1 || !th_rows_c_contiguous(&st[k].arr)
+            || (st[k].npre && !th_rows_c_contiguous(&st[k].pre)))
+        return 0;
+    for (j = 0; j < n_store; j++) if (j != k && st[j].cell == c) return 0;
+    for (j = 0; j < n_nit; j++) if (nit_cell[j] == c) return 0;
+    for (j = 0; j < p->n_steps; j++)
+        for (i = 0; i < p->steps[j].nin; i++) if (p->steps[j].in[i] == c) return 0;
+    return th_accum_row_private(&st[k], fd, n_feed);
+}
 
 static int th_store_targets(const th_Frame *f, const th_feed *st, Py_ssize_t n_store,
                             const th_feed *fd, Py_ssize_t n_feed, const unsigned char *hoisted,
-                            int *target)
+                            const int *nit_cell, Py_ssize_t n_nit, int *target)
 {
     const th_Plan *p = f->plan;
     unsigned char *made = PyMem_Calloc(p->n_cells + 1, 1);
@@ -206,7 +259,10 @@ static int th_store_targets(const th_Frame *f, const th_feed *st, Py_ssize_t n_s
         }
         for (q = 0; q < k && ok; q++) ok = !(target[q] && st[q].cell == st[k].cell);
         target[k] = ok && th_replay_row_private(&st[k], fd, n_feed);
-        n += target[k];
+        if (!target[k] && made[st[k].cell] && !p->persistent[st[k].cell]
+                && th_accum_target(p, st, n_store, k, fd, n_feed, nit_cell, n_nit))
+            target[k] = 2;
+        n += target[k] != 0;
     }
     PyMem_Free(made);
     return (int)n;
@@ -214,8 +270,13 @@ static int th_store_targets(const th_Frame *f, const th_feed *st, Py_ssize_t n_s
 
 /* Make cell `c` the row of store `r` at time t, for the step to compute into (the rows
  * are C-contiguous: th_store_targets). */
-static void th_target_row(th_cell *c, const th_feed *r, Py_ssize_t t)
+static void th_target_row(th_cell *c, const th_feed *r, Py_ssize_t t, int accum)
 {
+    if (accum) {
+        th_feed_bind(c, r, t);
+        c->flags = TH_ARRAY | TH_TARGET | TH_ACCUM;
+        return;
+    }
     th_bind_row(c, &r->arr, th_row(r, t));
     c->flags = TH_ARRAY | TH_TARGET;
 }
@@ -295,10 +356,10 @@ static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
                          Py_ssize_t *resume);
 static void th_replay_free(th_replay *R);
 /* Loops that ran their steady state through a replay, steps' results computed straight
- * into a buffer's row, steps hoisted out of a loop and matrices they made C-contiguous
- * (scan_stats(), for tests). */
+ * into a buffer's row, steps hoisted out of a loop, matrices they made C-contiguous, and
+ * results added straight into a gradient's row (scan_stats(), for tests). */
 static Py_ssize_t th_scan_replays = 0, th_scan_in_rows = 0, th_scan_hoisted = 0,
-                  th_scan_contiguous = 0;
+                  th_scan_contiguous = 0, th_scan_added_in_rows = 0;
 
 /* scan_loop(frame, t_start, n_steps, t_step, feeds, stores, nits, cond_cell)
  *  t goes from t_start by t_step, n_steps times;
@@ -306,7 +367,9 @@ static Py_ssize_t th_scan_replays = 0, th_scan_in_rows = 0, th_scan_hoisted = 0,
  *  stores: [(inner cell, buffer, base, sign, mod, mode)]: mode 0: buffer[row] <- cell,
  *          1: buffer[row] += cell, 2: buffer += cell (gradient accumulators);
  *  nits:   [(inner cell, keep_all, typenum)]: per-step outputs not fed back;
- *  cond_cell: inner cell of the `until` condition, or -1.
+ *  cond_cell: inner cell of the `until` condition, or -1;
+ *  hoist, contig: steps to run once before the loop, cells to make C-contiguous then
+ *          (th_scan_hoist; optional).
  * Returns (steps done, [each nit's buffer (n_steps rows) or last value]). */
 /* Every 1024 steps a long loop lets other Python threads run (as the interpreter does
  * every few milliseconds) and sees Ctrl-C: -1 with the exception set when interrupted. */
@@ -468,11 +531,12 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
              * kept in a buffer's rows are computed there, not copied there. */
             target = PyMem_Calloc(n_store + 1, sizeof(int));
             if (!target) { PyErr_NoMemory(); failed = 1; break; }
-            n_targets = th_store_targets(f, st, n_store, fd, n_feed, skip, target);
+            n_targets = th_store_targets(f, st, n_store, fd, n_feed, skip, nit_cell, n_nit,
+                                         target);
             if (n_targets < 0) { failed = 1; break; }
         }
         for (k = 0; k < n_store && n_targets > 0; k++)
-            if (target[k]) th_target_row(&f->tc[st[k].cell], &st[k], t);
+            if (target[k]) th_target_row(&f->tc[st[k].cell], &st[k], t, target[k] == 2);
         if (th_frame_exec_some(f, NULL, skip) < 0) { failed = 1; break; }
         for (k = 0; k < n_store; k++) {
             const th_cell *v = &f->tc[st[k].cell];
@@ -500,6 +564,8 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
                 failed = 1;
                 break;
             }
+            if ((v->flags & TH_ACCUM) && v->data == th_feed_ptr(&st[k], t))
+                continue;   /* the node added its result into the row */
             memset(&row, 0, sizeof(row));
             tmp.obj = NULL;
             src = th_as_type(v, &tmp, st[k].arr.typenum);
@@ -521,8 +587,10 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             if (tmp.obj) th_cell_clear(&tmp);
         }
         if (failed) break;
-        for (k = 0; k < n_store && n_targets > 0; k++)
+        for (k = 0; k < n_store && n_targets > 0; k++) {
             if (target[k] && f->tc[st[k].cell].flags & TH_TARGET) th_scan_in_rows++;
+            if (target[k] == 2 && f->tc[st[k].cell].flags & TH_ACCUM) th_scan_added_in_rows++;
+        }
         for (k = 0; k < n_nit; k++) {
             const th_cell *v = &f->tc[nit_cell[k]];
             th_cell row, tmp;
