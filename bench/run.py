@@ -127,13 +127,21 @@ def compare(wl, got, ref):
     return None
 
 
-def measure(calls, budget, min_repeats):
+# Seconds to wait before a column's repeats when another column ran just before: the
+# threads a BLAS or an XLA runtime leaves spinning after a call (OpenBLAS: 2**28 cycles)
+# go to sleep meanwhile, so each column is timed as it runs in a loop of its own.
+SETTLE = 0.15
+ROUNDS = 10
+
+
+def measure(calls, budget, min_repeats, settle=SETTLE, rounds=ROUNDS):
     """``{name: ([seconds per call, one per repeat], calls per repeat)}`` for ``calls``.
 
     ``calls`` is ``{name: fn}``.  A repeat runs ``number`` calls (together at least ~1/100 of
     the budget, and 1 ms), after one untimed call when a call is short (so caches are as warm
-    as in a loop).  Repeats go round-robin over ``calls``, so that a burst of load from other
-    processes hits every column alike.
+    as in a loop).  The repeats go round-robin over ``calls`` in ``rounds`` blocks of
+    consecutive repeats per column, so that a burst of load from other processes hits every
+    column alike; before each block the run waits ``settle`` seconds (see SETTLE).
     """
     plan = {}
     span = max(1e-3, budget / 100)
@@ -152,17 +160,23 @@ def measure(calls, budget, min_repeats):
     gc_was = gc.isenabled()
     gc.disable()
     try:
-        for k in range(max((p[2] for p in plan.values()), default=0)):
-            for name in names[k % len(names):] + names[:k % len(names)]:
+        most = max((p[2] for p in plan.values()), default=0)
+        block = max(1, -(-most // rounds))
+        for r in range(-(-most // block)):
+            for name in names[r % len(names):] + names[:r % len(names)]:
                 call, number, repeats, warm = plan[name]
-                if k >= repeats:
+                todo = range(r * block, min((r + 1) * block, repeats))
+                if not todo:
                     continue
-                if warm:
-                    call()
-                t0 = time.perf_counter()
-                for _ in range(number):
-                    call()
-                times[name].append((time.perf_counter() - t0) / number)
+                if len(names) > 1:
+                    time.sleep(settle)
+                for _ in todo:
+                    if warm:
+                        call()
+                    t0 = time.perf_counter()
+                    for _ in range(number):
+                        call()
+                    times[name].append((time.perf_counter() - t0) / number)
     finally:
         if gc_was:
             gc.enable()
@@ -514,9 +528,11 @@ against the NumPy reference (training steps: the cost and every parameter after 
 the same initial values). "MISMATCH" means the check failed (see the notes) and the cell was
 not timed; "n/a": not installed; "—": does not apply.  Repeats (at least %(minrep)d, about
 %(budget)g s per cell; short calls are looped to >= 1/100 of that and preceded by one untimed
-call) go round-robin over the columns of a row, so load from other processes hits them alike,
-except PyTensor's default mode, timed after the others of its row: it calls SciPy's BLAS,
-whose idle threads spin for about 0.1 s and slowed every column using NumPy's BLAS.
+call) go round-robin over the columns of a row in %(rounds)d blocks of consecutive repeats, so
+load from other processes hits them alike; before each block the run waits %(settle)g s, so
+that the threads the previous column's BLAS left spinning (OpenBLAS's spin about 0.1 s after
+a call) are asleep and each column runs as in a loop of its own.  PyTensor's default mode is
+timed after the others of its row: it calls SciPy's BLAS, a second OpenBLAS.
 
 - **NumPy**: written by hand (`bench/workloads.py`), also the reference.
 - **PyTensor C**: `Mode(linker="cvm", optimizer="fast_run")`; **PyTensor default**: its
@@ -555,6 +571,7 @@ Workloads (defined once in `bench/workloads.py`; `--only` takes these names):
        "sizes": "\n".join("- `%s`: %s; %s" % (r["key"], r["title"], r["size"])
                            for r in result["rows"]),
        "minrep": result["options"]["min_repeats"], "budget": result["options"]["budget_s"],
+       "rounds": ROUNDS, "settle": SETTLE,
        "notes": ("Notes:\n\n" + "\n".join(
            n if n.startswith("- ") else "- " + n for n in notes)) if notes else ""}
     with open(path, "w") as fh:

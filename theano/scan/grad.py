@@ -115,6 +115,18 @@ def _loop_rows(cell, feed, acc_plan, t_stop, n_done):
     return pieces
 
 
+def _row_source(cell, feed, acc_plan):
+    """Where the C loop reads the rows _loop_rows found for ``cell``: ``(0, j)``, feed j,
+    or ``(1, j)``, store j."""
+    for j, f in enumerate(feed):
+        if f[0] is cell:
+            return (0, j)
+    for j, a in enumerate(acc_plan):
+        if a[0] is cell and a[4] == 0:
+            return (1, j)
+    raise AssertionError("rows of a product's factor not found")
+
+
 class _Prefixed:
     """Rows of a state kept as two arrays of the same row layout instead of one joined
     copy: ``pre``, the rows of its initial values, then ``arr``, the rows of its steps
@@ -541,27 +553,41 @@ class ScanGrad(_LoopOp):
         # A pushed-out product's factors: the rows they take over the loop, read after it
         # from the arrays that hold them (a fed input, a stored gradient) or, failing
         # that, kept as per-step outputs.
-        nits, factors = [], []
-        for cells, target, _ in products:
-            pair = []
+        nits, factors, helped = [], [], []
+        for cells, target, axes in products:
+            pair, where = [], []
             for c in cells:
                 rows = _loop_rows(c, feed, acc_plan, t_stop, n_done)
                 if rows is None:
                     rows = len(nits)
                     nits.append((index[id(c)], 1, target.dtype.num))
+                    where.append((2, rows))
+                else:
+                    where.append(_row_source(c, feed, acc_plan))
                 pair.append(rows)
             factors.append(pair)
+            # the loop's helper thread sums it while the loop runs (when it can): a product
+            # dot(a.T, b), or a sum over the first axis of the steps' rows (a product with
+            # a column of ones)
+            if axes is None:
+                helped.append((where[0][0], where[0][1], where[1][0], where[1][1], target))
+            elif axes == (0,) and target.flags.c_contiguous:
+                helped.append((3, 0, where[0][0], where[0][1], target.reshape(1, -1)))
         hoist, contig = prog.loop_invariants(f[0] for f in feeds)
         try:
-            _, kept = prog.runtime.scan_loop(cframe, n_done - 1, n_done - t_stop, -1, feeds,
-                                             stores, nits, -1, hoist, contig)
+            _, kept, handled = prog.runtime.scan_loop(
+                cframe, n_done - 1, n_done - t_stop, -1, feeds, stores, nits, -1, hoist,
+                contig, helped)
         except Exception as exc:
             t = getattr(exc, "__theano_scan_step__", -1)
             raise c_loop_error(exc, cframe, prog, "This error happened in the gradient of "
                                "scan%s, at step %d." % (self.fwd._label(), t))
         if n_done - t_stop <= 0:
             return
+        handled = iter(handled)
         for (_, target, axes), pair in zip(products, factors):
+            if (axes is None or (axes == (0,) and target.flags.c_contiguous)) and next(handled):
+                continue            # summed by the loop's helper thread
             # kept rows are in loop order (t descending): reversed to t ascending
             pieces = [kept[r][::-1] if isinstance(r, int) else r for r in pair]
             pieces = [p if isinstance(p, list) else [p] for p in pieces]

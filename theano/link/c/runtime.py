@@ -65,8 +65,8 @@ def _kernel_units():
     return units
 
 
-_CORE_FILES = ["th_cells.c", "th_elemwise.c", "th_blas.c", "th_pool.c", "th_vm.c", "th_scan.c",
-               "th_scan_replay.c", "th_call.c"]
+_CORE_FILES = ["th_cells.c", "th_elemwise.c", "th_helper.c", "th_blas.c", "th_pool.c", "th_vm.c", "th_scan.c",
+               "th_scan_replay.c", "th_scan_products.c", "th_call.c"]
 # Static helpers that every kernel unit compiles for itself (their state, the thread
 # settings and the BLAS entry points, is defined once, in the core unit).
 _SHARED_FILES = ["th_cells.c", "th_elemwise.c", "th_blas.c"]

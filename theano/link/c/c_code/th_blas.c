@@ -68,10 +68,11 @@ static int th_blas_index(int typenum)
     }
 }
 
-/* C = alpha op(A) op(B) + beta C, column-major; alpha/beta point at values of the type. */
-static int th_gemm(int typenum, int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
-                   const void *alpha, const char *A, Py_ssize_t lda, const char *B,
-                   Py_ssize_t ldb, const void *beta, char *C, Py_ssize_t ldc)
+/* C = alpha op(A) op(B) + beta C, column-major, in one BLAS call. */
+static int th_gemm_direct(int typenum, int ta, int tb, Py_ssize_t m, Py_ssize_t n,
+                          Py_ssize_t k, const void *alpha, const char *A, Py_ssize_t lda,
+                          const char *B, Py_ssize_t ldb, const void *beta, char *C,
+                          Py_ssize_t ldc)
 {
     int t = th_blas_index(typenum);
     void *f = t < 0 ? NULL : th_blas_gemm[t];
@@ -106,6 +107,153 @@ static int th_gemm(int typenum, int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_s
     return 0;
 }
 
+#ifndef TH_KERNEL_UNIT
+/* Middle-size products split in tiles for the caller and the helper thread (th_helper.c)
+ * (for the caller alone while OpenBLAS's own threads may be spinning):
+ * each tile at most TH_SPLIT_MNK multiply-adds (OpenBLAS computes that on the calling
+ * thread), at most TH_SPLIT_CALLS BLAS calls in all (beyond, OpenBLAS's own threads and
+ * blocking do better).  Tiles split the rows and columns of C; when the inner dimension
+ * must be split too, its first half is summed into C and its second into a buffer of
+ * the helper's, added at the end: each element is summed in the same order whoever
+ * computes it, so results do not depend on timing. */
+static void th_scalar_store(int typenum, double re, double im, char *buf);
+
+#define TH_SPLIT_MNK 262144.0
+#define TH_SPLIT_CALLS 64
+
+typedef struct {
+    th_job job;
+    int typenum, ta, tb;
+    Py_ssize_t M, N, K, Mt, Nt, Kc, nm, nn, nk, nk0, isz;
+    const char *A, *B;
+    Py_ssize_t lda, ldb, ldc;
+    char *C, *S;
+    const void *alpha, *beta;
+    char one[16];
+    Py_ssize_t next[2];        /* atomic: next tile of each half of the inner dimension */
+} th_gemm_job;
+
+/* Tile `t` of half `h` (h = -1: the inner dimension is not split). */
+static void th_gemm_tile(th_gemm_job *J, int h, Py_ssize_t t)
+{
+    Py_ssize_t im = t / J->nn, in = t % J->nn, isz = J->isz;
+    Py_ssize_t i0 = im * J->Mt, j0 = in * J->Nt;
+    Py_ssize_t m = J->M - i0 < J->Mt ? J->M - i0 : J->Mt, n = J->N - j0 < J->Nt ? J->N - j0 : J->Nt;
+    Py_ssize_t kc, kc_end = h == 0 ? J->nk0 : J->nk;
+    char *c = h == 1 ? J->S + (i0 + j0 * J->M) * isz : J->C + (i0 + j0 * J->ldc) * isz;
+    Py_ssize_t ldc = h == 1 ? J->M : J->ldc;
+    for (kc = h == 1 ? J->nk0 : 0; kc < (h < 0 ? 1 : kc_end); kc++) {
+        Py_ssize_t k0 = kc * J->Kc, k = J->K - k0 < J->Kc ? J->K - k0 : J->Kc;
+        const char *a = J->ta ? J->A + (k0 + i0 * J->lda) * isz : J->A + (i0 + k0 * J->lda) * isz;
+        const char *b = J->tb ? J->B + (j0 + k0 * J->ldb) * isz : J->B + (k0 + j0 * J->ldb) * isz;
+        th_gemm_direct(J->typenum, J->ta, J->tb, m, n, k, J->alpha, a, J->lda, b, J->ldb,
+                       h < 0 ? J->beta : J->one, c, ldc);
+    }
+}
+
+static void th_gemm_work(th_gemm_job *J, int on_helper)
+{
+    int first = J->nk > 1 && on_helper ? 1 : 0, pass, tiles = (int)(J->nm * J->nn);
+    for (pass = 0; pass < (J->nk > 1 ? 2 : 1); pass++) {
+        int h = J->nk > 1 ? (first + pass) % 2 : 0;
+        for (;;) {
+            Py_ssize_t t = __atomic_fetch_add(&J->next[h], 1, __ATOMIC_RELAXED);
+            if (t >= tiles) break;
+            th_gemm_tile(J, J->nk > 1 ? h : -1, t);
+        }
+    }
+}
+
+static void th_gemm_job_run(th_job *J, int on_helper)
+{
+    th_gemm_work((th_gemm_job *)J, on_helper);
+}
+
+/* 1: done in tiles; 0: not split (call th_gemm_direct); -1: out of memory (error set). */
+static int th_gemm_split(int typenum, int ta, int tb, Py_ssize_t M, Py_ssize_t N,
+                         Py_ssize_t K, const void *alpha, const char *A, Py_ssize_t lda,
+                         const char *B, Py_ssize_t ldb, const void *beta, char *C,
+                         Py_ssize_t ldc)
+{
+    th_gemm_job J;
+    Py_ssize_t Mt = M, Nt = N, Kc = K, i, j;
+    double mnk = (double)M * N * K;
+    if ((typenum != NPY_FLOAT64 && typenum != NPY_FLOAT32) || mnk <= TH_SPLIT_MNK
+            || mnk > TH_SPLIT_MNK * TH_SPLIT_CALLS || !th_blas_cblas || !th_help_enabled)
+        return 0;
+    while ((double)Mt * Nt * Kc > TH_SPLIT_MNK) {
+        if (Kc >= Mt && Kc >= Nt && Kc > 64) Kc = (Kc + 1) / 2;
+        else if (Nt >= Mt && Nt > 16) Nt = (Nt + 1) / 2;
+        else if (Mt > 16) Mt = (Mt + 1) / 2;
+        else if (Kc > 16) Kc = (Kc + 1) / 2;
+        else break;
+    }
+    memset(&J, 0, sizeof(J));
+    J.job.run = th_gemm_job_run;
+    J.typenum = typenum; J.ta = ta; J.tb = tb;
+    J.M = M; J.N = N; J.K = K; J.Mt = Mt; J.Nt = Nt; J.Kc = Kc;
+    J.nm = (M + Mt - 1) / Mt; J.nn = (N + Nt - 1) / Nt; J.nk = (K + Kc - 1) / Kc;
+    J.nk0 = (J.nk + 1) / 2;
+    if (J.nm * J.nn == 1 && J.nk == 1) return 0;
+    J.isz = typenum == NPY_FLOAT64 ? 8 : 4;
+    J.A = A; J.B = B; J.lda = lda; J.ldb = ldb; J.C = C; J.ldc = ldc;
+    J.alpha = alpha; J.beta = beta;
+    th_scalar_store(typenum, 1, 0, J.one);
+    if (J.nk > 1) {
+        /* the first half sums into C: beta applied once, first; the second into S */
+        J.S = calloc((size_t)(M * N), (size_t)J.isz);
+        if (!J.S) return 0;
+        for (j = 0; j < N; j++) {
+            char *col = C + j * ldc * J.isz;
+            if (typenum == NPY_FLOAT64) {
+                double bv = *(const double *)beta;
+                for (i = 0; i < M; i++) ((double *)col)[i] = bv == 0 ? 0 : bv * ((double *)col)[i];
+            } else {
+                float bv = *(const float *)beta;
+                for (i = 0; i < M; i++) ((float *)col)[i] = bv == 0 ? 0 : bv * ((float *)col)[i];
+            }
+        }
+    }
+    {
+        /* While OpenBLAS's threads may be spinning, the tiles run here only: the helper
+         * would fight them for the core, and giving them the product would keep them
+         * spinning (this way they sleep after their time, and the helper comes back). */
+        int submitted = th_help_usable() && th_help_submit(&J.job) == 0;
+        if (submitted) th_split_helped++; else th_split_alone++;
+        th_gemm_work(&J, 0);
+        if (submitted && !th_help_join(&J.job)) th_gemm_work(&J, 0);
+    }
+    if (J.S) {
+        for (j = 0; j < N; j++) {
+            char *col = C + j * ldc * J.isz, *sc = J.S + j * M * J.isz;
+            if (typenum == NPY_FLOAT64)
+                for (i = 0; i < M; i++) ((double *)col)[i] += ((double *)sc)[i];
+            else
+                for (i = 0; i < M; i++) ((float *)col)[i] += ((float *)sc)[i];
+        }
+        free(J.S);
+    }
+    return 1;
+}
+#endif
+
+/* C = alpha op(A) op(B) + beta C, column-major; alpha/beta point at values of the type. */
+static int th_gemm(int typenum, int ta, int tb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                   const void *alpha, const char *A, Py_ssize_t lda, const char *B,
+                   Py_ssize_t ldb, const void *beta, char *C, Py_ssize_t ldc)
+{
+#ifndef TH_KERNEL_UNIT
+    if (th_blas_index(typenum) >= 0 && th_blas_gemm[th_blas_index(typenum)]
+            && th_gemm_split(typenum, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc))
+        return 0;
+    if ((double)m * n * k > TH_SPLIT_MNK) th_blas_threads_used();   /* OpenBLAS threads it */
+#endif
+    return th_gemm_direct(typenum, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+/* OpenBLAS runs gemv and ger on its threads from about this many matrix elements */
+#define TH_BLAS_L2_THREADS 9216.0
+
 /* y = alpha op(A) x + beta y, column-major A (m x n). */
 static int th_gemv(int typenum, int ta, Py_ssize_t m, Py_ssize_t n, const void *alpha,
                    const char *A, Py_ssize_t lda, const char *x, Py_ssize_t incx,
@@ -117,6 +265,9 @@ static int th_gemv(int typenum, int ta, Py_ssize_t m, Py_ssize_t n, const void *
         PyErr_SetString(PyExc_RuntimeError, "no BLAS gemv for this dtype");
         return -1;
     }
+#ifndef TH_KERNEL_UNIT
+    if ((double)m * n >= TH_BLAS_L2_THREADS) th_blas_threads_used();
+#endif
     if (th_blas_cblas) {
         int o = ta ? TH_TRANS : TH_NOTRANS;
         if (t == 0)
@@ -144,6 +295,9 @@ static int th_ger(int typenum, Py_ssize_t m, Py_ssize_t n, const void *alpha, co
         PyErr_SetString(PyExc_RuntimeError, "no BLAS ger for this dtype");
         return -1;
     }
+#ifndef TH_KERNEL_UNIT
+    if ((double)m * n >= TH_BLAS_L2_THREADS) th_blas_threads_used();
+#endif
     if (th_blas_cblas) {
         if (t == 0)
             ((th_cblas_ger_s)f)(TH_COLMAJOR, m, n, *(const float *)alpha, (const float *)x,

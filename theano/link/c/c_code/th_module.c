@@ -18,11 +18,26 @@ static PyObject *th_blas_info(PyObject *self, PyObject *unused)
     return Py_BuildValue("(si)", th_blas_name, th_blas_ready);
 }
 
+static PyObject *th_set_helper(PyObject *self, PyObject *args)
+{
+    int on, was = th_help_enabled;
+    if (!PyArg_ParseTuple(args, "p", &on)) return NULL;
+    th_help_enabled = on;
+    return PyBool_FromLong(was);
+}
+
 static PyObject *th_scan_stats(PyObject *self, PyObject *unused)
 {
-    return Py_BuildValue("{snsnsnsnsn}", "replays", th_scan_replays, "in_rows",
+    Py_ssize_t helper;
+    pthread_mutex_lock(&th_help_mu);
+    helper = th_help_jobs;
+    pthread_mutex_unlock(&th_help_mu);
+    return Py_BuildValue("{snsnsnsnsnsnsnsnsnsn}", "replays", th_scan_replays, "in_rows",
                          th_scan_in_rows, "hoisted", th_scan_hoisted, "contiguous",
-                         th_scan_contiguous, "added_in_rows", th_scan_added_in_rows);
+                         th_scan_contiguous, "added_in_rows", th_scan_added_in_rows,
+                         "helper_jobs", helper, "helper_late", th_help_late,
+                         "blas_threaded", th_blas_threaded_calls, "split_helped",
+                         th_split_helped, "split_alone", th_split_alone);
 }
 
 static PyMethodDef th_runtime_methods[] = {
@@ -31,6 +46,9 @@ static PyMethodDef th_runtime_methods[] = {
     {"set_threads", th_set_threads, METH_VARARGS,
      "set_threads(n, minsize): threads for loops of at least minsize elements"},
     {"blas_info", th_blas_info, METH_NOARGS, "(name, ready) of the BLAS in use"},
+    {"set_helper", th_set_helper, METH_VARARGS,
+     "set_helper(on): whether matrix products and scan weight gradients use the helper "
+     "thread; returns the previous setting"},
     {"set_pool_limit", th_set_pool_limit, METH_VARARGS,
      "set_pool_limit(nbytes): bytes of freed large buffers kept for later calls (0: off)"},
     {"pool_info", th_pool_info, METH_NOARGS,

@@ -355,6 +355,20 @@ static int th_replay_run(th_replay *R, const th_feed *fd, const th_feed *st,
                          Py_ssize_t t, Py_ssize_t t_step, Py_ssize_t *steps_done,
                          Py_ssize_t *resume);
 static void th_replay_free(th_replay *R);
+/* c_code/th_scan_products.c: weight gradients summed on a helper thread during the loop. */
+typedef struct th_products_s th_products;
+static th_products *th_products_new(PyObject *list);
+static void th_products_free(th_products *P);
+static void th_products_start(th_products *P, const th_feed *fd, Py_ssize_t n_feed,
+                              const th_feed *st, Py_ssize_t n_store, const th_cell *nit_arr,
+                              Py_ssize_t n_nit, Py_ssize_t t_start, Py_ssize_t t_step,
+                              Py_ssize_t n_steps);
+static void th_products_step(th_products *P, Py_ssize_t done);
+static void th_products_finish(th_products *P, Py_ssize_t done);
+static void th_products_wait(th_products *P);
+static PyObject *th_products_handled(const th_products *P);
+static int th_products_started(const th_products *P);
+
 /* Loops that ran their steady state through a replay, steps' results computed straight
  * into a buffer's row, steps hoisted out of a loop, matrices they made C-contiguous, and
  * results added straight into a gradient's row (scan_stats(), for tests). */
@@ -466,7 +480,8 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     th_Frame *f;
     Py_ssize_t n_steps, t, i, k, n_feed, n_store, n_nit, steps_done, t_start, t_step;
     PyObject *feeds, *stores, *nits, *result = NULL, *nit_list = NULL;
-    PyObject *hoist = NULL, *contig = NULL;
+    PyObject *hoist = NULL, *contig = NULL, *prods = NULL;
+    th_products *P = NULL;
     unsigned char *skip = NULL, *keep = NULL;
     th_feed *fd = NULL, *st = NULL;
     PyObject **nit_buf = NULL;
@@ -476,9 +491,10 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     th_replay *replay = NULL;
     PyObject *tb_unused;
     double last_yield = th_now();
-    if (!PyArg_ParseTuple(args, "O!nnnO!O!O!i|O!O!", &th_FrameType, &f, &t_start, &n_steps,
+    if (!PyArg_ParseTuple(args, "O!nnnO!O!O!i|O!O!O!", &th_FrameType, &f, &t_start, &n_steps,
                           &t_step, &PyList_Type, &feeds, &PyList_Type, &stores, &PyList_Type,
-                          &nits, &cond_cell, &PyList_Type, &hoist, &PyList_Type, &contig))
+                          &nits, &cond_cell, &PyList_Type, &hoist, &PyList_Type, &contig,
+                          &PyList_Type, &prods))
         return NULL;
     n_feed = PyList_GET_SIZE(feeds);
     n_store = PyList_GET_SIZE(stores);
@@ -493,6 +509,10 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
     nit_type = nit_all + n_nit + 1;
     if (th_parse_rows(feeds, fd, n_feed) < 0 || th_parse_rows(stores, st, n_store) < 0)
         goto done;
+    if (prods && PyList_GET_SIZE(prods) > 0) {
+        if (!(P = th_products_new(prods))) goto done;
+        th_help_wake();     /* awake by the time the first steps are done */
+    }
     for (k = 0; k < n_nit; k++) {
         long c;
         int a, ty;
@@ -668,6 +688,12 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
             }
             if (th_truth(c)) { steps_done = i + 1; break; }
         }
+        if (P) {
+            if (i == 0)
+                th_products_start(P, fd, n_feed, st, n_store, nit_arr, n_nit, t_start, t_step,
+                                  n_steps);
+            th_products_step(P, i + 1);
+        }
         if (i == 0 && n_steps > 1 && !skip) {
             replay = th_replay_build(f, fd, n_feed, st, n_store, nit_arr, nit_cell, nit_all,
                                      nit_type, n_nit, cond_cell);
@@ -694,6 +720,7 @@ static PyObject *th_scan_loop(PyObject *self, PyObject *args)
         if ((i & 1023) == 1023 && th_scan_pause(&last_yield) < 0) { failed = 1; break; }
     }
 failed_loop:
+    if (P && !failed) th_products_finish(P, steps_done);
     if (failed) {
         /* Tell the caller which step failed; the inner step is in frame.failed_step. */
         PyObject *type, *value, *tb, *num;
@@ -715,8 +742,21 @@ failed_loop:
         else nit_buf[k] = NULL;
         PyList_SET_ITEM(nit_list, k, v);
     }
-    result = Py_BuildValue("(nN)", steps_done, nit_list);
+    if (P) {
+        PyObject *handled = th_products_handled(P);
+        if (!handled) { Py_DECREF(nit_list); goto done; }
+        result = Py_BuildValue("(nNN)", steps_done, nit_list, handled);
+    } else if (prods) {
+        result = Py_BuildValue("(nN[])", steps_done, nit_list);
+    } else {
+        result = Py_BuildValue("(nN)", steps_done, nit_list);
+    }
 done:
+    if (P) {
+        /* queued products read the loop's rows: none may run once they are freed */
+        if (th_products_started(P)) th_products_wait(P);
+        th_products_free(P);
+    }
     PyMem_Free(target);
     PyMem_Free(skip);
     PyMem_Free(keep);
