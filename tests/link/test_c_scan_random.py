@@ -10,6 +10,7 @@ import pytest
 import theano
 import theano.tensor as T
 from theano.compile.mode import Mode
+from theano.link.c.linker import CProgram
 from theano.tensor.random.mrg import MRG_RandomStreams
 
 PY = Mode(linker="py")
@@ -23,6 +24,14 @@ def _scan_nodes_in_c(f):
     for op in scans:
         assert getattr(op._inner_function().maker.program, "plan", None) is not None
     return scans
+
+
+def _scan_nodes_in_python(f):
+    """The function's loops run in Python: its scans were given the Python mode (a scan
+    compiles its step with the mode given to theano.scan, not the outer function's)."""
+    progs = [n.op._inner_function().maker.program for n in f.maker.fgraph.apply_nodes
+             if hasattr(n.op, "_inner_function")]
+    assert progs and not any(isinstance(p, CProgram) for p in progs)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -44,7 +53,7 @@ def _rnn(mode):
     h0 = T.dvector("h0")
     W = theano.shared(np.random.RandomState(0).randn(3, 3) * 0.5, name="W")
     hs, _ = theano.scan(lambda xt, h, w: T.tanh(T.dot(w, h) + xt), sequences=x,
-                        outputs_info=h0, non_sequences=W)
+                        outputs_info=h0, non_sequences=W, mode=mode)
     cost = (hs ** 2).sum()
     return theano.function([x, h0], [hs, cost] + theano.grad(cost, [W, h0, x]), mode=mode)
 
@@ -54,6 +63,7 @@ def test_scan_and_its_gradient_in_c_match_python():
     xv, hv = rng.randn(6, 3), rng.randn(3)
     fc, fp = _rnn(None), _rnn(PY)
     _scan_nodes_in_c(fc)
+    _scan_nodes_in_python(fp)
     for a, b in zip(fc(xv, hv), fp(xv, hv)):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
@@ -67,22 +77,25 @@ def test_scan_forms_in_c_match_python():
         outs, _ = theano.scan(
             lambda xm2, x0, x1, a2, a1: [a2 + a1 * x0 + xm2 + x1, x0 * 2],
             sequences=dict(input=x, taps=[-2, 0, 1]),
-            outputs_info=[dict(initial=a0, taps=[-2, -1]), None], go_backwards=True)
+            outputs_info=[dict(initial=a0, taps=[-2, -1]), None], go_backwards=True,
+            mode=mode)
         last, _ = theano.scan(lambda v, s: [s + v, theano.scan_module.until(s > 4)],
-                              sequences=x, outputs_info=T.constant(0.0))
+                              sequences=x, outputs_info=T.constant(0.0), mode=mode)
         return theano.function([x, a0], outs + [last[-1]], mode=mode)
 
     xv, av = np.arange(8.0) / 3, np.array([0.5, -1.0])
     fc, fp = build(None), build(PY)
     _scan_nodes_in_c(fc)
+    _scan_nodes_in_python(fp)
     for a, b in zip(fc(xv, av), fp(xv, av)):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
 def test_ctrl_c_interrupts_a_long_c_scan_and_changes_nothing():
     s = theano.shared(np.zeros(4), name="s")
-    # (~30 s uninterrupted: a missed interrupt fails the test instead of hanging it)
-    out, _ = theano.scan(lambda h: h * 0.999 + 1e-3, outputs_info=s, n_steps=3 * 10 ** 8)
+    # (~30 s uninterrupted at ~10 ns a step: a missed interrupt fails the test instead of
+    # hanging it)
+    out, _ = theano.scan(lambda h: h * 0.999 + 1e-3, outputs_info=s, n_steps=3 * 10 ** 9)
     f = theano.function([], out[-1], updates=[(s, out[-1])])
     short = theano.function([], s * 1)
     # interrupt_main does nothing when SIGINT is not handled by Python (a test runner's
@@ -100,3 +113,20 @@ def test_ctrl_c_interrupts_a_long_c_scan_and_changes_nothing():
         signal.signal(signal.SIGINT, old_handler)
     np.testing.assert_array_equal(s.get_value(), np.zeros(4))  # no update applied
     np.testing.assert_array_equal(short(), np.zeros(4))  # the machinery still works
+
+
+def test_other_python_threads_run_during_a_long_c_scan():
+    # the loop leaves the GIL free every few milliseconds: a thread waiting for it gets it
+    # (it once waited for the whole loop)
+    out, _ = theano.scan(lambda h: h * 0.999 + 1e-3, outputs_info=T.zeros((4,)),
+                         n_steps=5 * 10 ** 7)
+    f = theano.function([], out[-1])
+    theano.function([], out[:10][-1])()    # compiles the loop's step (shared with f)
+    ran = []
+    t0 = time.perf_counter()
+    timer = threading.Timer(0.05, lambda: ran.append(time.perf_counter() - t0))
+    timer.start()
+    f()
+    took = time.perf_counter() - t0
+    timer.join()
+    assert ran and (took < 0.1 or ran[0] < took / 2)

@@ -6,24 +6,40 @@ import pytest
 
 import theano
 import theano.tensor as T
+from theano.link.c import compiler as c_compiler
+from theano.link.c.linker import CProgram
 from theano.scan.grad import ScanGrad
 
 # These tests look at the products summed after the backward loop; with the sequence-only
 # product dot(x_t, Wx) computed before the loop (scan_push_out_seq, the default), Wx's
 # gradient is no longer one of them: they run without that rewrite, and the default
-# mode's results are compared too.
+# mode's results are compared too.  A scan compiles its step with the mode given to
+# theano.scan, whatever the outer function's: the Python linker's graphs are built with
+# MODES["py"] given to their scans, each graph of its own.
 MODES = {"c": theano.compile.mode.get_mode("FAST_RUN").excluding("scan_push_out_seq"),
          "py": theano.compile.mode.Mode(linker="py", optimizer="fast_run").excluding(
              "scan_push_out_seq")}
 
 
-def _rnn(go_backwards=False, truncate=-1):
+def _rnn(go_backwards=False, truncate=-1, mode=None):
     X, h0 = T.dtensor3("X"), T.dmatrix("h0")
     Wx, Wh = T.dmatrix("Wx"), T.dmatrix("Wh")
     H, _ = theano.scan(lambda x, h, Wx, Wh: T.tanh(T.dot(x, Wx) + T.dot(h, Wh)),
                        sequences=X, outputs_info=h0, non_sequences=[Wx, Wh],
-                       go_backwards=go_backwards, truncate_gradient=truncate)
+                       go_backwards=go_backwards, truncate_gradient=truncate, mode=mode)
     return [X, h0, Wx, Wh], H
+
+
+def _check_loops(f, linker):
+    """The loops of ``f`` run in Python for the Python linker, in C otherwise (when there
+    is a C compiler)."""
+    progs = [n.op._inner_function().maker.program for n in f.maker.fgraph.apply_nodes
+             if hasattr(n.op, "_inner_function")]
+    assert progs
+    if linker == "py":
+        assert not any(isinstance(p, CProgram) for p in progs)
+    elif c_compiler.compiler_info() is not None:
+        assert all(getattr(p, "plan", None) is not None for p in progs)
 
 
 def _unrolled_grads(Xv, h0v, Wxv, Whv, go_backwards, truncate):
@@ -52,9 +68,10 @@ def test_weight_gradients_match_unrolled(linker, go_backwards, truncate):
     rng = np.random.RandomState(3)
     Xv, h0v = rng.randn(7, 4, 3), rng.randn(4, 5) * 0.1
     Wxv, Whv = rng.randn(3, 5) * 0.5, rng.randn(5, 5) * 0.3
-    ins, H = _rnn(go_backwards, truncate)
+    ins, H = _rnn(go_backwards, truncate, MODES["py"] if linker == "py" else None)
     gWx, gWh = T.grad(H.sum(), ins[2:])
     f = theano.function(ins, [gWx, gWh], mode=MODES[linker])
+    _check_loops(f, linker)
     grads = [n.op for n in f.maker.fgraph.toposort() if isinstance(n.op, ScanGrad)]
     assert len(grads) == 1 and len(grads[0].pushed) == 2   # both weights pushed out
     assert grads[0].skip == {1}      # X's gradient is not used: scan_grad_prune drops it
@@ -62,22 +79,36 @@ def test_weight_gradients_match_unrolled(linker, go_backwards, truncate):
     want = _unrolled_grads(Xv, h0v, Wxv, Whv, go_backwards, truncate)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
-    default = theano.function(ins, [gWx, gWh])(Xv, h0v, Wxv, Whv)
+    ins, H = _rnn(go_backwards, truncate)
+    fd = theano.function(ins, T.grad(H.sum(), ins[2:]))
+    _check_loops(fd, "c")
+    default = fd(Xv, h0v, Wxv, Whv)
     for g, w in zip(default, want):
         np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
 
 
 def test_float32_and_second_derivative_unchanged():
     rng = np.random.RandomState(0)
-    x = T.fmatrix("x")
-    W = theano.shared(rng.randn(3, 3).astype("float32") * 0.5, name="W")
-    H, _ = theano.scan(lambda r, W: T.tanh(T.dot(r.dimshuffle("x", 0), W))[0], sequences=x,
-                       non_sequences=W)
-    cost = (H ** 2).sum()
-    g = T.grad(cost, W)
+    wv = rng.randn(3, 3).astype("float32") * 0.5
+
+    def build(mode):
+        x = T.fmatrix("x")
+        W = theano.shared(wv, name="W")
+        H, _ = theano.scan(lambda r, W: T.tanh(T.dot(r.dimshuffle("x", 0), W))[0],
+                           sequences=x, non_sequences=W, mode=mode)
+        cost = (H ** 2).sum()
+        return x, W, T.grad(cost, W)
+
+    x, W, g = build(None)
     xv = rng.randn(6, 3).astype("float32")
-    fast = theano.function([x], g)(xv)
-    ref = theano.function([x], g, mode=MODES["py"])(xv)
+    ff = theano.function([x], g)
+    _check_loops(ff, "c")
+    fast = ff(xv)
+    # the reference and the finite differences below: Python loops, a W of their own
+    xp, Wp, gp = build(MODES["py"])
+    gf = theano.function([xp], gp, mode=MODES["py"])
+    _check_loops(gf, "py")
+    ref = gf(xv)
     assert fast.dtype == "float32"
     np.testing.assert_allclose(fast, ref, rtol=1e-5, atol=1e-6)
     # Hessian-vector product through the gradient loop (backward_as_scan) still works.
@@ -85,13 +116,12 @@ def test_float32_and_second_derivative_unchanged():
     hv = T.grad((g * v).sum(), W)
     vv = np.ones((3, 3), "float32")
     eps = 1e-3
-    W0 = W.get_value()
-    gf = theano.function([x], g, mode=MODES["py"])
-    W.set_value(W0 + eps * vv)
+    W0 = Wp.get_value()
+    Wp.set_value(W0 + eps * vv)
     plus = gf(xv)
-    W.set_value(W0 - eps * vv)
+    Wp.set_value(W0 - eps * vv)
     minus = gf(xv)
-    W.set_value(W0)
+    Wp.set_value(W0)
     np.testing.assert_allclose(theano.function([x, v], hv)(xv, vv), (plus - minus) / (2 * eps),
                                rtol=2e-2, atol=2e-3)
 

@@ -386,14 +386,27 @@ static Py_ssize_t th_scan_replays = 0, th_scan_in_rows = 0, th_scan_hoisted = 0,
  *          (th_scan_hoist; optional).
  * Returns (steps done, [each nit's buffer (n_steps rows) or last value]). */
 /* Every 1024 steps a long loop lets other Python threads run (as the interpreter does
- * every few milliseconds) and sees Ctrl-C: -1 with the exception set when interrupted. */
+ * every few milliseconds) and sees Ctrl-C: -1 with the exception set when interrupted.
+ *
+ * Releasing the GIL and taking it back at once is not enough: a thread waiting for the
+ * GIL asks for it only when its own 5 ms wait times out, and each release wakes it a
+ * little before that, while the loop takes the GIL back first -- it would never run
+ * (a Timer calling _thread.interrupt_main waited seconds).  So when the interpreter has
+ * other threads, the loop leaves the GIL free for a moment. */
 static int th_scan_pause(double *last_yield)
 {
     double now = th_now();
     if (now - *last_yield > 0.005) {
-        PyThreadState *ts = PyEval_SaveThread();
+        PyThreadState *ts = PyThreadState_Get();
+        int others = PyInterpreterState_ThreadHead(ts->interp) != ts
+                     || PyThreadState_Next(ts) != NULL;
+        ts = PyEval_SaveThread();
+        if (others) {
+            struct timespec pause = {0, 50000};   /* 50 us: 1% of the loop's time */
+            nanosleep(&pause, NULL);
+        }
         PyEval_RestoreThread(ts);
-        *last_yield = now;
+        *last_yield = th_now();
     }
     return PyErr_CheckSignals();
 }
