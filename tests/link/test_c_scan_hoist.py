@@ -12,12 +12,13 @@ import pytest
 
 import theano
 import theano.tensor as T
+from theano.tests import unittest_tools as utt
 from theano.link.c import compiler as c_compiler
 from theano.link.c.runtime import load_runtime
 
 pytestmark = pytest.mark.skipif(c_compiler.compiler_info() is None, reason="no C compiler")
 
-PY = theano.compile.mode.Mode(linker="py", optimizer="fast_run")
+PY = utt.PY_LOOPS
 
 
 def _stats():
@@ -28,29 +29,28 @@ def _both(build, args, rtol=1e-12):
     """Outputs of ``build(mode) -> (inputs, outputs)`` (which gives ``mode`` to its scans
     too) run with C loops and with Python loops, compared; returns what the C call
     changed in scan_stats()."""
-    ins, outs = build(None)
-    f = theano.function(ins, outs)
+    f, fp = utt.compile_c_and_python(build)
     before = _stats()
     got = f(*args)
     after = _stats()
-    ins, outs = build(PY)
-    want = theano.function(ins, outs, mode=PY)(*args)
+    want = fp(*args)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=rtol, atol=1e-13)
     return {k: after[k] - before[k] for k in after}
 
 
 def test_transposed_weights_of_the_gradient_loop_are_hoisted_and_contiguous():
+    # (backwards, with a bias: the loop of test_c_scan_rows.py the other way round)
     rng = np.random.RandomState(0)
-    wx, wh = rng.randn(3, 6) * 0.4, rng.randn(6, 6) * 0.3
+    values = [rng.randn(3, 6) * 0.4, rng.randn(6, 6) * 0.3, rng.randn(6) * 0.1]
 
     def build(mode):
         X, h0 = T.dtensor3("X"), T.dmatrix("h0")
-        Wx, Wh = theano.shared(wx), theano.shared(wh)
-        H, _ = theano.scan(lambda x, h: T.tanh(T.dot(x, Wx) + T.dot(h, Wh)), sequences=X,
-                           outputs_info=h0, mode=mode)
-        cost = ((H - 0.3) ** 2).mean()
-        return [X, h0], [cost] + T.grad(cost, [Wx, Wh, X, h0])
+        Wx, Wh, b = (theano.shared(v) for v in values)
+        H, _ = theano.scan(lambda x, h: T.tanh(T.dot(h, Wh) + T.dot(x, Wx) + b),
+                           sequences=X, outputs_info=h0, go_backwards=True, mode=mode)
+        cost = (H[::2] ** 2).sum()
+        return [X, h0], [cost] + T.grad(cost, [Wh, Wx, b, h0, X])
 
     d = _both(build, [rng.randn(12, 4, 3), rng.randn(4, 6)])
     assert d["hoisted"] >= 1       # Wh.T in the gradient loop

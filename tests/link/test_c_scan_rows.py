@@ -8,37 +8,21 @@ import pytest
 
 import theano
 import theano.tensor as T
+from theano.tests import unittest_tools as utt
 from theano.link.c import compiler as c_compiler
-from theano.link.c.linker import CProgram
 from theano.link.c.runtime import load_runtime
 
 pytestmark = pytest.mark.skipif(c_compiler.compiler_info() is None, reason="no C compiler")
 
-PY = theano.compile.mode.Mode(linker="py", optimizer="fast_run")
+PY = utt.PY_LOOPS
 
 
 def _in_rows():
     return load_runtime().scan_stats()["in_rows"]
 
 
-def _inner_programs(f):
-    """The compiled steps of the loops (Scan, ScanGrad) of ``f``."""
-    return [n.op._inner_function().maker.program for n in f.maker.fgraph.apply_nodes
-            if hasattr(n.op, "_inner_function")]
-
-
 def _compile_both(build):
-    """``build(mode) -> (inputs, outputs)`` compiled twice, each time from a graph of its
-    own: a scan op keeps its compiled step, and ``theano.scan`` compiles the step with
-    the mode it is given, whatever the outer function's.  The first runs its loops in
-    C, the reference (its scans given ``PY``) in Python."""
-    fc = theano.function(*build(None))
-    progs = _inner_programs(fc)
-    assert progs and all(getattr(p, "plan", None) is not None for p in progs)
-    fp = theano.function(*build(PY), mode=PY)
-    progs = _inner_programs(fp)
-    assert progs and not any(isinstance(p, CProgram) for p in progs)
-    return fc, fp
+    return utt.compile_c_and_python(build, c_loops=True)
 
 
 def _both(build, args, rtol=1e-12):

@@ -8,32 +8,14 @@ import pytest
 
 import theano
 import theano.tensor as T
+from theano.tests import unittest_tools as utt
 from theano.link.c import compiler as c_compiler
-from theano.link.c.linker import CProgram
 
-PY = theano.compile.mode.Mode(linker="py", optimizer="fast_run")
-
-
-def _inner_programs(f):
-    """The compiled steps of the loops (Scan, ScanGrad) of ``f``."""
-    return [n.op._inner_function().maker.program for n in f.maker.fgraph.apply_nodes
-            if hasattr(n.op, "_inner_function")]
+PY = utt.PY_LOOPS
 
 
 def _compile_both(build):
-    """``build(mode) -> (inputs, outputs)`` compiled twice, each time from a graph of its
-    own: a scan op keeps its compiled step, and ``theano.scan`` compiles the step with
-    the mode it is given, whatever the outer function's.  The first runs its loops in
-    C (when there is a C compiler), the reference (its scans given ``PY``) in Python."""
-    fc = theano.function(*build(None))
-    progs = _inner_programs(fc)
-    assert progs
-    if c_compiler.compiler_info() is not None:
-        assert all(getattr(p, "plan", None) is not None for p in progs)
-    fp = theano.function(*build(PY), mode=PY)
-    progs = _inner_programs(fp)
-    assert progs and not any(isinstance(p, CProgram) for p in progs)
-    return fc, fp
+    return utt.compile_c_and_python(build, c_loops=c_compiler.compiler_info() is not None)
 
 
 def _both(build, args):

@@ -18,7 +18,8 @@ from theano.configparser import config
 from theano.tensor.shape import shape_i
 
 __all__ = ["fetch_seed", "seed_rng", "verify_grad", "assert_allclose", "inferred_shapes",
-           "inferred_shape", "check", "InferShapeTester"]
+           "inferred_shape", "check", "InferShapeTester", "PY_LOOPS", "loop_programs",
+           "compile_c_and_python"]
 
 # Default tolerances of ``assert_allclose`` by the narrowest dtype compared
 # (Theano 1.0's ``tensor.basic._allclose``): (atol, rtol).
@@ -213,3 +214,35 @@ class InferShapeTester(unittest.TestCase):
             assert tuple(int(d) for d in shape) == np.shape(value), (
                 "output %d: infer_shape gives %s, the computed value has shape %s"
                 % (k, tuple(int(d) for d in shape), np.shape(value)))
+
+
+# The NumPy linker, for references whose loops must run in Python too (give it to
+# ``theano.scan`` as well: see compile_c_and_python).
+PY_LOOPS = theano.compile.mode.Mode(linker="py", optimizer="fast_run")
+
+
+def loop_programs(f):
+    """The compiled steps of the loops (Scan and its gradient) of function ``f``."""
+    return [n.op._inner_function().maker.program for n in f.maker.fgraph.apply_nodes
+            if hasattr(n.op, "_inner_function")]
+
+
+def compile_c_and_python(build, c_loops=True):
+    """``(fc, fp)``: ``build(mode) -> (inputs, outputs)`` compiled twice, each from a graph
+    of its own, ``fc`` in the default mode and ``fp`` with :data:`PY_LOOPS`.
+
+    A scan op keeps its compiled step, and ``theano.scan`` compiles the step with the mode
+    it is given whatever the outer function's: compiling one graph twice, or a graph whose
+    scans were not given the mode, would compare C loops with C loops.  So ``build`` makes
+    fresh inputs and shared variables and passes ``mode`` to its scans; this checks that
+    ``fp``'s loops have no C plan and, with ``c_loops``, that ``fc``'s have one.
+    """
+    fc = theano.function(*build(None))
+    progs = loop_programs(fc)
+    assert progs, "the graph has no loop"
+    if c_loops:
+        assert all(getattr(p, "plan", None) is not None for p in progs)
+    fp = theano.function(*build(PY_LOOPS), mode=PY_LOOPS)
+    progs = loop_programs(fp)
+    assert progs and all(getattr(p, "plan", None) is None for p in progs)
+    return fc, fp
