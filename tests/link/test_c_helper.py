@@ -207,3 +207,30 @@ def test_weight_gradients_summed_beside_the_loop_match_numpy(helper_on, T_):
         _rt().set_helper(on)
         for g, w in zip(f(*args), want):
             np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
+
+
+def test_split_products_of_strided_views_nan_and_inf(helper_on):
+    # reversed and strided views are copied before the tiles; NaN and inf go through the
+    # tiles as through one BLAS call
+    rng = np.random.RandomState(8)
+    a, b = rng.randn(400, 1600), rng.randn(800, 100)
+    a[3, 5], a[7, 0], b[10, 2] = np.nan, np.inf, -np.inf
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    f = theano.function([x, y], T.dot(x, y))
+    av, bv = a[::-2, ::2], b[::-1]            # (200, 800) . (800, 100)
+    before = _stats()
+    got = f(av, bv)
+    d = _delta(before)
+    assert d["split_helped"] + d["split_alone"] == 1
+    with np.errstate(invalid="ignore"):
+        want = av @ bv
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_array_equal(np.isinf(got), np.isinf(want))
+    ok = np.isfinite(want)
+    np.testing.assert_allclose(got[ok], want[ok], rtol=1e-11, atol=1e-11)
+
+
+def test_empty_inner_dimension_gives_zeros():
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    f = theano.function([x, y], T.dot(x, y))
+    np.testing.assert_array_equal(f(np.ones((3000, 0)), np.ones((0, 200))), np.zeros((3000, 200)))
