@@ -1,5 +1,6 @@
 """Scan loops in C and the C MRG31k3p kernel, against the Python loop / NumPy core."""
 import _thread
+import gc
 import signal
 import threading
 import time
@@ -98,10 +99,17 @@ def test_ctrl_c_interrupts_a_long_c_scan_and_changes_nothing():
     out, _ = theano.scan(lambda h: h * 0.999 + 1e-3, outputs_info=s, n_steps=3 * 10 ** 9)
     f = theano.function([], out[-1], updates=[(s, out[-1])])
     short = theano.function([], s * 1)
+    # The interrupt must come during the loop: the loop's step is compiled first, and the
+    # garbage collector is off meanwhile (a KeyboardInterrupt raised in a gc callback,
+    # such as JAX's, is printed and dropped).
+    for op in _scan_nodes_in_c(f):
+        op._inner_function()
     # interrupt_main does nothing when SIGINT is not handled by Python (a test runner's
     # worker may ignore it): make sure Python's own handler is installed.
     old_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, _thread.interrupt_main)
+    gc_was = gc.isenabled()
+    gc.disable()
     try:
         timer.start()
         t0 = time.perf_counter()
@@ -111,6 +119,8 @@ def test_ctrl_c_interrupts_a_long_c_scan_and_changes_nothing():
         timer.join()
     finally:
         signal.signal(signal.SIGINT, old_handler)
+        if gc_was:
+            gc.enable()
     np.testing.assert_array_equal(s.get_value(), np.zeros(4))  # no update applied
     np.testing.assert_array_equal(short(), np.zeros(4))  # the machinery still works
 
