@@ -90,6 +90,10 @@ def _blas_and_threads(have_compiler):
     n = _blas_threads(name)
     blas = "%s%s%s" % (name, "" if ready else " (not bound!)",
                        ", %d thread%s" % (n, "" if n == 1 else "s") if n is not None else "")
+    helper = rt.set_helper(True)      # (reads the setting: put back at once)
+    rt.set_helper(helper)
+    loops += ("; middle-size products tiled for the caller and a helper thread" if helper
+              else "; helper thread off (runtime.set_helper)")
     return blas, loops
 
 
