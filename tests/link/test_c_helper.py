@@ -234,3 +234,26 @@ def test_empty_inner_dimension_gives_zeros():
     x, y = T.dmatrix("x"), T.dmatrix("y")
     f = theano.function([x, y], T.dot(x, y))
     np.testing.assert_array_equal(f(np.ones((3000, 0)), np.ones((0, 200))), np.zeros((3000, 200)))
+
+
+def test_float32_weight_gradients_beside_the_loop(helper_on):
+    # sgemm tiles and a float32 gradient row added into by the product
+    rng = np.random.RandomState(9)
+    T_, B, NI, NH = 150, 16, 24, 40
+    args = [a.astype("float32") for a in (rng.randn(T_, B, NI), rng.randn(T_, B, NH),
+                                           rng.randn(B, NH) * 0.1)]
+    weights = [a.astype("float32") for a in (rng.randn(NI, NH) / 5, rng.randn(NH, NH) * 0.1,
+                                              rng.randn(NH) * 0.1)]
+    Wx, Wh, b = (theano.shared(w) for w in weights)
+    X, Y, h0 = T.ftensor3("X"), T.ftensor3("Y"), T.fmatrix("h0")
+    H, _ = theano.scan(lambda x, h: T.tanh(T.dot(x, Wx) + T.dot(h, Wh) + b), sequences=X,
+                       outputs_info=h0)
+    cost = T.mean((H - Y) ** 2)
+    f = theano.function([X, Y, h0], [cost] + T.grad(cost, [Wx, Wh, b]))
+    before = _stats()
+    got = f(*args)
+    assert _delta(before)["added_in_rows"] > 0
+    want = _numpy_rnn_grads(*(a.astype("float64") for a in args + weights))
+    for g, w in zip(got, want):
+        assert g.dtype == np.float32
+        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6 * np.abs(w).max())
