@@ -85,17 +85,23 @@ def _vjp_graph(op):
     return op._vjp
 
 
-def _loop_rows(cell, feed, acc_plan, t_stop, n_done):
-    """The values ``cell`` takes at steps t = t_stop .. n_done - 1 of a backward loop, as
-    a list of arrays of rows in that order, when arrays hold them all: ``cell`` is fed
-    from them (``feed``) or stored into one row per step (``acc_plan``, mode 0).  None
-    otherwise."""
-    src = next(((arr, base, sign) for c, arr, base, sign in feed if c is cell), None)
-    if src is None:
-        src = next(((tg, base, sign) for c, tg, base, sign, mode in acc_plan
-                    if c is cell and mode == 0), None)
-    if src is None:
-        return None
+def _row_source(cell, feed, acc_plan):
+    """Where the values of ``cell`` over a backward loop are kept, one row per step:
+    ``((0, j), (arr, base, sign))`` when feed j gives them, ``((1, j), (...))`` when store
+    j (``acc_plan``, mode 0) keeps them, else None."""
+    for j, (c, arr, base, sign) in enumerate(feed):
+        if c is cell:
+            return (0, j), (arr, base, sign)
+    for j, (c, tg, base, sign, mode) in enumerate(acc_plan):
+        if c is cell and mode == 0:
+            return (1, j), (tg, base, sign)
+    return None
+
+
+def _loop_rows(src, t_stop, n_done):
+    """The values a cell takes at steps t = t_stop .. n_done - 1 of a backward loop, as a
+    list of arrays of rows in that order, from the array ``src`` = (arr, base, sign) of
+    _row_source that holds them (None: not as arrays)."""
     arr, base, sign = src
     pre = None
     if isinstance(arr, _Prefixed):
@@ -113,18 +119,6 @@ def _loop_rows(cell, feed, acc_plan, t_stop, n_done):
     if sign < 0:
         pieces = [q[::-1] for q in reversed(pieces)]
     return pieces
-
-
-def _row_source(cell, feed, acc_plan):
-    """Where the C loop reads the rows _loop_rows found for ``cell``: ``(0, j)``, feed j,
-    or ``(1, j)``, store j."""
-    for j, f in enumerate(feed):
-        if f[0] is cell:
-            return (0, j)
-    for j, a in enumerate(acc_plan):
-        if a[0] is cell and a[4] == 0:
-            return (1, j)
-    raise AssertionError("rows of a product's factor not found")
 
 
 class _Prefixed:
@@ -553,26 +547,31 @@ class ScanGrad(_LoopOp):
         # A pushed-out product's factors: the rows they take over the loop, read after it
         # from the arrays that hold them (a fed input, a stored gradient) or, failing
         # that, kept as per-step outputs.
-        nits, factors, helped = [], [], []
+        nits, factors, helped, offered = [], [], [], []
         for cells, target, axes in products:
             pair, where = [], []
             for c in cells:
-                rows = _loop_rows(c, feed, acc_plan, t_stop, n_done)
+                found = _row_source(c, feed, acc_plan)
+                rows = _loop_rows(found[1], t_stop, n_done) if found else None
                 if rows is None:
                     rows = len(nits)
                     nits.append((index[id(c)], 1, target.dtype.num))
                     where.append((2, rows))
                 else:
-                    where.append(_row_source(c, feed, acc_plan))
+                    where.append(found[0])
                 pair.append(rows)
             factors.append(pair)
             # the loop's helper thread sums it while the loop runs (when it can): a product
             # dot(a.T, b), or a sum over the first axis of the steps' rows (a product with
             # a column of ones)
+            offer = None
             if axes is None:
-                helped.append((where[0][0], where[0][1], where[1][0], where[1][1], target))
+                offer = (where[0][0], where[0][1], where[1][0], where[1][1], target)
             elif axes == (0,) and target.flags.c_contiguous:
-                helped.append((3, 0, where[0][0], where[0][1], target.reshape(1, -1)))
+                offer = (3, 0, where[0][0], where[0][1], target.reshape(1, -1))
+            if offer is not None:
+                helped.append(offer)
+            offered.append(offer is not None)
         hoist, contig = prog.loop_invariants(f[0] for f in feeds)
         try:
             _, kept, handled = prog.runtime.scan_loop(
@@ -585,8 +584,8 @@ class ScanGrad(_LoopOp):
         if n_done - t_stop <= 0:
             return
         handled = iter(handled)
-        for (_, target, axes), pair in zip(products, factors):
-            if (axes is None or (axes == (0,) and target.flags.c_contiguous)) and next(handled):
+        for (_, target, axes), pair, offer in zip(products, factors, offered):
+            if offer and next(handled):
                 continue            # summed by the loop's helper thread
             # kept rows are in loop order (t descending): reversed to t ascending
             pieces = [kept[r][::-1] if isinstance(r, int) else r for r in pair]

@@ -52,7 +52,8 @@ static void th_help_after_fork(void)
  * as long as a loop's next job may come. */
 #define TH_HELP_SPIN 500e-6
 
-static double th_help_clock(void)
+/* Seconds on the monotonic clock (the whole runtime's clock). */
+static double th_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -101,7 +102,7 @@ static void *th_help_main(void *unused)
     for (;;) {
         th_job *J;
         if (th_help_len == 0 && worked) {
-            double until = th_help_clock() + TH_HELP_SPIN;
+            double until = th_now() + TH_HELP_SPIN;
             int spins = 0;
             pthread_mutex_unlock(&th_help_mu);
             while (__atomic_load_n(&th_help_len, __ATOMIC_ACQUIRE) == 0) {
@@ -110,7 +111,7 @@ static void *th_help_main(void *unused)
                 th_help_pause();
                 if (++spins % 16 == 0) {
                     sched_yield();
-                    if (th_help_clock() > until) break;
+                    if (th_now() > until) break;
                 }
             }
             pthread_mutex_lock(&th_help_mu);
@@ -121,10 +122,10 @@ static void *th_help_main(void *unused)
         th_help_len--;
         J->taken = 1;
         th_help_avoid(J->cpu);
-        if (th_help_clock() - J->queued > TH_HELP_LATE) {
+        if (th_now() - J->queued > TH_HELP_LATE) {
             /* the helper did not get a core for that long: something else has it (the
              * spinning threads of a BLAS called from elsewhere); leave it alone a while */
-            th_blas_threads_until = th_help_clock() + TH_BLAS_SPIN;
+            th_blas_threads_until = th_now() + TH_BLAS_SPIN;
             th_help_late++;
         }
         pthread_mutex_unlock(&th_help_mu);
@@ -144,7 +145,7 @@ static int th_help_submit(th_job *J)
 {
     int rc = -1;
     J->taken = J->done = 0;
-    J->queued = th_help_clock();
+    J->queued = th_now();
 #ifdef __linux__
     J->cpu = sched_getcpu();
 #else
@@ -200,13 +201,13 @@ static Py_ssize_t th_blas_threaded_calls = 0, th_split_helped = 0, th_split_alon
 static void th_blas_threads_used(void)
 {
     th_blas_threaded_calls++;
-    th_blas_threads_until = th_help_clock() + TH_BLAS_SPIN;
+    th_blas_threads_until = th_now() + TH_BLAS_SPIN;
 }
 
 /* Whether work should go to the helper now. */
 static int th_help_usable(void)
 {
-    return th_help_enabled && !th_help_failed && th_help_clock() >= th_blas_threads_until;
+    return th_help_enabled && !th_help_failed && th_now() >= th_blas_threads_until;
 }
 
 /* Wake the helper ahead of work about to come (it then watches the queue a while). */

@@ -249,14 +249,10 @@ static int th_store_targets(const th_Frame *f, const th_feed *st, Py_ssize_t n_s
         for (k = 0; k < p->steps[j].nout && !(hoisted && hoisted[j]); k++)
             made[p->steps[j].out[k]] = 1;
     for (k = 0; k < n_store; k++) {
-        const th_cell *a = &st[k].arr;
-        Py_ssize_t s = a->itemsize, q;
-        int d, ok = st[k].mode == 0 && st[k].mod == 0 && st[k].npre == 0 && a->nd >= 1
-                    && made[st[k].cell] && !p->persistent[st[k].cell];
-        for (d = a->nd - 1; d >= 1 && ok; d--) {
-            if (a->dims[d] != 1 && a->strides[d] != s) ok = 0;
-            s *= a->dims[d];
-        }
+        Py_ssize_t q;
+        int ok = st[k].mode == 0 && st[k].mod == 0 && st[k].npre == 0
+                 && th_rows_c_contiguous(&st[k].arr) && made[st[k].cell]
+                 && !p->persistent[st[k].cell];
         for (q = 0; q < k && ok; q++) ok = !(target[q] && st[q].cell == st[k].cell);
         target[k] = ok && th_replay_row_private(&st[k], fd, n_feed);
         if (!target[k] && made[st[k].cell] && !p->persistent[st[k].cell]
@@ -462,17 +458,8 @@ static int th_scan_hoist(th_Frame *f, PyObject *hoist, PyObject *contig, Py_ssiz
         }
         cell = &f->tc[c];
         if (!(keep[c] || c < p->n_inputs) || !(cell->flags & TH_ARRAY) || cell->nd < 2
-                || th_cell_size(cell) * cell->itemsize > (1 << 22))
+                || th_cell_size(cell) * cell->itemsize > (1 << 22) || th_ew_c_contig(cell))
             continue;
-        {
-            Py_ssize_t sz = cell->itemsize;
-            int d, contiguous = 1;
-            for (d = cell->nd - 1; d >= 0; d--) {
-                if (cell->dims[d] != 1 && cell->strides[d] != sz) contiguous = 0;
-                sz *= cell->dims[d];
-            }
-            if (contiguous) continue;
-        }
         v = th_cell_get_object(cell);
         if (!v) return -1;
         copy = PyArray_NewCopy((PyArrayObject *)v, NPY_CORDER);

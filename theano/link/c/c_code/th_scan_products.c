@@ -358,7 +358,7 @@ static void th_products_wait(th_products *P)
  * sums into the targets. */
 static void th_products_finish(th_products *P, Py_ssize_t done)
 {
-    Py_ssize_t k, j, sz;
+    Py_ssize_t k;
     if (!P->fd) return;           /* never started: no step ran */
     if (!P->chunk) return;        /* no product taken */
     if (P->active) {
@@ -377,12 +377,11 @@ static void th_products_finish(th_products *P, Py_ssize_t done)
     }
     for (k = 0; k < P->n; k++) {
         th_prod *q = &P->p[k];
+        th_cell sum = q->target;     /* the sums, in the target's layout (C-contiguous) */
         if (!q->handled) continue;
-        sz = th_cell_size(&q->target);
-        if (q->target.typenum == NPY_FLOAT64)
-            for (j = 0; j < sz; j++) ((double *)q->target.data)[j] += ((double *)q->sum)[j];
-        else
-            for (j = 0; j < sz; j++) ((float *)q->target.data)[j] += ((float *)q->sum)[j];
+        sum.obj = NULL;
+        sum.data = q->sum;
+        th_add_into(&q->target, &sum);   /* (float types only: no error) */
     }
 }
 

@@ -297,7 +297,6 @@ static int th_run_thunk(th_Frame *f, Py_ssize_t k)
     return 0;
 }
 
-static double th_now(void);
 
 /* Run every step on the cells as they are (inputs already in place).  Returns 0, or -1
  * with an exception set and f->failed_step naming the step. */
@@ -336,12 +335,6 @@ static int th_frame_exec_some(th_Frame *f, double *times, const unsigned char *s
     return 0;
 }
 
-static double th_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 /* run([timings]): `timings`, a writable buffer of one double per step, accumulates the
  * time spent in each step (profiling). */
