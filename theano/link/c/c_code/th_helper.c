@@ -25,6 +25,7 @@ struct th_job_s {
     void (*run)(th_job *J, int on_helper);
     int taken, done;            /* under th_help_mu */
     double queued;              /* when it was submitted */
+    int woke;                   /* the helper was asleep then */
     int cpu;                    /* the submitter's CPU then */
 };
 
@@ -33,7 +34,7 @@ static pthread_cond_t th_help_work = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t th_help_idle = PTHREAD_COND_INITIALIZER;
 static th_job **th_help_q = NULL;
 static Py_ssize_t th_help_cap = 0, th_help_head = 0, th_help_len = 0;
-static int th_help_started = 0, th_help_failed = 0;
+static int th_help_started = 0, th_help_failed = 0, th_help_asleep = 0;
 static Py_ssize_t th_help_jobs = 0;   /* jobs the helper ran (scan_stats) */
 int th_help_enabled = 1;              /* set_helper(False) turns it off */
 
@@ -70,6 +71,10 @@ static void th_help_pause(void)
 /* A job the helper starts later than this after it was queued tells that it has no core
  * of its own (a wake-up from sleep takes about 0.1 ms on a virtual machine). */
 #define TH_HELP_LATE 2e-3
+/* ... unless it had to be woken: waking a thread whose core went idle can itself take
+ * milliseconds on a virtual machine, and then was read as a busy core, leaving the
+ * helper unused for the next 0.11 s */
+#define TH_HELP_LATE_WOKEN 20e-3
 #define TH_BLAS_SPIN 0.11
 static double th_blas_threads_until = 0;
 static Py_ssize_t th_help_late = 0;
@@ -116,13 +121,17 @@ static void *th_help_main(void *unused)
             }
             pthread_mutex_lock(&th_help_mu);
         }
-        while (th_help_len == 0) pthread_cond_wait(&th_help_work, &th_help_mu);
+        while (th_help_len == 0) {
+            th_help_asleep = 1;
+            pthread_cond_wait(&th_help_work, &th_help_mu);
+        }
+        th_help_asleep = 0;
         J = th_help_q[th_help_head];
         th_help_head = (th_help_head + 1) % th_help_cap;
         th_help_len--;
         J->taken = 1;
         th_help_avoid(J->cpu);
-        if (th_now() - J->queued > TH_HELP_LATE) {
+        if (th_now() - J->queued > (J->woke ? TH_HELP_LATE_WOKEN : TH_HELP_LATE)) {
             /* the helper did not get a core for that long: something else has it (the
              * spinning threads of a BLAS called from elsewhere); leave it alone a while */
             th_blas_threads_until = th_now() + TH_BLAS_SPIN;
@@ -181,6 +190,7 @@ static int th_help_submit(th_job *J)
             }
         }
         if (th_help_len < th_help_cap) {
+            J->woke = th_help_asleep;
             th_help_q[(th_help_head + th_help_len) % th_help_cap] = J;
             th_help_len++;
             pthread_cond_signal(&th_help_work);
