@@ -92,8 +92,10 @@ def _blas_and_threads(have_compiler):
                        ", %d thread%s" % (n, "" if n == 1 else "s") if n is not None else "")
     helper = rt.set_helper(True)      # (reads the setting: put back at once)
     rt.set_helper(helper)
-    loops += ("; middle-size products tiled for the caller and a helper thread" if helper
-              else "; helper thread off (runtime.set_helper)")
+    loops += ("; helper thread off (runtime.set_helper)" if not helper else
+              "; middle-size products tiled for the caller alone (one thread allowed)"
+              if threads < 2 else
+              "; middle-size products tiled for the caller and a helper thread")
     return blas, loops
 
 

@@ -43,7 +43,8 @@ def test_report_lists_changed_flags_and_their_source():
            "openmp_threads=1):" in proc.stdout
     assert "  floatX = 'float32' (default 'float64')" in proc.stdout
     assert "  openmp_threads = 1 (default 0)" in proc.stdout
-    assert "C loops: 1 thread (openmp_threads flag)" in proc.stdout
+    assert ("C loops: 1 thread (openmp_threads flag); middle-size products tiled for the "
+            "caller alone (one thread allowed)") in proc.stdout
 
 
 def test_report_without_a_compiler_says_why():

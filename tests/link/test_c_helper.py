@@ -12,6 +12,7 @@ import pytest
 
 import theano
 import theano.tensor as T
+from theano.configparser import change_flags
 from theano.link.c import compiler as c_compiler
 from theano.link.c.runtime import load_runtime
 
@@ -119,6 +120,29 @@ def test_after_a_product_on_blas_threads_the_caller_tiles_alone(helper_on):
     assert d["blas_threaded"] >= 1
     assert d["split_alone"] == 1
     np.testing.assert_allclose(got, a @ b, rtol=1e-11, atol=1e-11)
+
+
+def test_one_thread_allowed_means_no_helper(helper_on):
+    # OMP_NUM_THREADS=1 / openmp_threads=1: products are tiled on the caller alone and a
+    # scan's weight gradients are not handed over (the helper would share the caller's core)
+    rng = np.random.RandomState(14)
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    a, b = rng.randn(500, 784), rng.randn(784, 10)
+    try:
+        with change_flags(openmp_threads=1):
+            f = theano.function([x, y], T.dot(x, y))
+            g, args, weights = _rnn_grads(150, rng)
+            before = _stats()
+            got = f(a, b)
+            grads = g(*args)
+            d = _delta(before)
+    finally:
+        _rt()       # threads back to the config's count
+    assert d["split_helped"] == 0 and d["split_alone"] >= 1
+    assert d["helper_jobs"] == 0
+    np.testing.assert_allclose(got, a @ b, rtol=1e-11, atol=1e-11)
+    for got_g, want in zip(grads, _numpy_rnn_grads(*args, *weights)):
+        np.testing.assert_allclose(got_g, want, rtol=1e-10, atol=1e-12)
 
 
 def test_products_from_several_threads(helper_on):

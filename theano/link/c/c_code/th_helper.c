@@ -214,16 +214,20 @@ static void th_blas_threads_used(void)
     th_blas_threads_until = th_now() + TH_BLAS_SPIN;
 }
 
-/* Whether work should go to the helper now. */
+/* Whether work should go to the helper now: never when the user allows one thread
+ * (OMP_NUM_THREADS=1, config.openmp_threads, a one-CPU affinity mask: th_nthreads), where
+ * the helper could only take turns with the caller on its core. */
 static int th_help_usable(void)
 {
-    return th_help_enabled && !th_help_failed && th_now() >= th_blas_threads_until;
+    return th_help_enabled && th_nthreads > 1 && !th_help_failed
+        && th_now() >= th_blas_threads_until;
 }
 
 /* Wake the helper ahead of work about to come (it then watches the queue a while). */
 static void th_help_wake(void)
 {
     static th_job nothing;       /* no run function: the helper only wakes */
+    if (!th_help_usable()) return;
     pthread_mutex_lock(&th_help_mu);
     if (th_help_started && th_help_len == 0 && (nothing.done || !nothing.taken)) {
         nothing.taken = nothing.done = 0;
