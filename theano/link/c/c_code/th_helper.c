@@ -286,7 +286,10 @@ static void th_help_join_many(th_job **jobs, Py_ssize_t n, unsigned char *back)
     until = th_now() + TH_JOIN_SPIN;
     while (!th_help_all_done(jobs, n, back)) {
         th_help_pause();
-        if (++spins % 16 == 0 && th_now() > until) break;
+        if (++spins % 16 == 0) {
+            sched_yield();      /* on a core shared with the helper, the helper runs */
+            if (th_now() > until) break;
+        }
     }
     pthread_mutex_lock(&th_help_mu);
     for (k = 0; k < n; k++)
