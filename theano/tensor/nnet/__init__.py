@@ -16,6 +16,7 @@ from theano.tensor.nnet.sigm import (  # noqa: F401
     softplus, ultra_fast_scalar_sigmoid, ultra_fast_sigmoid, ultra_fast_sigmoid_inplace)
 from theano.tensor.nnet import basic_grad  # noqa: F401,E402  (gradient rules, registered on import)
 from theano.tensor.nnet import abstract_conv, bn, conv, neighbours, nnet  # noqa: F401,E402
+from theano.tensor.nnet import conv3d2d  # noqa: F401,E402
 from theano.tensor.nnet.abstract_conv import conv2d as abstract_conv2d  # noqa: F401,E402
 from theano.tensor.nnet.abstract_conv import (conv2d_grad_wrt_inputs, conv3d,  # noqa: F401,E402
                                               separable_conv2d)
