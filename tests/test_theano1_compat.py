@@ -215,6 +215,39 @@ def test_names_imported_by_theano_1_code():
     assert theano.Rop is theano.gradient.Rop and theano.Lop is theano.gradient.Lop
 
 
+def test_a_rewrite_registered_through_theano_tensor_opt_runs_in_fast_run():
+    # the way Theano 1.0 extension code registers its rewrites
+    from theano.tensor.opt import register_canonicalize, register_specialize_device
+
+    class Twice(theano.Op):
+        __props__ = ()
+        itypes, otypes = [T.dvector], [T.dvector]
+
+        def perform(self, node, inputs, out):
+            out[0][0] = inputs[0] * 2
+
+    twice = Twice()
+    seen = []
+
+    @register_canonicalize
+    @theano.gof.local_optimizer([Twice])
+    def local_twice_twice(node):
+        inner = node.inputs[0].owner
+        if isinstance(node.op, Twice) and inner is not None and isinstance(inner.op, Twice):
+            seen.append(node)
+            return [inner.inputs[0] * 4]
+        return False
+
+    assert T.opt.register_canonicalize is register_canonicalize
+    assert register_specialize_device is T.opt.register_specialize
+    from theano.tensor.shape import MakeVector
+    assert T.opt.MakeVector is MakeVector and T.opt.ShapeFeature is not None
+    x = T.dvector("x")
+    f = theano.function([x], twice(twice(x)))
+    assert f([1.0, 2.0]).tolist() == [4.0, 8.0]
+    assert seen and not any(isinstance(n.op, Twice) for n in f.maker.fgraph.toposort())
+
+
 def test_is_same_graph_with_givens():
     from theano.gof.graph import is_same_graph
     x, y, z = T.dscalars("xyz")

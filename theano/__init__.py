@@ -31,6 +31,7 @@ from theano import compile  # noqa: F401,E402
 from theano import ifelse  # noqa: F401,E402
 # Theano 1.0's other top-level names and modules.
 from theano import compat, gof, misc, scan_module  # noqa: F401,E402
+from theano.tensor import opt as _tensor_opt  # noqa: F401,E402  (binds T.opt, as in 1.0)
 from theano.gradient import Lop, Rop  # noqa: F401,E402
 from theano.graph.sharedvalue import OrderedUpdates, shared_constructor  # noqa: F401,E402
 from theano.tensor.basic import get_scalar_constant_value  # noqa: F401,E402

@@ -18,8 +18,7 @@ from theano.graph.utils import MethodNotDefined  # noqa: F401
 from theano.graph.type import Generic, Type, generic  # noqa: F401
 from theano.gof import opt, toolbox  # noqa: F401
 from theano.gof.opt import (LocalOptimizer, OpRemove, OpSub, Optimizer,  # noqa: F401
-                            PatternSub, TopoOptimizer)
-from theano.rewriting.basic import node_rewriter as local_optimizer  # noqa: F401
+                            PatternSub, TopoOptimizer, local_optimizer)
 
 for _name, _mod in (("graph", graph), ("fg", fg), ("op", op), ("type", type),
                     ("null_type", null_type), ("utils", utils)):

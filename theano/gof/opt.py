@@ -5,13 +5,15 @@
 * ``Optimizer`` (a graph rewriter: ``add_requirements(fgraph)`` then ``apply(fgraph)``);
 * ``LocalOptimizer``, whose subclasses define ``transform(node)`` (Theano 1.0) or
   ``transform(fgraph, node)``, and ``tracks()``;
+* ``local_optimizer(tracks)``, the decorator, for functions of ``(node)`` (Theano 1.0) or
+  ``(fgraph, node)``;
 * ``TopoOptimizer`` (apply local optimizers to every node, inputs first), ``OpSub``,
   ``OpRemove``, ``PatternSub``, ``MergeOptimizer`` and ``merge_optimizer``.
 """
 from theano.graph.op import positional_count
 from theano.rewriting.basic import *  # noqa: F401,F403 (this module is that one, renamed)
 from theano.rewriting.basic import (GraphRewriter, MergeRewriter, NodeRewriter,
-                                    PatternNodeRewriter, WalkingGraphRewriter)
+                                    PatternNodeRewriter, WalkingGraphRewriter, node_rewriter)
 
 Optimizer = GraphRewriter
 MergeOptimizer = MergeRewriter
@@ -41,6 +43,25 @@ class LocalOptimizer(NodeRewriter):
 
     def tracks(self):
         return None
+
+
+def local_optimizer(tracks, inplace=False, requirements=(), name=None):
+    """Decorator: a function ``fn(node)`` (Theano 1.0) or ``fn(fgraph, node)`` as a node
+    rewriter of the ops or op classes in ``tracks`` (None or empty: every node).
+
+    ``inplace`` and ``requirements`` are accepted for Theano 1.0 code; a rewrite that makes
+    in-place ops has them checked by the destroy handler like any other.
+    """
+    def deco(fn):
+        if positional_count(fn) == 1:        # Theano 1.0's (node)
+            def adapted(fgraph, node, _fn=fn):
+                return _fn(node)
+
+            adapted.__name__ = adapted.__qualname__ = fn.__name__
+            adapted.__doc__ = fn.__doc__
+            return node_rewriter(tracks, name or fn.__name__)(adapted)
+        return node_rewriter(tracks, name)(fn)
+    return deco
 
 
 def TopoOptimizer(local_opt, order="in_to_out", ignore_newtrees=False, failure_callback=None):
