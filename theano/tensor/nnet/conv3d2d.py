@@ -81,19 +81,25 @@ def _diagonal_shape(shape, i0, i1):
     return [switch(eq(i0, d), s - n + 1, s) for d, s in enumerate(shape)]
 
 
-class DiagonalSubtensor(Op):
-    """The diagonal stripe of ``x`` along axes ``i0`` and ``i1``
-    (:func:`get_diagonal_subtensor_view`); with ``inplace=True`` a view of ``x``."""
+class _DiagonalOp(Op):
+    """What the two diagonal ops share: ``inplace`` (a view of, or writing into, input 0)."""
 
     __props__ = ("inplace",)
 
     def __init__(self, inplace=False):
         self.inplace = bool(inplace)
         if self.inplace:
-            self.view_map = {0: [0]}
+            setattr(self, self._inplace_map, {0: [0]})
 
     def __str__(self):
         return "%s{inplace}" % type(self).__name__ if self.inplace else type(self).__name__
+
+
+class DiagonalSubtensor(_DiagonalOp):
+    """The diagonal stripe of ``x`` along axes ``i0`` and ``i1``
+    (:func:`get_diagonal_subtensor_view`); with ``inplace=True`` a view of ``x``."""
+
+    _inplace_map = "view_map"
 
     def make_node(self, x, i0, i1):
         x = as_tensor_variable(x)
@@ -109,19 +115,11 @@ class DiagonalSubtensor(Op):
         return [_diagonal_shape(list(shapes[0]), node.inputs[1], node.inputs[2])]
 
 
-class IncDiagonalSubtensor(Op):
+class IncDiagonalSubtensor(_DiagonalOp):
     """``x`` with ``amt`` added to its diagonal stripe along axes ``i0`` and ``i1``: the
     gradient of :class:`DiagonalSubtensor`.  With ``inplace=True`` ``x`` is overwritten."""
 
-    __props__ = ("inplace",)
-
-    def __init__(self, inplace=False):
-        self.inplace = bool(inplace)
-        if self.inplace:
-            self.destroy_map = {0: [0]}
-
-    def __str__(self):
-        return "%s{inplace}" % type(self).__name__ if self.inplace else type(self).__name__
+    _inplace_map = "destroy_map"
 
     def make_node(self, x, i0, i1, amt):
         x = as_tensor_variable(x)
