@@ -10,6 +10,8 @@
 * ``TopoOptimizer`` (apply local optimizers to every node, inputs first), ``OpSub``,
   ``OpRemove``, ``PatternSub``, ``MergeOptimizer`` and ``merge_optimizer``.
 """
+import functools
+
 from theano.graph.op import positional_count
 from theano.rewriting.basic import *  # noqa: F401,F403 (this module is that one, renamed)
 from theano.rewriting.basic import (GraphRewriter, MergeRewriter, NodeRewriter,
@@ -54,12 +56,11 @@ def local_optimizer(tracks, inplace=False, requirements=(), name=None):
     """
     def deco(fn):
         if positional_count(fn) == 1:        # Theano 1.0's (node)
-            def adapted(fgraph, node, _fn=fn):
-                return _fn(node)
+            node_only = fn
 
-            adapted.__name__ = adapted.__qualname__ = fn.__name__
-            adapted.__doc__ = fn.__doc__
-            return node_rewriter(tracks, name or fn.__name__)(adapted)
+            @functools.wraps(node_only)
+            def fn(fgraph, node):
+                return node_only(node)
         return node_rewriter(tracks, name)(fn)
     return deco
 
